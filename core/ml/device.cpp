@@ -1,0 +1,53 @@
+#include "ml/device.h"
+
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+#include <c10/core/DeviceType.h>
+#include <torch/cuda.h>
+
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+namespace tandem::ml {
+
+bool cudaAvailable()
+{
+    return torch::cuda::is_available();
+}
+
+std::string torchVersion()
+{
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "."
+           + std::to_string(TORCH_VERSION_PATCH);
+}
+
+void configureThreads(int threads)
+{
+    if (threads <= 0)
+        threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    // OpenBLAS reads this when its first call starts its pool; setting it
+    // before any matrix product is enough.
+    setenv("OPENBLAS_NUM_THREADS", std::to_string(threads).c_str(), 0);
+}
+
+DeviceChoice chooseDevice(const std::string &request)
+{
+    DeviceChoice choice;
+    const bool haveCuda = cudaAvailable();
+    if (request == "cuda" && !haveCuda) {
+        choice.error = "CUDA was requested but this LibTorch build sees no CUDA device; use --device cpu";
+        return choice;
+    }
+    if (request != "auto" && request != "cpu" && request != "cuda") {
+        choice.error = "unknown device '" + request + "': use auto, cpu or cuda";
+        return choice;
+    }
+    choice.cuda = request == "cuda" || (request == "auto" && haveCuda);
+    choice.description = choice.cuda ? "cuda:0"
+                                     : "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+    return choice;
+}
+
+} // namespace tandem::ml
