@@ -1,0 +1,242 @@
+// demo, import and export: the subcommands that move data in and out.
+#include "cli.h"
+#include "commands.h"
+
+#include "data/projectstore.h"
+#include "demo/sortofclevr.h"
+#include "formats/formatregistry.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+
+namespace tandem::cli {
+
+namespace {
+
+QJsonObject reportJson(const ImportReport &r)
+{
+    QJsonObject flags;
+    for (auto it = r.flags.cbegin(); it != r.flags.cend(); ++it)
+        flags[it.key()] = it.value();
+    return {{QStringLiteral("images_added"), r.imagesAdded}, {QStringLiteral("images_updated"), r.imagesUpdated},
+            {QStringLiteral("captions"), r.captions},        {QStringLiteral("questions"), r.questions},
+            {QStringLiteral("answers"), r.answers},          {QStringLiteral("flagged"), flags},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings)}};
+}
+
+void printReport(const ImportReport &r, const QString &project)
+{
+    out(QStringLiteral("Imported %1 images (%2 new), %3 captions, %4 questions with %5 answers into %6")
+            .arg(r.imagesAdded + r.imagesUpdated)
+            .arg(r.imagesAdded)
+            .arg(r.captions)
+            .arg(r.questions)
+            .arg(r.answers)
+            .arg(project));
+    for (auto it = r.flags.cbegin(); it != r.flags.cend(); ++it)
+        out(QStringLiteral("  flagged %1: %2").arg(it.key()).arg(it.value()));
+    if (!r.flags.isEmpty())
+        out(QStringLiteral("  ('tandem-cli info %1' lists the flagged images)").arg(project));
+    const int shown = std::min<int>(int(r.warnings.size()), 10);
+    for (int i = 0; i < shown; ++i)
+        out(QStringLiteral("  warning: %1").arg(r.warnings[i]));
+    if (r.warnings.size() > shown)
+        out(QStringLiteral("  ... and %1 more warnings (--json lists them all)").arg(r.warnings.size() - shown));
+}
+
+// A project that this command created and then failed to fill is removed, so a
+// failed first import leaves nothing behind.
+struct CreatedProject {
+    QString path;
+    bool keep = false;
+    ~CreatedProject()
+    {
+        if (path.isEmpty() || keep)
+            return;
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(path + QLatin1String(suffix));
+    }
+};
+
+Expected<ProjectStore> openOrCreate(const QString &path, CreatedProject &created)
+{
+    if (QFileInfo::exists(path))
+        return ProjectStore::open(path);
+    created.path = path;
+    return ProjectStore::create(path);
+}
+
+int finishImport(const Expected<ImportReport> &report, QCommandLineParser &p, const QString &project,
+                 CreatedProject &created, ProgressBar &bar)
+{
+    bar.finish();
+    if (!report)
+        return fail(report.error());
+    created.keep = true;
+    if (p.isSet(QStringLiteral("json")))
+        printJson(reportJson(*report));
+    else
+        printReport(*report, project);
+    return ExitOk;
+}
+
+} // namespace
+
+void declareDemo(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file to create, e.g. demo.tandem."));
+    p.addOption({QStringLiteral("images"), QStringLiteral("Number of images (default 500)."), QStringLiteral("n"), QStringLiteral("500")});
+    p.addOption({QStringLiteral("size"), QStringLiteral("Image width and height in pixels (default 128)."), QStringLiteral("px"), QStringLiteral("128")});
+    p.addOption({QStringLiteral("questions"), QStringLiteral("Questions per image, half relational (default 20)."), QStringLiteral("n"), QStringLiteral("20")});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("n"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("media"), QStringLiteral("Folder for the images (default: <project>_images next to the project)."), QStringLiteral("dir")});
+    addCommonOptions(p, true, true);
+}
+
+int runDemo(QCommandLineParser &p)
+{
+    if (p.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("expected one project path"), QStringLiteral("demo"));
+    const QString project = p.positionalArguments().first();
+    DemoOptions options;
+    bool ok[4];
+    options.images = p.value(QStringLiteral("images")).toInt(&ok[0]);
+    options.imageSize = p.value(QStringLiteral("size")).toInt(&ok[1]);
+    options.questionsPerImage = p.value(QStringLiteral("questions")).toInt(&ok[2]);
+    options.seed = p.value(QStringLiteral("seed")).toULongLong(&ok[3]);
+    if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || options.images < 1 || options.imageSize < 32 || options.questionsPerImage < 0)
+        return usageError(QStringLiteral("--images, --size (>= 32), --questions and --seed take non-negative numbers"), QStringLiteral("demo"));
+    if (QFileInfo::exists(project))
+        return usageError(QStringLiteral("%1 already exists; choose a new project path").arg(project), QStringLiteral("demo"));
+    const QFileInfo info(project);
+    const QString media = p.isSet(QStringLiteral("media")) ? p.value(QStringLiteral("media"))
+                                                           : info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("_images");
+    ProgressBar bar(p.isSet(QStringLiteral("quiet")));
+    auto dataset = generateDemo(options, media, bar.progress());
+    if (!dataset) {
+        bar.finish();
+        return fail(dataset.error());
+    }
+    CreatedProject created;
+    auto store = openOrCreate(project, created);
+    if (!store)
+        return fail(store.error());
+    return finishImport(store->importDataset(*dataset, media, bar.progress()), p, project, created, bar);
+}
+
+void declareImport(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file (created if it does not exist)."));
+    p.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Annotation file(s), or a folder for --format folder. "
+                                                                     "VQA v2: the questions file and the annotations file."), QStringLiteral("files..."));
+    p.addOption({{QStringLiteral("f"), QStringLiteral("format")}, QStringLiteral("coco, vqa, flickr, csv, jsonl or folder (default: detected)."), QStringLiteral("format")});
+    p.addOption({QStringLiteral("images"), QStringLiteral("Folder the image names are relative to (default: the annotation file's folder)."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("split"), QStringLiteral("Put every image in this split (train, val, test)."), QStringLiteral("split")});
+    p.addOption({QStringLiteral("image-pattern"), QStringLiteral("VQA: file name of an image id (default COCO_{subtype}_{id:012}.jpg)."), QStringLiteral("pattern")});
+    addCommonOptions(p, true, true);
+}
+
+int runImport(QCommandLineParser &p)
+{
+    const QStringList positional = p.positionalArguments();
+    if (positional.size() < 2)
+        return usageError(QStringLiteral("expected a project and at least one file"), QStringLiteral("import"));
+    const QString project = positional.first();
+    ImportOptions options;
+    options.files = positional.mid(1);
+    for (const QString &file : options.files)
+        if (!QFileInfo::exists(file))
+            return fail(Error::input(QStringLiteral("no such file or folder"), file));
+    FormatRegistry &registry = FormatRegistry::instance();
+    QString formatId = p.value(QStringLiteral("format"));
+    if (formatId.isEmpty()) {
+        auto detected = registry.detect(options.files.first());
+        if (!detected)
+            return fail(detected.error());
+        formatId = *detected;
+    }
+    const DatasetFormat *format = registry.format(formatId);
+    if (!format)
+        return usageError(QStringLiteral("unknown format '%1' (known: %2)").arg(formatId, registry.ids().join(QStringLiteral(", "))), QStringLiteral("import"));
+    const QFileInfo first(options.files.first());
+    options.imagesDir = p.isSet(QStringLiteral("images")) ? p.value(QStringLiteral("images"))
+                                                          : (first.isDir() ? first.absoluteFilePath() : first.absolutePath());
+    options.split = p.value(QStringLiteral("split"));
+    options.imagePattern = p.value(QStringLiteral("image-pattern"));
+
+    ProgressBar bar(p.isSet(QStringLiteral("quiet")));
+    bar.progress().report(0, 0, QStringLiteral("Reading ") + formatId);
+    auto dataset = format->read(options, bar.progress());
+    if (!dataset) {
+        bar.finish();
+        return fail(dataset.error());
+    }
+    CreatedProject created;
+    auto store = openOrCreate(project, created);
+    if (!store)
+        return fail(store.error());
+    return finishImport(store->importDataset(*dataset, options.imagesDir, bar.progress()), p, project, created, bar);
+}
+
+void declareExport(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
+    p.addPositionalArgument(QStringLiteral("output"), QStringLiteral("The file to write (a folder for vqa and folder)."));
+    p.addOption({{QStringLiteral("f"), QStringLiteral("format")}, QStringLiteral("coco, vqa, flickr, csv, jsonl or folder."), QStringLiteral("format")});
+    p.addOption({QStringLiteral("split"), QStringLiteral("Only images of this split."), QStringLiteral("split")});
+    p.addOption({QStringLiteral("status"), QStringLiteral("Only images with this review status (unlabeled, predicted, verified, rejected)."), QStringLiteral("status")});
+    p.addOption({QStringLiteral("skip-flagged"), QStringLiteral("Leave out missing or corrupt images.")});
+    p.addOption({QStringLiteral("copy-images"), QStringLiteral("folder format: copy the image files too.")});
+    addCommonOptions(p, true, true);
+}
+
+int runExport(QCommandLineParser &p)
+{
+    const QStringList positional = p.positionalArguments();
+    if (positional.size() != 2)
+        return usageError(QStringLiteral("expected a project and an output path"), QStringLiteral("export"));
+    if (!p.isSet(QStringLiteral("format")))
+        return usageError(QStringLiteral("--format is required"), QStringLiteral("export"));
+    FormatRegistry &registry = FormatRegistry::instance();
+    const QString formatId = p.value(QStringLiteral("format"));
+    const DatasetFormat *format = registry.format(formatId);
+    if (!format)
+        return usageError(QStringLiteral("unknown format '%1' (known: %2)").arg(formatId, registry.ids().join(QStringLiteral(", "))), QStringLiteral("export"));
+    DatasetFilter filter;
+    filter.split = p.value(QStringLiteral("split"));
+    filter.skipFlagged = p.isSet(QStringLiteral("skip-flagged"));
+    if (p.isSet(QStringLiteral("status"))) {
+        ReviewStatus status;
+        if (!parseStatus(p.value(QStringLiteral("status")), &status))
+            return usageError(QStringLiteral("unknown status '%1'").arg(p.value(QStringLiteral("status"))), QStringLiteral("export"));
+        filter.status = status;
+    }
+    auto store = ProjectStore::open(positional[0]);
+    if (!store)
+        return fail(store.error());
+    auto dataset = store->loadDataset(filter);
+    if (!dataset)
+        return fail(dataset.error());
+    ExportOptions options;
+    options.output = positional[1];
+    options.copyImages = p.isSet(QStringLiteral("copy-images"));
+    ProgressBar bar(p.isSet(QStringLiteral("quiet")));
+    const Status written = format->write(*dataset, options, bar.progress());
+    bar.finish();
+    if (!written)
+        return fail(written.error());
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("output"), options.output}, {QStringLiteral("format"), formatId},
+                   {QStringLiteral("images"), qint64(dataset->images.size())},
+                   {QStringLiteral("captions"), qint64(dataset->captions.size())},
+                   {QStringLiteral("questions"), qint64(dataset->questions.size())}});
+    else
+        out(QStringLiteral("Exported %1 images, %2 captions, %3 questions to %4 (%5)")
+                .arg(dataset->images.size()).arg(dataset->captions.size()).arg(dataset->questions.size())
+                .arg(options.output, formatId));
+    return ExitOk;
+}
+
+} // namespace tandem::cli

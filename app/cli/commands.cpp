@@ -1,0 +1,37 @@
+#include "cli.h"
+#include "commands.h"
+
+namespace tandem::cli {
+
+const std::vector<Command> &commands()
+{
+    static const std::vector<Command> table = {
+        {QStringLiteral("demo"), QStringLiteral("Create a project of generated Sort-of-CLEVR scenes."),
+         QStringLiteral("Draws coloured squares and circles, asks relational and non-relational questions\n"
+                        "about them and writes 3-5 captions per image. Seeded and deterministic."),
+         declareDemo, runDemo},
+        {QStringLiteral("import"), QStringLiteral("Import a dataset into a project (created if missing)."),
+         QStringLiteral("Formats: coco, vqa, flickr, csv, jsonl, folder (see 'tandem-cli formats').\n"
+                        "The import is all or nothing: a malformed file changes nothing.\n"
+                        "Images that are missing, empty, truncated or not images are flagged, not fatal."),
+         declareImport, runImport},
+        {QStringLiteral("export"), QStringLiteral("Export a project (or part of it) to a dataset format."),
+         QStringLiteral("Nothing is ever written outside OUTPUT."), declareExport, runExport},
+        {QStringLiteral("info"), QStringLiteral("Show counts, splits, review statuses and flagged images."),
+         QString(), declareInfo, runInfo},
+        {QStringLiteral("search"), QStringLiteral("Full-text search over captions, questions and answers."),
+         QStringLiteral("Words must all match; \"a phrase\", prefix*, OR and NOT work as in SQLite FTS5."),
+         declareSearch, runSearch},
+        {QStringLiteral("check"), QStringLiteral("Check every image file again and update the flags."),
+         QStringLiteral("Without --decode only headers and file ends are read (fast); with --decode\n"
+                        "every image is decoded."),
+         declareCheck, runCheck},
+        {QStringLiteral("formats"), QStringLiteral("List the dataset formats (plugins) this build can read and write."),
+         QString(), declareFormats, runFormats},
+        {QStringLiteral("version"), QStringLiteral("Show the versions of Tandem and its libraries."), QString(),
+         declareVersion, runVersion},
+    };
+    return table;
+}
+
+} // namespace tandem::cli

@@ -1,0 +1,23 @@
+#pragma once
+#include <QCommandLineParser>
+
+namespace tandem::cli {
+
+void declareDemo(QCommandLineParser &p);
+int runDemo(QCommandLineParser &p);
+void declareImport(QCommandLineParser &p);
+int runImport(QCommandLineParser &p);
+void declareExport(QCommandLineParser &p);
+int runExport(QCommandLineParser &p);
+void declareInfo(QCommandLineParser &p);
+int runInfo(QCommandLineParser &p);
+void declareSearch(QCommandLineParser &p);
+int runSearch(QCommandLineParser &p);
+void declareCheck(QCommandLineParser &p);
+int runCheck(QCommandLineParser &p);
+void declareFormats(QCommandLineParser &p);
+int runFormats(QCommandLineParser &p);
+void declareVersion(QCommandLineParser &p);
+int runVersion(QCommandLineParser &p);
+
+} // namespace tandem::cli

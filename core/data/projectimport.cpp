@@ -1,0 +1,286 @@
+// ProjectStore::importDataset and checkImages: the bulk write paths.
+#include "data/imageprobe.h"
+#include "data/projectstore.h"
+#include "util/paths.h"
+
+#include <QDir>
+#include <unordered_map>
+
+namespace tandem {
+
+namespace {
+
+constexpr qint64 kProgressEvery = 4096;
+
+struct ImageLocation {
+    QString root;     // absolute folder
+    std::string name; // relative name from the annotations
+};
+
+// Probes (or fully decodes) every image, except names that would leave their
+// folder: those are flagged and never opened.
+std::vector<ProbeResult> probeLocations(const std::vector<ImageLocation> &locations, bool decode,
+                                        const Progress &progress)
+{
+    QStringList files;
+    std::vector<size_t> opened; // index of each file in `locations`
+    std::vector<ProbeResult> results(locations.size());
+    for (size_t i = 0; i < locations.size(); ++i) {
+        if (paths::isUnsafe(locations[i].name)) {
+            results[i].flag = ImageFlag::UnsafePath;
+            results[i].detail = QStringLiteral("absolute or '..' name: not read");
+            continue;
+        }
+        files << locations[i].root + QLatin1Char('/') + QString::fromStdString(locations[i].name);
+        opened.push_back(i);
+    }
+    std::vector<ProbeResult> found = decode ? decodeImages(files, progress) : probeImages(files, progress);
+    for (size_t k = 0; k < found.size() && k < opened.size(); ++k)
+        results[opened[k]] = std::move(found[k]);
+    return results;
+}
+
+// Prepared statements of one import, prepared once.
+struct ImportStatements {
+    sql::Statement image, caption, question, answer, tag, tagId, imageTag;
+
+    static Expected<ImportStatements> prepare(sql::Database &db)
+    {
+        const char *const sqls[] = {
+            "INSERT INTO images(root_id, name, ext_id, width, height, split, status, flag, flag_detail) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(root_id, name) DO UPDATE SET "
+            "ext_id = iif(excluded.ext_id <> '', excluded.ext_id, ext_id), "
+            "width = iif(excluded.width > 0, excluded.width, width), "
+            "height = iif(excluded.height > 0, excluded.height, height), "
+            "split = iif(excluded.split <> '', excluded.split, split), "
+            "flag = excluded.flag, flag_detail = excluded.flag_detail RETURNING id",
+            "INSERT INTO captions(image_id, text, ext_id) VALUES (?1, ?2, ?3)",
+            "INSERT INTO questions(image_id, text, ext_id, question_type, answer_type, multiple_choice_answer) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO answers(question_id, text, confidence) VALUES (?1, ?2, ?3)",
+            "INSERT OR IGNORE INTO tags(name) VALUES (?1)",
+            "SELECT id FROM tags WHERE name = ?1",
+            "INSERT OR IGNORE INTO image_tags(image_id, tag_id) VALUES (?1, ?2)"};
+        ImportStatements s;
+        sql::Statement *targets[] = {&s.image, &s.caption, &s.question, &s.answer, &s.tag, &s.tagId, &s.imageTag};
+        for (size_t i = 0; i < std::size(sqls); ++i) {
+            auto stmt = db.prepare(sqls[i]);
+            if (!stmt)
+                return stmt.error();
+            *targets[i] = std::move(stmt.value());
+        }
+        return s;
+    }
+};
+
+class Importer {
+public:
+    Importer(sql::Database &db, ImportStatements &stmts, const Progress &progress, qint64 total)
+        : m_db(db), m_s(stmts), m_progress(progress), m_total(total) {}
+
+    Status images(const Dataset &dataset, qint64 rootId, const std::vector<ProbeResult> &probes,
+                  std::vector<qint64> &ids, ImportReport &report);
+    Status captions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report);
+    Status questions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report);
+
+private:
+    Status tick(); // progress and cancellation, every kProgressEvery rows
+    Status tagImage(qint64 imageId, const std::string &tag);
+
+    sql::Database &m_db;
+    ImportStatements &m_s;
+    const Progress &m_progress;
+    qint64 m_total;
+    qint64 m_done = 0;
+    std::unordered_map<std::string, qint64> m_tagIds;
+};
+
+Status failed(const sql::Statement &stmt)
+{
+    return Error::store(stmt.error());
+}
+
+Status Importer::tick()
+{
+    if (++m_done % kProgressEvery)
+        return {};
+    if (m_progress.cancelled())
+        return Error::cancelled();
+    m_progress.report(m_done, m_total, QStringLiteral("Writing"));
+    return {};
+}
+
+Status Importer::images(const Dataset &dataset, qint64 rootId, const std::vector<ProbeResult> &probes,
+                        std::vector<qint64> &ids, ImportReport &report)
+{
+    ids.resize(dataset.images.size());
+    for (size_t i = 0; i < dataset.images.size(); ++i) {
+        const DatasetImage &image = dataset.images[i];
+        const ProbeResult &probe = probes[i];
+        m_s.image.bind(1, rootId).bind(2, image.name).bind(3, image.extId);
+        m_s.image.bind(4, image.width > 0 ? image.width : probe.width);
+        m_s.image.bind(5, image.height > 0 ? image.height : probe.height);
+        m_s.image.bind(6, image.split).bind(7, int(image.status)).bind(8, int(probe.flag)).bind(9, probe.detail);
+        if (!m_s.image.step())
+            return failed(m_s.image);
+        ids[i] = m_s.image.int64(0);
+        m_s.image.reset();
+        if (probe.flag != ImageFlag::Ok)
+            ++report.flags[flagName(probe.flag)];
+        for (const std::string &tag : image.tags)
+            if (auto s = tagImage(ids[i], tag); !s)
+                return s;
+        if (auto s = tick(); !s)
+            return s;
+    }
+    return {};
+}
+
+Status Importer::tagImage(qint64 imageId, const std::string &tag)
+{
+    auto it = m_tagIds.find(tag);
+    if (it == m_tagIds.end()) {
+        if (auto s = m_s.tag.bind(1, tag).exec(); !s)
+            return s;
+        m_s.tagId.bind(1, tag);
+        if (!m_s.tagId.step())
+            return failed(m_s.tagId);
+        it = m_tagIds.emplace(tag, m_s.tagId.int64(0)).first;
+        m_s.tagId.reset();
+    }
+    return m_s.imageTag.bind(1, imageId).bind(2, it->second).exec();
+}
+
+Status Importer::captions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report)
+{
+    for (const DatasetCaption &caption : dataset.captions) {
+        if (auto s = m_s.caption.bind(1, ids[caption.image]).bind(2, caption.text).bind(3, caption.extId).exec(); !s)
+            return s;
+        ++report.captions;
+        if (auto s = tick(); !s)
+            return s;
+    }
+    return {};
+}
+
+Status Importer::questions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report)
+{
+    for (const DatasetQuestion &q : dataset.questions) {
+        m_s.question.bind(1, ids[q.image]).bind(2, q.text).bind(3, q.extId);
+        m_s.question.bind(4, q.questionType).bind(5, q.answerType).bind(6, q.multipleChoiceAnswer);
+        if (auto s = m_s.question.exec(); !s)
+            return s;
+        const qint64 questionId = m_db.lastInsertId();
+        ++report.questions;
+        for (const DatasetAnswer &a : q.answers) {
+            if (auto s = m_s.answer.bind(1, questionId).bind(2, a.text).bind(3, a.confidence).exec(); !s)
+                return s;
+            ++report.answers;
+        }
+        if (auto s = tick(); !s)
+            return s;
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const QString &imagesDir,
+                                                   const Progress &progress)
+{
+    for (const DatasetCaption &c : dataset.captions)
+        if (c.image >= dataset.images.size())
+            return Error::usage(QStringLiteral("internal error: caption refers to image %1 of %2").arg(c.image).arg(dataset.images.size()));
+    for (const DatasetQuestion &q : dataset.questions)
+        if (q.image >= dataset.images.size())
+            return Error::usage(QStringLiteral("internal error: question refers to image %1 of %2").arg(q.image).arg(dataset.images.size()));
+
+    const QString root = QDir::cleanPath(QDir(imagesDir).absolutePath());
+    progress.report(0, qint64(dataset.images.size()), QStringLiteral("Checking images"));
+    std::vector<ImageLocation> locations;
+    locations.reserve(dataset.images.size());
+    for (const DatasetImage &image : dataset.images)
+        locations.push_back({root, image.name});
+    const std::vector<ProbeResult> probes = probeLocations(locations, false, progress);
+    if (progress.cancelled())
+        return Error::cancelled();
+
+    // A big page cache for the bulk insert; given back afterwards.
+    (void)m_db.exec("PRAGMA cache_size = -262144");
+    struct RestoreCache {
+        sql::Database &db;
+        ~RestoreCache() { (void)db.exec("PRAGMA cache_size = -2000"); }
+    } restore{m_db};
+
+    sql::Transaction tx(m_db);
+    if (!tx.begun())
+        return tx.begun().error();
+    auto stmts = ImportStatements::prepare(m_db);
+    if (!stmts)
+        return stmts.error();
+    auto root_id = rootId(root);
+    if (!root_id)
+        return root_id.error();
+    auto before = m_db.scalar("SELECT count(*) FROM images");
+    if (!before)
+        return before.error();
+
+    ImportReport report;
+    report.warnings = dataset.warnings;
+    const qint64 total = qint64(dataset.images.size() + dataset.captions.size() + dataset.questions.size());
+    Importer importer(m_db, *stmts, progress, total);
+    std::vector<qint64> ids;
+    if (auto s = importer.images(dataset, *root_id, probes, ids, report); !s)
+        return s.error();
+    auto after = m_db.scalar("SELECT count(*) FROM images");
+    if (!after)
+        return after.error();
+    report.imagesAdded = *after - *before;
+    report.imagesUpdated = qint64(dataset.images.size()) - report.imagesAdded;
+    if (auto s = importer.captions(dataset, ids, report); !s)
+        return s.error();
+    if (auto s = importer.questions(dataset, ids, report); !s)
+        return s.error();
+    if (progress.cancelled())
+        return Error::cancelled();
+    progress.report(total, total, QStringLiteral("Committing"));
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return report;
+}
+
+Expected<CheckReport> ProjectStore::checkImages(bool decode, const Progress &progress)
+{
+    auto select = m_db.prepare("SELECT i.id, r.path, i.name FROM images i JOIN media_roots r ON r.id = i.root_id ORDER BY i.id");
+    if (!select)
+        return select.error();
+    std::vector<qint64> ids;
+    std::vector<ImageLocation> locations;
+    while (select->step()) {
+        ids.push_back(select->int64(0));
+        locations.push_back({rootPath(select->qtext(1)), select->text(2)});
+    }
+    const std::vector<ProbeResult> results = probeLocations(locations, decode, progress);
+    if (progress.cancelled())
+        return Error::cancelled();
+    sql::Transaction tx(m_db);
+    if (!tx.begun())
+        return tx.begun().error();
+    auto update = m_db.prepare("UPDATE images SET flag = ?2, flag_detail = ?3, "
+                               "width = iif(?4 > 0, ?4, width), height = iif(?5 > 0, ?5, height) WHERE id = ?1");
+    if (!update)
+        return update.error();
+    CheckReport report;
+    for (size_t i = 0; i < ids.size() && i < results.size(); ++i) {
+        const ProbeResult &r = results[i];
+        if (auto s = update->bind(1, ids[i]).bind(2, int(r.flag)).bind(3, r.detail).bind(4, r.width).bind(5, r.height).exec(); !s)
+            return s.error();
+        ++report.checked;
+        ++report.flags[flagName(r.flag)];
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return report;
+}
+
+} // namespace tandem

@@ -1,0 +1,137 @@
+#include "schema.h"
+
+#include <QString>
+
+namespace tandem::schema {
+
+// Version 1: the data model of DESIGN.md. Text search is a contentless FTS5
+// index (the text lives once, in its own table) kept in step by triggers;
+// its rowid is id * 4 + kind (0 caption, 1 question, 2 answer).
+static const char *const migration1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE media_roots(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE images(
+  id INTEGER PRIMARY KEY,
+  root_id INTEGER NOT NULL REFERENCES media_roots(id),
+  name TEXT NOT NULL,
+  ext_id TEXT NOT NULL DEFAULT '',
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  split TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL DEFAULT 0,   -- ReviewStatus
+  flag INTEGER NOT NULL DEFAULT -1,    -- ImageFlag
+  flag_detail TEXT NOT NULL DEFAULT '',
+  UNIQUE(root_id, name));
+CREATE TABLE captions(
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  ext_id TEXT NOT NULL DEFAULT '');
+CREATE TABLE questions(
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  ext_id TEXT NOT NULL DEFAULT '',
+  question_type TEXT NOT NULL DEFAULT '',
+  answer_type TEXT NOT NULL DEFAULT '',
+  multiple_choice_answer TEXT NOT NULL DEFAULT '');
+CREATE TABLE answers(
+  id INTEGER PRIMARY KEY,
+  question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  confidence TEXT NOT NULL DEFAULT '');
+CREATE TABLE tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE image_tags(
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(image_id, tag_id)) WITHOUT ROWID;
+CREATE TABLE models(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  architecture TEXT NOT NULL,          -- JSON
+  checkpoint TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK(kind IN ('train', 'infer', 'eval')),
+  model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+  name TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'running',
+  config TEXT NOT NULL DEFAULT '{}',   -- JSON
+  metrics TEXT NOT NULL DEFAULT '{}',  -- JSON
+  started_at TEXT NOT NULL DEFAULT (datetime('now')),
+  finished_at TEXT);
+CREATE TABLE predictions(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  question_id INTEGER REFERENCES questions(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  score REAL,
+  attention BLOB);                     -- per token: float16 grid, see core/explain
+CREATE TABLE embeddings(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  item_kind TEXT NOT NULL CHECK(item_kind IN ('image', 'caption', 'question')),
+  item_id INTEGER NOT NULL,
+  vector BLOB NOT NULL,                -- float32, little-endian
+  PRIMARY KEY(run_id, item_kind, item_id)) WITHOUT ROWID;
+
+CREATE INDEX images_split ON images(split);
+CREATE INDEX images_status ON images(status);
+CREATE INDEX images_flag ON images(flag) WHERE flag > 0;
+CREATE INDEX captions_image ON captions(image_id);
+CREATE INDEX questions_image ON questions(image_id);
+CREATE INDEX answers_question ON answers(question_id);
+CREATE INDEX image_tags_tag ON image_tags(tag_id);
+CREATE INDEX predictions_run ON predictions(run_id, image_id);
+
+CREATE VIRTUAL TABLE search USING fts5(text, content='');
+CREATE TRIGGER captions_ai AFTER INSERT ON captions BEGIN
+  INSERT INTO search(rowid, text) VALUES (new.id * 4, new.text); END;
+CREATE TRIGGER captions_ad AFTER DELETE ON captions BEGIN
+  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id * 4, old.text); END;
+CREATE TRIGGER captions_au AFTER UPDATE OF text ON captions BEGIN
+  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id * 4, old.text);
+  INSERT INTO search(rowid, text) VALUES (new.id * 4, new.text); END;
+CREATE TRIGGER questions_ai AFTER INSERT ON questions BEGIN
+  INSERT INTO search(rowid, text) VALUES (new.id * 4 + 1, new.text); END;
+CREATE TRIGGER questions_ad AFTER DELETE ON questions BEGIN
+  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id * 4 + 1, old.text); END;
+CREATE TRIGGER questions_au AFTER UPDATE OF text ON questions BEGIN
+  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id * 4 + 1, old.text);
+  INSERT INTO search(rowid, text) VALUES (new.id * 4 + 1, new.text); END;
+CREATE TRIGGER answers_ai AFTER INSERT ON answers BEGIN
+  INSERT INTO search(rowid, text) VALUES (new.id * 4 + 2, new.text); END;
+CREATE TRIGGER answers_ad AFTER DELETE ON answers BEGIN
+  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id * 4 + 2, old.text); END;
+CREATE TRIGGER answers_au AFTER UPDATE OF text ON answers BEGIN
+  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id * 4 + 2, old.text);
+  INSERT INTO search(rowid, text) VALUES (new.id * 4 + 2, new.text); END;
+)sql";
+
+static const char *const migrations[] = {migration1};
+
+Status migrate(sql::Database &db)
+{
+    auto version = db.scalar("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    if (*version > currentVersion)
+        return Error::store(QStringLiteral("this project was written by a newer Tandem (schema %1; this one knows %2)")
+                                .arg(*version)
+                                .arg(currentVersion));
+    for (int v = int(*version); v < currentVersion; ++v) {
+        sql::Transaction tx(db);
+        if (!tx.begun())
+            return tx.begun();
+        if (auto s = db.exec(migrations[v]); !s)
+            return Error::store(QStringLiteral("schema migration %1 failed: %2").arg(v + 1).arg(s.error().message));
+        if (auto s = db.exec("PRAGMA user_version = " + std::to_string(v + 1)); !s)
+            return s;
+        if (auto s = tx.commit(); !s)
+            return s;
+    }
+    return {};
+}
+
+} // namespace tandem::schema

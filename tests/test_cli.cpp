@@ -1,0 +1,218 @@
+// Drives the real tandem-cli binary, as a user or a script would.
+#include "data/projectstore.h"
+#include "testsupport.h"
+
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace tandem;
+using test::runCli;
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void helpForEveryCommand_data();
+    void helpForEveryCommand();
+    void unknownCommandIsUsageError();
+    void listsEveryFormat();
+    void demoProjectInfo();
+    void searchFindsDemoText();
+    void roundTripEveryFormat_data();
+    void roundTripEveryFormat();
+    void malformedFileIsRefusedWithPosition();
+    void failedImportLeavesProjectUnchanged();
+    void flaggedImagesAreListed();
+    void exportNeverWritesOutside();
+
+private:
+    QJsonObject json(const QStringList &arguments);
+    QTemporaryDir m_dir;
+    QString m_demo;
+};
+
+QJsonObject TestCli::json(const QStringList &arguments)
+{
+    const auto r = runCli(arguments + QStringList{QStringLiteral("--json")});
+    if (r.exitCode != 0)
+        qWarning("%s", r.err.constData());
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_demo = m_dir.filePath(QStringLiteral("demo.tandem"));
+    const auto r = runCli({QStringLiteral("demo"), m_demo, QStringLiteral("--images"), QStringLiteral("24"),
+                           QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--questions"), QStringLiteral("6")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.contains("Imported 24 images"));
+}
+
+void TestCli::helpForEveryCommand_data()
+{
+    QTest::addColumn<QString>("command");
+    for (const char *c : {"demo", "import", "export", "info", "search", "check", "formats", "version"})
+        QTest::newRow(c) << QString::fromLatin1(c);
+}
+
+void TestCli::helpForEveryCommand()
+{
+    QFETCH(QString, command);
+    const auto r = runCli({command, QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("tandem-cli " + command.toUtf8()), r.out.constData());
+    QVERIFY(r.out.contains("--help"));
+    QCOMPARE(runCli({QStringLiteral("help"), command}).out, r.out);
+}
+
+void TestCli::unknownCommandIsUsageError()
+{
+    QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
+    QCOMPARE(runCli({}).exitCode, 2);
+    QCOMPARE(runCli({QStringLiteral("info"), QStringLiteral("--no-such-option"), m_demo}).exitCode, 2);
+    QCOMPARE(runCli({QStringLiteral("info"), m_dir.filePath(QStringLiteral("absent.tandem"))}).exitCode, 2);
+    const auto help = runCli({QStringLiteral("--help")});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("Exit codes"));
+}
+
+void TestCli::listsEveryFormat()
+{
+    QStringList ids;
+    for (const auto &f : json({QStringLiteral("formats")}).value(QStringLiteral("formats")).toArray())
+        ids << f.toObject().value(QStringLiteral("id")).toString();
+    ids.sort();
+    QCOMPARE(ids, (QStringList{"coco", "csv", "flickr", "folder", "jsonl", "vqa"}));
+}
+
+void TestCli::demoProjectInfo()
+{
+    const QJsonObject info = json({QStringLiteral("info"), m_demo});
+    QCOMPARE(info.value(QStringLiteral("images")).toInt(), 24);
+    QCOMPARE(info.value(QStringLiteral("questions")).toInt(), 24 * 6);
+    const int captions = info.value(QStringLiteral("captions")).toInt();
+    QVERIFY(captions >= 24 * 3 && captions <= 24 * 5);
+    QCOMPARE(info.value(QStringLiteral("flags")).toObject().value(QStringLiteral("ok")).toInt(), 24);
+    QVERIFY(info.value(QStringLiteral("splits")).toObject().contains(QStringLiteral("train")));
+    const auto text = runCli({QStringLiteral("info"), m_demo});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("Images    24"));
+}
+
+void TestCli::searchFindsDemoText()
+{
+    const QJsonObject result = json({QStringLiteral("search"), m_demo, QStringLiteral("closest")});
+    QVERIFY(result.value(QStringLiteral("total")).toInt() > 0);
+    const QJsonObject hit = result.value(QStringLiteral("hits")).toArray().first().toObject();
+    QCOMPARE(hit.value(QStringLiteral("kind")).toString(), QStringLiteral("question"));
+    QVERIFY(hit.value(QStringLiteral("text")).toString().contains(QStringLiteral("closest"), Qt::CaseInsensitive));
+}
+
+void TestCli::roundTripEveryFormat_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("output");
+    QTest::addColumn<bool>("captions");
+    QTest::addColumn<bool>("questions");
+    QTest::newRow("coco") << "coco" << "out.json" << true << false;
+    QTest::newRow("vqa") << "vqa" << "vqa_out" << false << true;
+    QTest::newRow("flickr") << "flickr" << "out.token" << true << false;
+    QTest::newRow("csv") << "csv" << "out.csv" << true << false;
+    QTest::newRow("jsonl") << "jsonl" << "out.jsonl" << true << true;
+    QTest::newRow("folder") << "folder" << "folder_out" << true << false;
+}
+
+void TestCli::roundTripEveryFormat()
+{
+    QFETCH(QString, format);
+    QFETCH(QString, output);
+    QFETCH(bool, captions);
+    QFETCH(bool, questions);
+    const QString out = m_dir.filePath(format + QLatin1Char('/') + output);
+    QDir().mkpath(m_dir.filePath(format));
+    auto exported = runCli({QStringLiteral("export"), m_demo, out, QStringLiteral("--format"), format, QStringLiteral("--copy-images")});
+    QVERIFY2(exported.exitCode == 0, exported.err.constData());
+
+    QStringList files{out};
+    if (format == QLatin1String("vqa"))
+        files = QStringList{out + QStringLiteral("/questions.json"), out + QStringLiteral("/annotations.json")};
+    const QString copy = m_dir.filePath(format + QStringLiteral("/copy.tandem"));
+    auto imported = runCli(QStringList{QStringLiteral("import"), copy} + files + QStringList{QStringLiteral("--format"), format});
+    QVERIFY2(imported.exitCode == 0, imported.err.constData());
+
+    auto original = ProjectStore::open(m_demo)->loadDataset();
+    auto again = ProjectStore::open(copy)->loadDataset();
+    QVERIFY(original && again);
+    if (captions)
+        QCOMPARE(test::captionLines(*again), test::captionLines(*original));
+    if (questions)
+        QCOMPARE(test::questionLines(*again), test::questionLines(*original));
+}
+
+void TestCli::malformedFileIsRefusedWithPosition()
+{
+    const QString file = m_dir.filePath(QStringLiteral("bad.json"));
+    test::writeFile(file, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}],\n \"annotations\": [{\"id\": 1, \"image_id\": 1 \"caption\": \"x\"}]}");
+    const QString project = m_dir.filePath(QStringLiteral("bad.tandem"));
+    const auto r = runCli({QStringLiteral("import"), project, file, QStringLiteral("--format"), QStringLiteral("coco")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("bad.json:2:"), r.err.constData());
+    QVERIFY(!QFileInfo::exists(project)); // a failed first import leaves nothing behind
+}
+
+void TestCli::failedImportLeavesProjectUnchanged()
+{
+    const QString project = m_dir.filePath(QStringLiteral("keep.tandem"));
+    QVERIFY(QFile::copy(m_demo, project));
+    const QString file = m_dir.filePath(QStringLiteral("truncated.jsonl"));
+    test::writeFile(file, "{\"image\": \"x.png\", \"captions\": [\"one\"]}\n{\"image\": \"y.png\", \"capt");
+    const auto r = runCli({QStringLiteral("import"), project, file, QStringLiteral("--format"), QStringLiteral("jsonl")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("truncated.jsonl:2:"), r.err.constData());
+    QCOMPARE(json({QStringLiteral("info"), project}).value(QStringLiteral("images")).toInt(), 24);
+}
+
+void TestCli::flaggedImagesAreListed()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("flagged"));
+    test::writeFile(folder + QStringLiteral("/data.csv"), "image,caption\nmissing.jpg,a lost cat\nzero.png,nothing\n");
+    test::writeFile(folder + QStringLiteral("/zero.png"), {});
+    const QString project = m_dir.filePath(QStringLiteral("flagged.tandem"));
+    const auto r = runCli({QStringLiteral("import"), project, folder + QStringLiteral("/data.csv")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.contains("flagged missing: 1"));
+    const auto info = runCli({QStringLiteral("info"), project});
+    QVERIFY(info.out.contains("missing.jpg"));
+    QVERIFY(info.out.contains("empty"));
+    QCOMPARE(runCli({QStringLiteral("check"), project, QStringLiteral("--strict")}).exitCode, 1);
+}
+
+void TestCli::exportNeverWritesOutside()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("evil"));
+    test::writeFile(folder + QStringLiteral("/data.jsonl"),
+                    "{\"image\": \"../../escaped.png\", \"captions\": [\"up and out\"]}\n"
+                    "{\"image\": \"/tmp/absolute_tandem_test.png\", \"captions\": [\"rooted\"]}\n");
+    const QString project = m_dir.filePath(QStringLiteral("evil.tandem"));
+    QCOMPARE(runCli({QStringLiteral("import"), project, folder + QStringLiteral("/data.jsonl")}).exitCode, 0);
+    const QString out = m_dir.filePath(QStringLiteral("evil/out/inner"));
+    const auto r = runCli({QStringLiteral("export"), project, out, QStringLiteral("--format"), QStringLiteral("folder")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("escaped.txt"))));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("evil/escaped.txt"))));
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/tmp/absolute_tandem_test.txt")));
+    QDirIterator it(out, QDir::Files, QDirIterator::Subdirectories);
+    int written = 0;
+    while (it.hasNext()) {
+        QVERIFY(it.next().startsWith(out + QLatin1Char('/')));
+        ++written;
+    }
+    QCOMPARE(written, 2);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
