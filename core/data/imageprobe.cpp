@@ -297,7 +297,8 @@ ImageFlag probeImage(const QString &path, int *width, int *height, QString *deta
     return result.flag;
 }
 
-ImageFlag decodeCheck(const QString &path, QString *detail)
+// The probe, then a full decode of the files the probe finds sound.
+static ProbeResult decoded(const QString &path)
 {
     Probed p = probe(path);
     if (p.result.flag == ImageFlag::Ok) {
@@ -308,28 +309,48 @@ ImageFlag decodeCheck(const QString &path, QString *detail)
             p.result.detail = QStringLiteral("the decoder refuses the image data");
         }
     }
-    if (detail)
-        *detail = p.result.detail;
-    return p.result.flag;
+    return p.result;
 }
 
-std::vector<ProbeResult> probeImages(const QStringList &paths, const Progress &progress)
+ImageFlag decodeCheck(const QString &path, QString *detail)
+{
+    const ProbeResult result = decoded(path);
+    if (detail)
+        *detail = result.detail;
+    return result.flag;
+}
+
+// Runs `check` over every path on a pool in batches, reporting progress and
+// stopping early on cancel (the rest stay Unchecked).
+template <typename Check>
+static std::vector<ProbeResult> checkAll(const QStringList &paths, const Progress &progress, const QString &stage,
+                                         Check check)
 {
     constexpr int kBatch = 512; // paths between progress reports and cancel checks
     QThreadPool pool; // disk latency, not CPU, is the limit: more threads than cores
     pool.setMaxThreadCount(std::max(8, 2 * QThread::idealThreadCount()));
     std::vector<ProbeResult> results(size_t(paths.size()));
-    const QString stage = QStringLiteral("Checking images");
     progress.report(0, paths.size(), stage);
     for (qsizetype start = 0; start < paths.size(); start += kBatch) {
         if (progress.cancelled())
             break;
         std::vector<qsizetype> batch(size_t(std::min<qsizetype>(kBatch, paths.size() - start)));
         std::iota(batch.begin(), batch.end(), start);
-        QtConcurrent::blockingMap(&pool, batch, [&](qsizetype i) { results[size_t(i)] = probe(paths[i]).result; });
+        QtConcurrent::blockingMap(&pool, batch, [&](qsizetype i) { results[size_t(i)] = check(paths[i]); });
         progress.report(start + qsizetype(batch.size()), paths.size(), stage);
     }
     return results;
+}
+
+std::vector<ProbeResult> probeImages(const QStringList &paths, const Progress &progress)
+{
+    return checkAll(paths, progress, QStringLiteral("Checking images"),
+                    [](const QString &path) { return probe(path).result; });
+}
+
+std::vector<ProbeResult> decodeImages(const QStringList &paths, const Progress &progress)
+{
+    return checkAll(paths, progress, QStringLiteral("Decoding images"), decoded);
 }
 
 } // namespace tandem

@@ -34,4 +34,7 @@ ImageFlag decodeCheck(const QString &path, QString *detail = nullptr);
 // Unchecked.
 std::vector<ProbeResult> probeImages(const QStringList &paths, const Progress &progress = {});
 
+// decodeCheck() for every path, in parallel; width and height from the header.
+std::vector<ProbeResult> decodeImages(const QStringList &paths, const Progress &progress = {});
+
 } // namespace tandem
