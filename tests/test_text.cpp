@@ -39,6 +39,11 @@ void TestText::positions()
     QCOMPARE(text::positionOf(s, 4).line, 2);
     QCOMPARE(text::positionOf(s, 4).column, 2);
     QCOMPARE(text::positionOf(s, 7).column, 4); // é counts as one column
+    const std::string mixed = "a\r\nb\rcd";
+    QCOMPARE(text::positionOf(mixed, 3).line, 2);   // after \r\n
+    QCOMPARE(text::positionOf(mixed, 3).column, 1);
+    QCOMPARE(text::positionOf(mixed, 6).line, 3);   // after a lone \r
+    QCOMPARE(text::positionOf(mixed, 6).column, 2);
 }
 
 void TestText::splitsAnyLineEnd()

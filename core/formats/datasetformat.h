@@ -6,6 +6,7 @@
 #include "util/expected.h"
 #include "util/progress.h"
 
+#include <QFileInfo>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -14,10 +15,20 @@ namespace tandem {
 
 struct ImportOptions {
     QStringList files;     // annotation files (VQA: questions and annotations), or one folder
-    QString imagesDir;     // where image names are resolved; default: the first file's folder
+    QString imagesDir;     // where image names are resolved; default: resolvedImagesDir()
     QString split;         // forces a split for every image ("" keeps what the file says)
     QString imagePattern;  // VQA only: how image ids become file names
 };
+
+// Where image names are resolved: imagesDir when given; else the input itself
+// when it is a folder (folder format), else the first file's folder.
+inline QString resolvedImagesDir(const ImportOptions &options)
+{
+    if (!options.imagesDir.isEmpty() || options.files.isEmpty())
+        return options.imagesDir;
+    const QFileInfo first(options.files.first());
+    return first.isDir() ? first.absoluteFilePath() : first.absolutePath();
+}
 
 struct ExportOptions {
     QString output;        // a file, or a folder for formats that write several files

@@ -53,7 +53,9 @@ Position positionOf(std::string_view utf8, size_t offset)
     offset = std::min(offset, utf8.size());
     for (size_t i = 0; i < offset; ++i) {
         const auto b = static_cast<unsigned char>(utf8[i]);
-        if (b == '\n') {
+        if (b == '\r' && i + 1 < utf8.size() && utf8[i + 1] == '\n')
+            continue; // \r\n: the \n ends the line
+        if (b == '\n' || b == '\r') { // the line ends splitLines accepts
             ++pos.line;
             pos.column = 1;
         } else if ((b & 0xC0) != 0x80) { // count code points, not continuation bytes

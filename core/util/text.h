@@ -26,6 +26,7 @@ struct Position {
     int column = 1;
 };
 // 1-based line and column (in characters) of a byte offset into UTF-8 text.
+// Lines end as in splitLines: \n, \r\n or a lone \r.
 Position positionOf(std::string_view utf8, size_t offset);
 
 // Splits into lines, accepting \n, \r\n and lone \r line ends.
