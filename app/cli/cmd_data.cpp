@@ -160,9 +160,8 @@ int runImport(QCommandLineParser &p)
     const DatasetFormat *format = registry.format(formatId);
     if (!format)
         return usageError(QStringLiteral("unknown format '%1' (known: %2)").arg(formatId, registry.ids().join(QStringLiteral(", "))), QStringLiteral("import"));
-    const QFileInfo first(options.files.first());
-    options.imagesDir = p.isSet(QStringLiteral("images")) ? p.value(QStringLiteral("images"))
-                                                          : (first.isDir() ? first.absoluteFilePath() : first.absolutePath());
+    options.imagesDir = p.value(QStringLiteral("images"));
+    options.imagesDir = resolvedImagesDir(options);
     options.split = p.value(QStringLiteral("split"));
     options.imagePattern = p.value(QStringLiteral("image-pattern"));
 

@@ -4,7 +4,6 @@
 
 #include "data/projectstore.h"
 #include "formats/formatregistry.h"
-#include "ml/device.h"
 
 #include <QJsonArray>
 #include <opencv2/core/version.hpp>
@@ -195,15 +194,13 @@ int runVersion(QCommandLineParser &p)
     const QJsonObject versions{{QStringLiteral("tandem"), QStringLiteral(TANDEM_VERSION)},
                                {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
                                {QStringLiteral("sqlite"), QString::fromLatin1(sqlite3_libversion())},
-                               {QStringLiteral("opencv"), QStringLiteral(CV_VERSION)},
-                               {QStringLiteral("libtorch"), QString::fromStdString(ml::torchVersion())},
-                               {QStringLiteral("cuda"), ml::cudaAvailable()}};
+                               {QStringLiteral("opencv"), QStringLiteral(CV_VERSION)}};
     if (p.isSet(QStringLiteral("json"))) {
         printJson(versions);
         return ExitOk;
     }
     for (auto it = versions.begin(); it != versions.end(); ++it)
-        out(QStringLiteral("%1 %2").arg(it.key().leftJustified(9), it->isBool() ? (it->toBool() ? QStringLiteral("available") : QStringLiteral("not available")) : it->toString()));
+        out(QStringLiteral("%1 %2").arg(it.key().leftJustified(9), it->toString()));
     return ExitOk;
 }
 

@@ -2,6 +2,8 @@
 // has --help. Exit codes are listed in `tandem-cli --help`.
 #include "cli.h"
 
+#include "util/memory.h"
+
 #include <QCoreApplication>
 #include <cstdio>
 
@@ -39,11 +41,15 @@ int runCommand(const Command &command, QStringList arguments)
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     parser.addOption(help);
     command.declare(parser);
-    arguments[0] = QStringLiteral("tandem-cli ") + command.name; // shown in the usage line
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), command.name);
     if (parser.isSet(help)) {
-        std::fputs(parser.helpText().toUtf8().constData(), stdout);
+        // helpText() names the binary's full path; show the command instead.
+        QString text = parser.helpText();
+        const qsizetype options = text.indexOf(QLatin1String(" [options]"));
+        if (text.startsWith(QLatin1String("Usage: ")) && options > 0)
+            text.replace(0, options, QStringLiteral("Usage: tandem-cli ") + command.name);
+        std::fputs(text.toUtf8().constData(), stdout);
         return ExitOk;
     }
     return command.run(parser);
@@ -53,6 +59,7 @@ int runCommand(const Command &command, QStringList arguments)
 
 int main(int argc, char **argv)
 {
+    tandem::tuneAllocator();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Tandem"));

@@ -1,5 +1,6 @@
 // tandem: the GUI. `tandem [project] [--screenshot file.png]`.
 #include "mainwindow.h"
+#include "util/memory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -8,6 +9,7 @@
 
 int main(int argc, char **argv)
 {
+    tandem::tuneAllocator();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setOrganizationName(QStringLiteral("Tandem"));
