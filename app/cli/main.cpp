@@ -59,7 +59,7 @@ int runCommand(const Command &command, QStringList arguments)
 
 int main(int argc, char **argv)
 {
-    tandem::tuneAllocator();
+    tandem::memory::tuneAllocator();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Tandem"));

@@ -9,7 +9,7 @@
 
 int main(int argc, char **argv)
 {
-    tandem::tuneAllocator();
+    tandem::memory::tuneAllocator();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setOrganizationName(QStringLiteral("Tandem"));

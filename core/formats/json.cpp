@@ -1,0 +1,336 @@
+#include "json.h"
+
+#include "util/memory.h"
+#include "util/text.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <charconv>
+#include <climits>
+#include <simdjson.h>
+
+namespace tandem::json {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+Expected<QByteArray> readText(const QString &path, QStringList *warnings)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::input(QStringLiteral("cannot open: %1").arg(file.errorString()), path);
+    QByteArray bytes;
+    if (file.isSequential()) {
+        bytes = file.readAll();
+    } else {
+        const qint64 size = file.size();
+        bytes.reserve(size + simdjson::SIMDJSON_PADDING);
+        memory::preferHugePages(bytes.constData(), size_t(bytes.capacity()));
+        bytes.resize(size);
+        if (file.read(bytes.data(), size) != size)
+            return Error::input(QStringLiteral("cannot read: %1").arg(file.errorString()), path);
+    }
+    text::Decoded decoded = text::toUtf8(std::move(bytes));
+    if (!decoded.warning.isEmpty() && warnings)
+        warnings->append(QFileInfo(path).fileName() + QStringLiteral(": ") + decoded.warning);
+    if (decoded.utf8.capacity() - decoded.utf8.size() < qsizetype(simdjson::SIMDJSON_PADDING))
+        decoded.utf8.reserve(decoded.utf8.size() + simdjson::SIMDJSON_PADDING);
+    return std::move(decoded.utf8);
+}
+
+std::string Path::toString() const
+{
+    std::string out;
+    if (!m_parent)
+        return out;
+    out = m_parent->toString();
+    if (isKey()) {
+        if (!out.empty())
+            out += '.';
+        out += m_key;
+    } else {
+        out += '[' + std::to_string(m_index) + ']';
+    }
+    return out;
+}
+
+// Sizes the parser for a large document up front so that its buffers (tape,
+// strings, structural indexes: several bytes per input byte) get huge pages.
+// The pointers are simdjson's documented-as-private members; the sizes are
+// lower bounds of what document::allocate() and stage 1 request.
+static void reserveLarge(simdjson::dom::parser &parser, size_t length)
+{
+    constexpr size_t kLarge = size_t(8) << 20;
+    if (length < kLarge || parser.capacity() >= length || parser.allocate(length) != simdjson::SUCCESS
+        || parser.doc.allocate(length) != simdjson::SUCCESS) // parse() would size it, too late to advise
+        return;
+    memory::preferHugePages(parser.doc.tape.get(), (length + 3) * sizeof(uint64_t));
+    memory::preferHugePages(parser.doc.string_buf.get(), 5 * length / 3);
+    memory::preferHugePages(parser.implementation->structural_indexes.get(), (length + 3) * sizeof(uint32_t));
+}
+
+struct Document::State {
+    simdjson::dom::parser parser;
+    element root;
+    std::string_view text;
+    QString file;
+    int firstLine = 1;
+    bool singleLine = false; // a JSONL line: its line number is known even without a column
+};
+
+Document::Document() : d(std::make_unique<State>()) {}
+Document::~Document() = default;
+
+Status Document::parse(const QByteArray &buffer, std::string_view text, const QString &file, int firstLine,
+                       const char *unit)
+{
+    d->text = text;
+    d->file = file;
+    d->firstLine = firstLine;
+    d->singleLine = std::string_view(unit) == "line";
+    // simdjson reads up to simdjson::SIMDJSON_PADDING bytes past the end: parse in place
+    // when the buffer's allocation covers them, else let simdjson copy.
+    const char *allocationEnd = buffer.constData() + buffer.capacity();
+    const bool padded = text.data() >= buffer.constData()
+                        && text.data() + text.size() + simdjson::SIMDJSON_PADDING <= allocationEnd;
+    reserveLarge(d->parser, text.size());
+    const simdjson::error_code code = d->parser.parse(text.data(), text.size(), !padded).get(d->root);
+    if (code)
+        return syntaxError(text, file, firstLine, unit, simdjson::error_message(code));
+    return {};
+}
+
+element Document::root() const { return d->root; }
+const QString &Document::file() const { return d->file; }
+
+Error Document::error(const Path &at, const QString &message) const
+{
+    const std::string path = at.toString();
+    const QString text = path.empty() ? message : QString::fromStdString(path) + QStringLiteral(": ") + message;
+    const size_t offset = offsetOf(d->text, at);
+    if (offset == std::string_view::npos)
+        return Error::input(text, d->file, d->singleLine ? d->firstLine : 0);
+    const text::Position pos = text::positionOf(d->text, offset);
+    return Error::input(text, d->file, d->firstLine + pos.line - 1, pos.column);
+}
+
+Error Document::wrongType(const element &value, const Path &at, const char *expected) const
+{
+    return error(at, QStringLiteral("expected %1, found %2").arg(QLatin1String(expected), QLatin1String(describe(value))));
+}
+
+Expected<element> Document::required(const simdjson::dom::object &parent, std::string_view key, const Path &at,
+                                     const char *expected) const
+{
+    element value;
+    if (parent.at_key(key).get(value))
+        return error(at, QStringLiteral("missing \"%1\" (expected %2)")
+                             .arg(QString::fromUtf8(key.data(), qsizetype(key.size())), QLatin1String(expected)));
+    return value;
+}
+
+Expected<simdjson::dom::object> Document::object(const element &value, const Path &at) const
+{
+    simdjson::dom::object object;
+    if (value.get(object))
+        return wrongType(value, at, "an object");
+    return object;
+}
+
+Expected<simdjson::dom::array> Document::array(const element &value, const Path &at) const
+{
+    simdjson::dom::array array;
+    if (value.get(array))
+        return wrongType(value, at, "an array");
+    return array;
+}
+
+Expected<simdjson::dom::array> Document::array(const simdjson::dom::object &parent, std::string_view key,
+                                               const Path &at) const
+{
+    auto value = required(parent, key, at, "an array");
+    if (!value)
+        return value.error();
+    return array(*value, at.key(key));
+}
+
+Expected<std::string_view> Document::string(const element &value, const Path &at) const
+{
+    std::string_view text;
+    if (value.get(text))
+        return wrongType(value, at, "a string");
+    return text;
+}
+
+Expected<std::string_view> Document::string(const simdjson::dom::object &parent, std::string_view key,
+                                            const Path &at) const
+{
+    auto value = required(parent, key, at, "a string");
+    if (!value)
+        return value.error();
+    return string(*value, at.key(key));
+}
+
+Expected<std::string_view> Document::optionalString(const simdjson::dom::object &parent, std::string_view key,
+                                                    const Path &at) const
+{
+    element value;
+    if (!find(parent, key, &value))
+        return std::string_view();
+    return string(value, at.key(key));
+}
+
+// "42" -> 42; "042", "+42", "4.2", "x" stay text (they would not print back the same).
+static bool spellsNumber(std::string_view text, int64_t *number)
+{
+    const char *end = text.data() + text.size();
+    const auto parsed = std::from_chars(text.data(), end, *number);
+    if (parsed.ec != std::errc() || parsed.ptr != end || text.empty())
+        return false;
+    const std::string_view digits = text[0] == '-' ? text.substr(1) : text;
+    return digits.size() == 1 || digits[0] != '0';
+}
+
+std::string IdKey::toString() const
+{
+    if (!numeric)
+        return std::string(text);
+    char digits[24];
+    return std::string(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
+}
+
+void IdIndex::reserve(size_t count) { m_numbers.reserve(count); }
+
+size_t IdIndex::find(const IdKey &id) const
+{
+    if (id.numeric) {
+        const auto found = m_numbers.find(id.number);
+        return found == m_numbers.end() ? npos : found->second;
+    }
+    const auto found = m_texts.find(std::string(id.text));
+    return found == m_texts.end() ? npos : found->second;
+}
+
+std::pair<size_t, bool> IdIndex::insert(const IdKey &id, size_t index)
+{
+    if (id.numeric) {
+        const auto [stored, added] = m_numbers.try_emplace(id.number, index);
+        return {stored->second, added};
+    }
+    const auto [stored, added] = m_texts.try_emplace(std::string(id.text), index);
+    return {stored->second, added};
+}
+
+Expected<IdKey> Document::idKey(const element &value, const Path &at) const
+{
+    IdKey key;
+    if (!value.get(key.number))
+        key.numeric = true;
+    else if (!value.get(key.text))
+        key.numeric = spellsNumber(key.text, &key.number);
+    else
+        return wrongType(value, at, value.is_uint64() ? "an id below 2^63" : "an id (an integer or a string)");
+    return key;
+}
+
+Expected<IdKey> Document::idKey(const simdjson::dom::object &parent, std::string_view key, const Path &at) const
+{
+    auto value = required(parent, key, at, "an id (an integer or a string)");
+    if (!value)
+        return value.error();
+    return idKey(*value, at.key(key));
+}
+
+Expected<std::string> Document::id(const element &value, const Path &at) const
+{
+    auto key = idKey(value, at);
+    if (!key)
+        return key.error();
+    return key->toString();
+}
+
+Expected<std::string> Document::id(const simdjson::dom::object &parent, std::string_view key, const Path &at) const
+{
+    auto value = required(parent, key, at, "an id (an integer or a string)");
+    if (!value)
+        return value.error();
+    return id(*value, at.key(key));
+}
+
+Expected<std::string> Document::optionalId(const simdjson::dom::object &parent, std::string_view key,
+                                           const Path &at) const
+{
+    element value;
+    if (!find(parent, key, &value))
+        return std::string();
+    return id(value, at.key(key));
+}
+
+Expected<int> Document::optionalSize(const simdjson::dom::object &parent, std::string_view key, const Path &at) const
+{
+    element value;
+    if (!find(parent, key, &value))
+        return 0;
+    int64_t size = 0;
+    if (value.get(size))
+        return wrongType(value, at.key(key), "a whole number");
+    if (size < 0 || size > INT_MAX)
+        return error(at.key(key), QStringLiteral("%1 is out of range (expected 0 to %2)").arg(size).arg(INT_MAX));
+    return int(size);
+}
+
+bool find(const simdjson::dom::object &parent, std::string_view key, element *value)
+{
+    return !parent.at_key(key).get(*value) && !value->is_null();
+}
+
+const char *describe(const element &value)
+{
+    switch (value.type()) {
+    case element_type::ARRAY: return "an array";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64: return "a number";
+    case element_type::DOUBLE: return "a decimal number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "true or false";
+    case element_type::NULL_VALUE: return "null";
+    }
+    return "a value";
+}
+
+bool Sample::startsWithObject() const
+{
+    const std::string_view start = text::trimmed(head);
+    return !start.empty() && start.front() == '{';
+}
+
+Sample sample(const QString &path, int bytes)
+{
+    Sample sample;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return sample;
+    const QByteArray head = file.read(bytes);
+    sample.head = text::toUtf8(head).utf8.toStdString();
+    const qint64 size = file.size();
+    if (size > 2 * bytes && file.seek((size - bytes) & ~qint64(1))) { // even: keeps UTF-16 aligned
+        // The tail has no BOM of its own: lend it the head's, so UTF-16 decodes.
+        const bool utf16 = head.startsWith("\xFF\xFE") || head.startsWith("\xFE\xFF");
+        sample.tail = text::toUtf8((utf16 ? head.left(2) : QByteArray()) + file.readAll()).utf8.toStdString();
+    }
+    return sample;
+}
+
+bool hasKey(std::string_view text, std::string_view key)
+{
+    const std::string quoted = '"' + std::string(key) + '"';
+    for (size_t at = text.find(quoted); at != std::string_view::npos; at = text.find(quoted, at + 1)) {
+        const std::string_view rest = text::trimmed(text.substr(at + quoted.size()));
+        if (!rest.empty() && rest.front() == ':')
+            return true;
+    }
+    return false;
+}
+
+} // namespace tandem::json
