@@ -1,0 +1,54 @@
+#pragma once
+// VQA accuracy exactly as the official evaluation computes it
+// (GT-Vision-Lab/VQA, PythonEvaluationTools/vqaEvaluation/vqaEval.py, the
+// Python 3 version on master, which LAVIS and others copy).
+//
+// Per question: the predicted answer is normalised (newlines and tabs to
+// spaces, stripped, processPunctuation, processDigitArticle); the human
+// answers are run through processPunctuation only, and only when they are not
+// all identical. Accuracy is the mean, over the 10 ways of leaving one human
+// answer out, of min(1, matches among the other 9 / 3).
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tandem::eval {
+
+struct VqaQuestion {
+    std::vector<std::string> answers; // the human answers (10 in VQA v1/v2)
+    std::string questionType;         // e.g. "what color is the"
+    std::string answerType;           // "yes/no", "number" or "other"
+};
+
+// A percentage both ways: as the reference reports it (round(x, 2)) and unrounded.
+struct VqaPercent {
+    double rounded = 0;
+    double exact = 0;
+};
+
+struct VqaScores {
+    VqaPercent overall;
+    std::map<std::string, VqaPercent> perAnswerType;
+    std::map<std::string, VqaPercent> perQuestionType;
+    std::vector<double> perQuestion; // accuracy in [0, 1], unrounded
+};
+
+// Throws std::invalid_argument when the sizes differ, there is no question,
+// or a question has no human answer (the reference divides by zero there).
+VqaScores scoreVqa(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions);
+
+// One question's accuracy in [0, 1], with the normalisation above.
+double vqaAccuracy(const std::vector<std::string> &humanAnswers, const std::string &prediction);
+
+// The reference's processPunctuation(): punctuation becomes a space, or
+// nothing when it touches a space or the text has a digit,digit group; then
+// up to 32 periods not followed by a digit are removed (re.sub's third
+// positional argument, meant as a flag, is a count).
+std::string processPunctuation(const std::string &text);
+// processDigitArticle(): lower-cased words, number words to digits, articles
+// dropped, missing apostrophes restored ("dont" -> "don't").
+std::string processDigitArticle(const std::string &text);
+// What a prediction is compared as: both of the above, after stripping.
+std::string normalizeVqaAnswer(const std::string &answer);
+
+} // namespace tandem::eval
