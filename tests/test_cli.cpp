@@ -138,8 +138,9 @@ void TestCli::roundTripEveryFormat()
     QVERIFY2(exported.exitCode == 0, exported.err.constData());
 
     QStringList files{out};
-    if (format == QLatin1String("vqa"))
-        files = QStringList{out + QStringLiteral("/questions.json"), out + QStringLiteral("/annotations.json")};
+    if (format == QLatin1String("vqa")) // VQA files carry image ids, not names: name them as the demo does
+        files = QStringList{out + QStringLiteral("/questions.json"), out + QStringLiteral("/annotations.json"),
+                            QStringLiteral("--image-pattern"), QStringLiteral("scene_{id:06}.png")};
     const QString copy = m_dir.filePath(format + QStringLiteral("/copy.tandem"));
     auto imported = runCli(QStringList{QStringLiteral("import"), copy} + files + QStringList{QStringLiteral("--format"), format});
     QVERIFY2(imported.exitCode == 0, imported.err.constData());
