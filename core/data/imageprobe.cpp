@@ -9,8 +9,10 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <opencv2/imgcodecs.hpp>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <numeric>
 
 namespace tandem {
@@ -243,13 +245,17 @@ struct Probed {
 Probed probe(const QString &path)
 {
     Probed p;
-    QFile file(path);
-    if (!file.exists() || !file.open(QIODevice::ReadOnly)) {
+    // One open() decides "missing" with a single syscall: QFile::exists() and
+    // QFile::open() would each stat the file first (100k+ files per import).
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         p.result.flag = ImageFlag::Missing;
-        p.result.detail = file.exists() ? QStringLiteral("cannot open: %1").arg(file.errorString())
-                                        : QStringLiteral("no such file");
+        p.result.detail = errno == ENOENT ? QStringLiteral("no such file")
+                                          : QStringLiteral("cannot open: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         return p;
     }
+    QFile file;
+    file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle);
     if (file.size() == 0) {
         p.result.flag = ImageFlag::Empty;
         p.result.detail = QStringLiteral("the file is empty (0 bytes)");

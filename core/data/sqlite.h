@@ -27,7 +27,10 @@ public:
     ~Statement();
 
     // Binding is 1-based, as in SQLite.
-    Statement &bind(int index, std::string_view text);
+    Statement &bind(int index, std::string_view text); // copies the text
+    // No copy: the text must stay alive until the statement is stepped and reset
+    // (bulk imports bind millions of strings that outlive the step anyway).
+    Statement &bindStatic(int index, std::string_view text);
     Statement &bind(int index, const QString &text) { return bind(index, std::string_view(text.toUtf8().toStdString())); }
     template <typename Integer, typename = std::enable_if_t<std::is_integral_v<Integer>>>
     Statement &bind(int index, Integer value) { return bindInt64(index, static_cast<int64_t>(value)); }
