@@ -166,9 +166,9 @@ QVariant QuestionsModel::data(const QModelIndex &index, int role) const
         return {};
     const QuestionRecord &q = m_questions[size_t(index.row())];
     if (role == Qt::ToolTipRole) {
-        return index.column() == AnswersColumn
-                   ? tr("Up to %1 answers separated by ';' (most common: %2)").arg(kMaxAnswers).arg(q.multipleChoiceAnswer)
-                   : tr("F2 or double-click to edit, Delete to remove");
+        if (index.column() == AnswersColumn)
+            return tr("Up to %1 answers separated by ';' (most common: %2)").arg(kMaxAnswers).arg(q.multipleChoiceAnswer);
+        return tr("%1<br><i>F2 or double-click to edit, Delete to remove</i>").arg(q.text.toHtmlEscaped());
     }
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};

@@ -142,7 +142,8 @@ void ImageGridView::checkFirstScreen()
 
 bool ImageGridView::visibleCellsLoaded() const
 {
-    if (!model())
+    const auto *images = qobject_cast<const ImageListModel *>(model());
+    if (!images || !images->hasResult())
         return false;
     const QModelIndex first = indexAt(QPoint(spacing() + 2, spacing() + 2));
     if (!first.isValid())

@@ -1,6 +1,6 @@
 #include "imagelistmodel.h"
 
-#include "data/threadstore.h"
+#include "data/projectstore.h"
 #include "editcommands.h"
 #include "thumbnailloader.h"
 
@@ -27,6 +27,7 @@ void ImageListModel::setProject(const QString &path, const ImageQuery &query)
     beginResetModel();
     m_project = path;
     m_query = query;
+    m_hasResult = false;
     m_list = {};
     m_rows.clear();
     m_summaries.clear();
@@ -61,16 +62,17 @@ void ImageListModel::refresh()
     });
     emit queryStarted();
     watcher->setFuture(QtConcurrent::run(&m_queryPool, [project = m_project, query = m_query]() -> Expected<ImageList> {
-        auto store = threadProjectStore(project);
+        auto store = ProjectStore::open(project); // this worker's own connection, for this query
         if (!store)
             return store.error();
-        return queryImages(**store, query);
+        return queryImages(*store, query);
     }));
 }
 
 void ImageListModel::applyList(ImageList list)
 {
     beginResetModel();
+    m_hasResult = true;
     m_list = std::move(list);
     m_rows.clear();
     m_rows.reserve(m_list.ids.size());

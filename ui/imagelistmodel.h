@@ -37,6 +37,7 @@ public:
     void setQuery(const ImageQuery &query); // runs in the background; rows change when it is done
     void refresh();                         // the same query again
     const ImageQuery &query() const { return m_query; }
+    bool hasResult() const { return m_hasResult; } // false from setProject until its query is done
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -74,9 +75,10 @@ private:
     mutable QCache<qint64, ImageSummary> m_summaries;
     mutable QCache<qint64, QPixmap> m_thumbnails; // cost: kilobytes
     QHash<qint64, QString> m_failed;              // id -> why there is no thumbnail
-    QThreadPool m_queryPool;                      // one thread: one connection, queries in order
+    QThreadPool m_queryPool;                      // one thread: queries run in order
     QFutureWatcher<Expected<ImageList>> *m_queryWatcher = nullptr;
     quint64 m_queryGeneration = 0;
+    bool m_hasResult = false;
 };
 
 } // namespace tandem

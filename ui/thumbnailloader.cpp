@@ -1,11 +1,13 @@
 #include "thumbnailloader.h"
 
 #include "data/imagedetail.h"
-#include "data/threadstore.h"
+#include "data/projectstore.h"
+#include "data/thumbnailcache.h"
 
 #include <QMutex>
 #include <QSet>
 #include <deque>
+#include <optional>
 
 namespace tandem {
 
@@ -71,9 +73,38 @@ void ThumbnailLoader::startWorker()
     m_pool.start([this] { work(); });
 }
 
+namespace {
+
+// The connections of one worker: opened at the start of a burst of requests,
+// used by that thread only, closed when the queue runs dry.
+struct WorkerConnections {
+    QString project;
+    std::optional<ProjectStore> store;
+    std::optional<ThumbnailCache> cache; // empty when the cache cannot be written
+
+    Status openFor(const QString &path)
+    {
+        if (store && project == path)
+            return {};
+        cache.reset();
+        store.reset();
+        project = path;
+        auto opened = ProjectStore::open(path);
+        if (!opened)
+            return opened.error();
+        store.emplace(std::move(opened.value()));
+        if (auto thumbs = ThumbnailCache::open(path))
+            cache.emplace(std::move(thumbs.value()));
+        return {};
+    }
+};
+
+} // namespace
+
 // Runs on a pool thread until the queue is empty.
 void ThumbnailLoader::work()
 {
+    WorkerConnections connections;
     for (;;) {
         QMutexLocker lock(&m_queue->mutex);
         if (m_queue->pending.empty()) {
@@ -89,14 +120,14 @@ void ThumbnailLoader::work()
         ImageSummary summary;
         QImage thumbnail;
         QString error;
-        if (auto store = threadProjectStore(project); !store) {
-            error = store.error().toString();
-        } else if (auto loaded = loadImageSummary(**store, id); !loaded) {
+        if (auto opened = connections.openFor(project); !opened) {
+            error = opened.error().toString();
+        } else if (auto loaded = loadImageSummary(*connections.store, id); !loaded) {
             error = loaded.error().toString();
         } else {
             summary = *loaded;
-            auto cache = threadThumbnailCache(project);
-            auto image = cache ? (*cache)->thumbnail(id, summary.path) : decodeThumbnail(summary.path, ThumbnailCache::kEdge);
+            auto image = connections.cache ? connections.cache->thumbnail(id, summary.path)
+                                           : decodeThumbnail(summary.path, ThumbnailCache::kEdge);
             if (image)
                 thumbnail = *image;
             else

@@ -1,7 +1,8 @@
 #pragma once
 // Loads grid cells off the GUI thread: each request reads the image's summary
 // and its thumbnail (from the on-disk cache, or decoded and cached) in a small
-// pool of workers, each with its own SQLite connections. Newest requests go
+// pool of workers, each with its own SQLite connections (opened for a burst
+// of requests, closed when the queue runs dry). Newest requests go
 // first, and old ones are dropped when too many pile up, so that after a fast
 // scroll the cells on screen load first.
 #include "data/imagerecords.h"
