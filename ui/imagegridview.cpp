@@ -11,7 +11,7 @@ namespace tandem {
 
 namespace {
 
-constexpr int kTextHeight = 18;
+constexpr int kTextHeight = 20;
 constexpr int kPadding = 4;
 
 class ThumbnailDelegate : public QStyledItemDelegate {
@@ -34,7 +34,7 @@ public:
         const int edge = m_view->thumbnailSize();
         const QRect imageRect(cell.left() + kPadding - 1, cell.top() + kPadding - 1, edge, edge);
         paintThumbnail(p, imageRect, index);
-        paintStatus(p, imageRect, index);
+        paintStatus(p, cell, index);
         const QRect textRect(cell.left() + kPadding, imageRect.bottom() + 2, edge, kTextHeight - 2);
         p->setPen(selected ? option.palette.highlightedText().color() : option.palette.text().color());
         const QString name = index.data(Qt::DisplayRole).toString();
@@ -66,16 +66,14 @@ private:
         p->drawPixmap(target, pixmap);
     }
 
-    void paintStatus(QPainter *p, const QRect &rect, const QModelIndex &index) const
+    // A coloured bar along the bottom of the cell: unlike a dot, it cannot be
+    // mistaken for something in the picture.
+    void paintStatus(QPainter *p, const QRect &cell, const QModelIndex &index) const
     {
         const int status = index.data(ImageListModel::StatusRole).toInt();
         if (status == int(ReviewStatus::Unlabeled))
             return;
-        const QRect badge(rect.right() - 15, rect.top() + 3, 12, 12);
-        p->setRenderHint(QPainter::Antialiasing);
-        p->setPen(QPen(Qt::white, 1.5));
-        p->setBrush(ImageGridView::statusColor(status));
-        p->drawEllipse(badge);
+        p->fillRect(QRect(cell.left(), cell.bottom() - 3, cell.width(), 4), ImageGridView::statusColor(status));
     }
 
     ImageGridView *m_view;
@@ -90,8 +88,6 @@ ImageGridView::ImageGridView(QWidget *parent) : QListView(parent)
     setWrapping(true);
     setResizeMode(QListView::Adjust);
     setUniformItemSizes(true);
-    setLayoutMode(QListView::Batched);
-    setBatchSize(2000);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -1,7 +1,8 @@
 #pragma once
 // The thumbnail grid: a QListView laid out as a wrapping grid of equal cells,
 // so that 100k rows lay out without asking the model for any of them. A
-// delegate draws the thumbnail, the name, a status stripe and a flag badge.
+// delegate draws the thumbnail, the name and a status bar; a flagged image
+// shows why it has no thumbnail.
 #include <QListView>
 
 namespace tandem {
