@@ -1,63 +1,310 @@
 #include "mainwindow.h"
 
-#include "data/projectstore.h"
+#include "filecontroller.h"
+#include "filterbar.h"
+#include "imagegridview.h"
+#include "imagelistmodel.h"
+#include "imagepanel.h"
+#include "imageview.h"
+#include "projectworker.h"
+#include "reviewcontroller.h"
+#include "settings.h"
+#include "shortcutsdialog.h"
 
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QStatusBar>
-#include <QtConcurrent>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QVBoxLayout>
 
 namespace tandem {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_worker(new ProjectWorker(this)), m_undoStack(new QUndoStack(this)),
+      m_images(new ImageListModel(m_worker, m_undoStack, this))
 {
     setWindowTitle(tr("Tandem"));
-    m_summary = new QLabel(tr("No project open. Create one with tandem-cli demo or tandem-cli import."), this);
-    m_summary->setAlignment(Qt::AlignCenter);
-    m_summary->setWordWrap(true);
-    setCentralWidget(m_summary);
-    resize(1280, 800);
+    buildCentre();
+    buildDocks();
+    m_review = new ReviewController(m_grid, m_images, m_worker, m_undoStack, this);
+    m_files = new FileController(this);
+    buildMenus();
+    connectWorker();
+    connectGrid();
+    m_shownLabel = new QLabel(this);
+    m_countsLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_shownLabel);
+    statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar()->showMessage(tr("Open a project (Ctrl+O) or make a demo one (Ctrl+Shift+N)"));
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildCentre()
+{
+    auto *left = new QWidget(this);
+    auto *layout = new QVBoxLayout(left);
+    layout->setContentsMargins(4, 4, 0, 0);
+    m_filter = new FilterBar(left);
+    m_grid = new ImageGridView(left);
+    m_grid->setObjectName(QStringLiteral("imageGrid"));
+    m_grid->setModel(m_images);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_grid, 1);
+    m_view = new ImageView(this);
+    m_view->setObjectName(QStringLiteral("imageView"));
+    m_splitter = new QSplitter(this);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(m_view);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({620, 520});
+    setCentralWidget(m_splitter);
+}
+
+void MainWindow::buildDocks()
+{
+    m_panel = new ImagePanel(m_worker, m_images, m_undoStack, this);
+    m_panel->setObjectName(QStringLiteral("imagePanel"));
+    auto *panelDock = new QDockWidget(tr("Image"), this);
+    panelDock->setObjectName(QStringLiteral("imageDock"));
+    panelDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    auto *scroll = new QScrollArea(panelDock);
+    scroll->setWidget(m_panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(380);
+    panelDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, panelDock);
+
+    auto *historyDock = new QDockWidget(tr("History"), this);
+    historyDock->setObjectName(QStringLiteral("historyDock"));
+    auto *history = new QUndoView(m_undoStack, historyDock);
+    history->setEmptyLabel(tr("<opened>"));
+    history->setToolTip(tr("Every edit of this session; click one to go back to it"));
+    historyDock->setWidget(history);
+    addDockWidget(Qt::RightDockWidgetArea, historyDock);
+    historyDock->hide();
+}
+
+void MainWindow::buildMenus()
+{
+    m_files->fillMenu(menuBar()->addMenu(tr("&File")));
+    buildEditMenu(menuBar()->addMenu(tr("&Edit")));
+    QMenu *review = menuBar()->addMenu(tr("&Review"));
+    review->setToolTipsVisible(true);
+    review->addActions(m_review->reviewActions());
+    review->addSeparator();
+    review->addActions(m_review->statusActions());
+    review->addSeparator();
+    review->addActions(m_review->navigationActions());
+    buildViewMenu(menuBar()->addMenu(tr("&View")));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
+                    [this] { ShortcutsDialog(menuBar(), this).exec(); });
+    help->addAction(tr("&About Tandem"), this, [this] {
+        QMessageBox::about(this, tr("About Tandem"),
+                           tr("<b>Tandem</b><p>A workbench for image–text datasets and vision-language models.</p>"));
+    });
+    // Shortcuts work wherever the focus is in the window, menus shown or not.
+    for (QAction *top : menuBar()->actions())
+        if (top->menu())
+            addActions(top->menu()->actions());
+}
+
+void MainWindow::buildEditMenu(QMenu *menu)
+{
+    menu->setToolTipsVisible(true);
+    QAction *undo = m_undoStack->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undoStack->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    menu->addAction(undo);
+    menu->addAction(redo);
+    menu->addSeparator();
+    const auto add = [this, menu](const QString &text, const QKeySequence &keys, const QString &tip, auto slot) {
+        QAction *action = menu->addAction(text, keys, this, slot);
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, keys.toString(QKeySequence::NativeText)));
+    };
+    add(tr("Add &Caption"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), tr("Type a new caption for this image"),
+        [this] { m_panel->focusNewCaption(); });
+    add(tr("Add &Question"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q), tr("Type a new question for this image"),
+        [this] { m_panel->focusNewQuestion(); });
+    add(tr("Edit &Tags"), QKeySequence(Qt::CTRL | Qt::Key_T), tr("Edit this image's tags"), [this] { m_panel->focusTags(); });
+    menu->addSeparator();
+    add(tr("&Find"), QKeySequence::Find, tr("Search captions, questions and answers"), [this] { m_filter->focusSearch(); });
+    add(tr("&Grid"), QKeySequence(Qt::CTRL | Qt::Key_G), tr("Put the keyboard focus on the image grid"),
+        [this] { m_grid->setFocus(Qt::ShortcutFocusReason); });
+}
+
+void MainWindow::buildViewMenu(QMenu *menu)
+{
+    menu->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_view, &ImageView::zoomIn);
+    menu->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_view, &ImageView::zoomOut);
+    menu->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view, &ImageView::fitToWindow);
+    menu->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_0), m_view, &ImageView::actualSize);
+    menu->addSeparator();
+    const auto resize = [this](int step) {
+        m_grid->setThumbnailSize(m_grid->thumbnailSize() + step);
+        settings::thumbnailSize.setValue(m_grid->thumbnailSize());
+    };
+    menu->addAction(tr("&Larger Thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_BracketRight), this, [resize] { resize(32); });
+    menu->addAction(tr("&Smaller Thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_BracketLeft), this, [resize] { resize(-32); });
+    menu->addAction(tr("&Reset Filters"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, [this] {
+        m_filter->reset();
+        m_images->setQuery(m_filter->query());
+    });
+    menu->addSeparator();
+    for (auto *dock : findChildren<QDockWidget *>()) {
+        QAction *toggle = dock->toggleViewAction();
+        if (dock->objectName() == QLatin1String("historyDock"))
+            toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+        menu->addAction(toggle);
+    }
+}
+
+void MainWindow::connectWorker()
+{
+    connect(m_worker, &ProjectWorker::opened, this, &MainWindow::onOpened);
+    connect(m_worker, &ProjectWorker::openFailed, this, [this](const QString &path, const QString &message) {
+        statusBar()->showMessage(message);
+        auto *box = new QMessageBox(QMessageBox::Critical, tr("Cannot open %1").arg(QFileInfo(path).fileName()), message,
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    connect(m_worker, &ProjectWorker::detailLoaded, this, &MainWindow::onDetail);
+    connect(m_worker, &ProjectWorker::detailFailed, this, [this](qint64, const QString &message) {
+        m_panel->clear();
+        statusBar()->showMessage(message, 8000);
+    });
+    connect(m_worker, &ProjectWorker::imagesChanged, this, &MainWindow::onImagesChanged);
+    connect(m_worker, &ProjectWorker::editFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Not saved: %1").arg(message), 10000);
+        m_images->refresh(); // show what the store holds
+    });
+    connect(m_worker, &ProjectWorker::countsChanged, this, &MainWindow::showCounts);
+    connect(m_worker, &ProjectWorker::tagsChanged, m_panel, &ImagePanel::setKnownTags);
+    connect(m_worker, &ProjectWorker::tagsChanged, m_filter, &FilterBar::setKnownTags);
+    connect(m_worker, &ProjectWorker::splitsChanged, this, [this](const QStringList &splits) {
+        m_splits = splits;
+        m_panel->setKnownSplits(splits);
+        m_filter->setKnownSplits(splits);
+        m_files->setProject(m_worker->path(), splits);
+    });
+    connect(m_panel, &ImagePanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 6000); });
+    connect(m_files, &FileController::openRequested, this, &MainWindow::openProject);
+    connect(m_files, &FileController::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_files, &FileController::projectModified, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 10000);
+        m_images->refresh();
+        m_worker->refreshLists();
+    });
+}
+
+void MainWindow::connectGrid()
+{
+    connect(m_filter, &FilterBar::queryChanged, m_images, &ImageListModel::setQuery);
+    connect(m_images, &ImageListModel::queryStarted, this, [this] {
+        const QModelIndex current = m_grid->currentIndex();
+        if (current.isValid())
+            m_keepCurrent = m_images->idAt(current.row());
+        m_shownLabel->setText(tr("Searching…"));
+    });
+    connect(m_images, &ImageListModel::queryFinished, this, [this](int rows) {
+        m_shownLabel->setText(tr("%L1 of %L2 images shown").arg(rows).arg(m_counts.total));
+        const int row = m_images->rowOf(m_keepCurrent);
+        m_review->goToRow(row >= 0 ? row : 0);
+        if (rows == 0)
+            onCurrentChanged();
+    });
+    connect(m_images, &ImageListModel::queryFailed, this, [this](const QString &message) {
+        m_shownLabel->setText(tr("Search failed"));
+        statusBar()->showMessage(message, 10000);
+    });
+    connect(m_grid->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::onCurrentChanged);
+    connect(m_grid, &ImageGridView::firstScreenReady, this, &MainWindow::firstScreenReady);
 }
 
 void MainWindow::openProject(const QString &path)
 {
     setWindowTitle(tr("%1 — Tandem").arg(QFileInfo(path).fileName()));
     statusBar()->showMessage(tr("Opening %1…").arg(path));
-    using Result = Expected<ProjectInfo>;
-    auto *watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
-        const Result result = watcher->result();
-        watcher->deleteLater();
-        if (result)
-            showInfo(*result);
-        else
-            showError(result.error().toString());
-    });
-    // Each thread opens its own connection: one SQLite connection per thread.
-    watcher->setFuture(QtConcurrent::run([path]() -> Result {
-        auto store = ProjectStore::open(path);
-        if (!store)
-            return store.error();
-        return store->info(0);
-    }));
+    m_undoStack->clear(); // commands refer to the project they were made in
+    m_keepCurrent = 0;
+    m_worker->open(path);
 }
 
-void MainWindow::showInfo(const ProjectInfo &info)
+void MainWindow::onOpened(const QString &path)
 {
-    m_summary->setText(tr("<h2>%1</h2><p>%2 images · %3 captions · %4 questions (%5 answers)</p>")
-                           .arg(QFileInfo(info.path).fileName().toHtmlEscaped())
-                           .arg(info.images)
-                           .arg(info.captions)
-                           .arg(info.questions)
-                           .arg(info.answers));
-    statusBar()->showMessage(tr("%1 images, %2 flagged").arg(info.images).arg(info.images - info.flags.value(QStringLiteral("ok"))));
+    settings::addRecentProject(path);
+    m_files->setProject(path, m_splits);
+    m_filter->reset();
+    m_images->setProject(path, m_filter->query());
+    statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
 }
 
-void MainWindow::showError(const QString &message)
+void MainWindow::onCurrentChanged()
 {
-    m_summary->setText(tr("<p>Cannot open the project:</p><p>%1</p>").arg(message.toHtmlEscaped()));
-    statusBar()->showMessage(message);
+    const QModelIndex current = m_grid->currentIndex();
+    if (!current.isValid()) {
+        m_panel->clear();
+        m_view->showFile({});
+        return;
+    }
+    m_worker->loadDetail(m_images->idAt(current.row()));
+}
+
+void MainWindow::onDetail(const ImageDetail &detail)
+{
+    const QModelIndex current = m_grid->currentIndex();
+    if (!current.isValid() || m_images->idAt(current.row()) != detail.summary.id)
+        return; // the user has moved on
+    m_panel->showDetail(detail);
+    m_view->showFile(detail.summary.path);
+}
+
+void MainWindow::onImagesChanged(const std::vector<qint64> &ids)
+{
+    m_images->forget(ids);
+    const qint64 shown = m_panel->imageId();
+    if (shown && std::find(ids.begin(), ids.end(), shown) != ids.end())
+        m_worker->loadDetail(shown);
+}
+
+void MainWindow::showCounts(const StatusCounts &counts)
+{
+    m_counts = counts;
+    QStringList parts;
+    for (int s = 0; s < 4; ++s)
+        parts << tr("%L1 %2").arg(counts.byStatus[size_t(s)]).arg(statusName(ReviewStatus(s)));
+    m_countsLabel->setText(parts.join(QStringLiteral(" · ")));
+    m_shownLabel->setText(tr("%L1 of %L2 images shown").arg(m_images->rowCount()).arg(counts.total));
+}
+
+void MainWindow::restoreSettings()
+{
+    m_grid->setThumbnailSize(settings::thumbnailSize.value());
+    resize(1440, 900);
+    restoreGeometry(settings::windowGeometry.value());
+    restoreState(settings::windowState.value());
+    m_splitter->restoreState(settings::splitterState.value());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    settings::windowGeometry.setValue(saveGeometry());
+    settings::windowState.setValue(saveState());
+    settings::splitterState.setValue(m_splitter->saveState());
+    event->accept();
 }
 
 } // namespace tandem

@@ -1,25 +1,74 @@
 #pragma once
-// The main window: a wiring file. Views and models live in their own files.
+// The main window: a wiring file. It builds the views, connects them to the
+// project worker and the undo stack, and fills the menus; what each part does
+// lives in that part's own file.
+#include "data/imagequery.h"
+
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
+class QSplitter;
+class QUndoStack;
 
 namespace tandem {
 
-struct ProjectInfo;
+class FileController;
+class FilterBar;
+class ImageGridView;
+class ImageListModel;
+class ImagePanel;
+class ImageView;
+class ProjectWorker;
+class ReviewController;
+struct ImageDetail;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
     // Opens the project in the background; the window stays responsive.
     void openProject(const QString &path);
 
-private:
-    void showInfo(const ProjectInfo &info);
-    void showError(const QString &message);
+signals:
+    // The grid's first screen of thumbnails after a project was opened.
+    void firstScreenReady();
 
-    QLabel *m_summary = nullptr;
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildCentre();
+    void buildDocks();
+    void buildMenus();
+    void buildEditMenu(QMenu *menu);
+    void buildViewMenu(QMenu *menu);
+    void connectWorker();
+    void connectGrid();
+    void onOpened(const QString &path);
+    void onCurrentChanged();
+    void onDetail(const ImageDetail &detail);
+    void onImagesChanged(const std::vector<qint64> &ids);
+    void showCounts(const StatusCounts &counts);
+    void restoreSettings();
+
+    ProjectWorker *m_worker;
+    QUndoStack *m_undoStack;
+    ImageListModel *m_images;
+    ImageGridView *m_grid = nullptr;
+    FilterBar *m_filter = nullptr;
+    ImageView *m_view = nullptr;
+    ImagePanel *m_panel = nullptr;
+    QSplitter *m_splitter = nullptr;
+    ReviewController *m_review = nullptr;
+    FileController *m_files = nullptr;
+    QLabel *m_shownLabel = nullptr;
+    QLabel *m_countsLabel = nullptr;
+    QStringList m_splits;
+    qint64 m_keepCurrent = 0; // the image to select again after the grid reloads
+    StatusCounts m_counts;
 };
 
 } // namespace tandem

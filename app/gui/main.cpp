@@ -1,14 +1,16 @@
-// tandem: the GUI. `tandem [project] [--screenshot file.png]`.
+// tandem: the GUI. `tandem [project] [--screenshot file.png] [--report-open] [--report-scroll pages]`.
 #include "mainwindow.h"
+#include "startupprobe.h"
 #include "util/memory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QScreen>
-#include <QTimer>
+#include <QElapsedTimer>
 
 int main(int argc, char **argv)
 {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     tandem::memory::tuneAllocator();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tandem"));
@@ -18,20 +20,28 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file to open."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a picture of the window after it has loaded, then quit."),
+                                        QStringLiteral("Save a picture of the window once the first screen of thumbnails "
+                                                       "has loaded, then quit."),
                                         QStringLiteral("file.png"));
-    parser.addOption(screenshot);
+    const QCommandLineOption reportOpen(QStringLiteral("report-open"),
+                                        QStringLiteral("Print the time from start to the first screen of thumbnails and "
+                                                       "the peak resident memory as JSON, then quit (for bench/)."));
+    const QCommandLineOption reportScroll(QStringLiteral("report-scroll"),
+                                          QStringLiteral("After the first screen, scroll the grid page by page and print "
+                                                         "how long the event loop was held up, as JSON (for bench/)."),
+                                          QStringLiteral("pages"));
+    parser.addOptions({screenshot, reportOpen, reportScroll});
     parser.process(app);
 
     tandem::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty())
+    tandem::ProbeOptions probe;
+    probe.screenshot = parser.value(screenshot);
+    probe.reportOpen = parser.isSet(reportOpen);
+    probe.scrollPages = parser.value(reportScroll).toInt();
+    probe.hasProject = !parser.positionalArguments().isEmpty();
+    if (probe.hasProject)
         window.openProject(parser.positionalArguments().first());
-    if (parser.isSet(screenshot)) {
-        QTimer::singleShot(1500, &window, [&] {
-            window.grab().save(parser.value(screenshot));
-            app.quit();
-        });
-    }
+    tandem::startProbe(window, probe, sinceStart);
     return app.exec();
 }

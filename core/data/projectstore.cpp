@@ -162,8 +162,7 @@ Expected<ProjectInfo> ProjectStore::info(int flaggedLimit)
     return info;
 }
 
-// Quotes every word, so "what's" or a stray quote search as text, not syntax.
-static QString plainWordsQuery(const QString &query)
+QString plainWordsQuery(const QString &query)
 {
     QStringList words;
     for (QString word : query.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {

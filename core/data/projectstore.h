@@ -63,6 +63,10 @@ struct CheckReport {
     QMap<QString, qint64> flags;
 };
 
+// Every word of a query quoted, so "what's" or a stray quote search as text,
+// not FTS5 syntax: the fallback for queries that are not valid FTS5.
+QString plainWordsQuery(const QString &query);
+
 class ProjectStore {
 public:
     static Expected<ProjectStore> create(const QString &path); // refuses an existing file
@@ -85,12 +89,13 @@ public:
     Expected<CheckReport> checkImages(bool decode, const Progress &progress = {});
 
     sql::Database &database() { return m_db; }
+    // The absolute folder of a media root as stored (relative to the project's folder, or absolute).
+    QString rootPath(const QString &stored) const;
 
 private:
     ProjectStore(sql::Database db, QString path) : m_db(std::move(db)), m_path(std::move(path)) {}
     static Expected<ProjectStore> openWith(const QString &path, bool create);
     Expected<qint64> rootId(const QString &imagesDir);
-    QString rootPath(const QString &stored) const; // absolute folder of a media root
 
     sql::Database m_db;
     QString m_path;

@@ -1,0 +1,50 @@
+#pragma once
+// Which images the GUI grid shows, in which order: a filter and a sort turned
+// into one SQL query over the indexes (and the FTS5 `search` table for text),
+// fast enough on 100k images to run on every keystroke (in a worker).
+#include "data/dataset.h"
+#include "util/expected.h"
+
+#include <QStringList>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace tandem {
+
+class ProjectStore;
+
+enum class FlagFilter { Any, Flagged, Usable }; // Flagged: missing or corrupt files
+enum class ContentFilter { Any, HasCaptions, NoCaptions, HasQuestions, NoQuestions };
+enum class ImageSort { Added, Name, Status, Split };
+
+struct ImageQuery {
+    QString text;                       // FTS5 over captions, questions and answers; "" = all
+    std::optional<QString> split;       // "" = images without a split
+    std::optional<ReviewStatus> status;
+    QString tag;                        // "" = any
+    FlagFilter flags = FlagFilter::Any;
+    ContentFilter content = ContentFilter::Any;
+    ImageSort sort = ImageSort::Added;
+    bool descending = false;
+};
+
+// The matching images in display order, with their review status (so that
+// "next unlabeled" needs no further query).
+struct ImageList {
+    std::vector<qint64> ids;
+    std::vector<std::int8_t> statuses; // ReviewStatus, same order as ids
+};
+
+struct StatusCounts {
+    qint64 total = 0;
+    std::array<qint64, 4> byStatus{}; // indexed by ReviewStatus
+};
+
+Expected<ImageList> queryImages(ProjectStore &store, const ImageQuery &query);
+Expected<StatusCounts> statusCounts(ProjectStore &store);
+Expected<QStringList> tagNames(ProjectStore &store);   // sorted
+Expected<QStringList> splitNames(ProjectStore &store); // sorted, without ""
+
+} // namespace tandem

@@ -1,0 +1,43 @@
+#pragma once
+// A long job (import, export, making a demo project) run in a worker thread
+// behind a modal progress dialog with a Cancel button. Progress arrives through
+// queued calls; failures end in an error dialog naming the file, line and
+// column; a cancelled job says nothing. The job deletes itself when done.
+#include "util/expected.h"
+#include "util/progress.h"
+
+#include <QObject>
+#include <atomic>
+#include <functional>
+
+class QProgressDialog;
+class QWidget;
+
+namespace tandem {
+
+// A modal error box: the message, then where (file, line, column) when known.
+void showError(QWidget *parent, const QString &title, const Error &error);
+
+class BackgroundJob : public QObject {
+    Q_OBJECT
+public:
+    using Work = std::function<Status(const Progress &progress)>;
+
+    // Starts at once. onSuccess runs on the GUI thread after `work` succeeded.
+    static BackgroundJob *start(QWidget *parent, const QString &title, Work work, std::function<void()> onSuccess = {});
+
+signals:
+    void finished(bool ok);
+
+private:
+    BackgroundJob(QWidget *parent, const QString &title);
+    void report(qint64 done, qint64 total, const QString &stage);
+    void finish(const Status &status, const std::function<void()> &onSuccess);
+
+    QWidget *m_parent;
+    QString m_title;
+    QProgressDialog *m_dialog;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+};
+
+} // namespace tandem
