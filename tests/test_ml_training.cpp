@@ -261,10 +261,10 @@ void TestMlTraining::vqaStepSpeed()
 {
     // TANDEM_ML_BENCH_STEPS=50 TANDEM_ML_BENCH_THREADS=2 TANDEM_ML_BENCH_FUSION=relation
     //   build/bin/test_ml_training vqaStepSpeed
-    const int steps = std::getenv("TANDEM_ML_BENCH_STEPS") ? std::atoi(std::getenv("TANDEM_ML_BENCH_STEPS")) : 3;
+    const int steps = std::getenv("TANDEM_ML_BENCH_STEPS") ? std::atoi(std::getenv("TANDEM_ML_BENCH_STEPS")) : 2;
     const int threads = std::getenv("TANDEM_ML_BENCH_THREADS") ? std::atoi(std::getenv("TANDEM_ML_BENCH_THREADS")) : 1;
     const int imageSize = std::getenv("TANDEM_ML_BENCH_SIZE") ? std::atoi(std::getenv("TANDEM_ML_BENCH_SIZE")) : 64;
-    const std::string fusion = std::getenv("TANDEM_ML_BENCH_FUSION") ? std::getenv("TANDEM_ML_BENCH_FUSION") : "relation";
+    const std::string fusion = std::getenv("TANDEM_ML_BENCH_FUSION") ? std::getenv("TANDEM_ML_BENCH_FUSION") : "film";
     const bool shared = !std::getenv("TANDEM_ML_BENCH_UNSHARED");
     const bool tuned = std::getenv("TANDEM_ML_BENCH_TUNE_MALLOC") && tuneAllocatorForTraining();
     at::set_num_threads(threads);

@@ -5,6 +5,7 @@
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/dropout.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tandem::ml {
@@ -243,15 +244,28 @@ at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tens
     // matrix product. Only g's later layers see all R² pairs, so keep R small
     // (a 4x4 to 8x8 grid).
     const int64_t b = regions.size(0), r = regions.size(1), h = m_options.hiddenDim;
-    const at::Tensor first = m_firstI->forward(regions).unsqueeze(2)                 // o_i: [B,R,1,H]
-                             + m_firstJ->forward(regions).unsqueeze(1)               // o_j: [B,1,R,H]
-                             + m_firstQ->forward(question).view({b, 1, 1, h});       // q
-    at::Tensor pairs = at::relu(first).view({b, r * r, h});
-    if (!m_gRest->is_empty())
-        pairs = m_gRest->forward(pairs);
-    // The mean is the paper's sum scaled by 1/R², which keeps activations the
-    // same size whatever the grid.
-    return m_f->forward(pairs.mean(1));
+    const at::Tensor objectI = m_firstI->forward(regions).unsqueeze(2);           // [B,R,1,H]
+    const at::Tensor objectJ = m_firstJ->forward(regions).unsqueeze(1);           // [B,1,R,H]
+    const at::Tensor query = m_firstQ->forward(question).view({b, 1, 1, h});      // [B,1,1,H]
+    // g runs on chunks of questions whose [chunk, R², H] activations stay under
+    // ~8 MiB: glibc serves larger blocks with mmap and faults every page in
+    // again on each step (measured: most of a step's time), smaller ones come
+    // from the heap and are reused.
+    const int64_t perQuestion = r * r * h * int64_t(sizeof(float));
+    const int64_t chunk = std::max<int64_t>(1, (int64_t(8) << 20) / perQuestion);
+    std::vector<at::Tensor> summaries;
+    for (int64_t start = 0; start < b; start += chunk) {
+        const int64_t end = std::min(b, start + chunk), n = end - start;
+        const at::Tensor first = objectI.slice(0, start, end) + objectJ.slice(0, start, end)
+                                 + query.slice(0, start, end);
+        at::Tensor pairs = at::relu(first).view({n, r * r, h});
+        if (!m_gRest->is_empty())
+            pairs = m_gRest->forward(pairs);
+        // The mean is the paper's sum scaled by 1/R², which keeps activations
+        // the same size whatever the grid.
+        summaries.push_back(pairs.mean(1));
+    }
+    return m_f->forward(summaries.size() == 1 ? summaries.front() : at::cat(summaries, 0));
 }
 
 // ---- factory ----------------------------------------------------------------
