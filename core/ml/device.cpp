@@ -6,6 +6,9 @@
 #include <torch/cuda.h>
 
 #include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <string>
 #include <thread>
 
@@ -20,6 +23,20 @@ std::string torchVersion()
 {
     return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "."
            + std::to_string(TORCH_VERSION_PATCH);
+}
+
+bool tuneAllocatorForTraining()
+{
+#if defined(__GLIBC__)
+    // 32 MiB is the largest mmap threshold glibc accepts on 64-bit systems;
+    // smaller blocks now come from the heap and stay there between steps.
+    const bool mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
+    const bool trim = mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+    const bool pad = mallopt(M_TOP_PAD, 64 << 20) == 1;
+    return mmap && trim && pad;
+#else
+    return false;
+#endif
 }
 
 void configureThreads(int threads)

@@ -17,6 +17,13 @@ DeviceChoice chooseDevice(const std::string &request);
 // Sets torch's intra-op threads and OpenBLAS's to `threads` (0: all cores).
 void configureThreads(int threads = 0);
 
+// glibc's malloc hands freed blocks above its thresholds back to the OS and
+// the next training step faults them in again (measured 3-5x slower steps in
+// these VMs). Keeps them: large mmap threshold, no trimming, a generous top
+// pad. Call once at start-up, before the first tensor; false where the C
+// library is not glibc or refuses a setting.
+bool tuneAllocatorForTraining();
+
 std::string torchVersion();
 bool cudaAvailable();
 

@@ -1,0 +1,299 @@
+#include "ml/fusion.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/functional/normalization.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/dropout.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tandem::ml {
+namespace {
+
+namespace nn = torch::nn;
+
+// Linear, ReLU, (dropout,) Linear and, for a hidden representation, a final ReLU.
+nn::Sequential twoLayerMlp(int64_t in, int64_t hidden, int64_t out, double dropout, bool finalRelu)
+{
+    nn::Sequential mlp(nn::Linear(in, hidden), nn::ReLU());
+    if (dropout > 0)
+        mlp->push_back(nn::Dropout(dropout));
+    mlp->push_back(nn::Linear(hidden, out));
+    if (finalRelu)
+        mlp->push_back(nn::ReLU());
+    return mlp;
+}
+
+at::Tensor meanPool(const at::Tensor &regions) // [B,R,D] -> [B,D]
+{
+    return regions.mean(1);
+}
+
+} // namespace
+
+// ---- concat ---------------------------------------------------------------
+
+ConcatFusionImpl::ConcatFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    m_mlp = register_module("mlp", twoLayerMlp(options.regionDim + options.questionDim, options.hiddenDim,
+                                               options.outputDim, options.dropout, true));
+}
+
+at::Tensor ConcatFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
+                                     const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+{
+    return m_mlp->forward(at::cat({meanPool(regions), question}, 1));
+}
+
+// ---- late -----------------------------------------------------------------
+
+LateFusionImpl::LateFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    TORCH_CHECK(options.numAnswers > 0, "late fusion needs the number of answers");
+    m_imageClassifier = register_module(
+        "image_classifier", twoLayerMlp(options.regionDim, options.hiddenDim, options.numAnswers, options.dropout, false));
+    m_questionClassifier = register_module(
+        "question_classifier",
+        twoLayerMlp(options.questionDim, options.hiddenDim, options.numAnswers, options.dropout, false));
+}
+
+at::Tensor LateFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
+                                   const at::Tensor &) // [B,R,Dv],[B,Dq] -> scores [B,A]
+{
+    // Averaging logits averages the log-probabilities up to a per-row constant,
+    // so softmax(this) is the normalised product of the two classifiers' votes.
+    return 0.5 * (m_imageClassifier->forward(meanPool(regions)) + m_questionClassifier->forward(question));
+}
+
+// ---- gmu ------------------------------------------------------------------
+
+GmuFusionImpl::GmuFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    m_image = register_module("image", nn::Linear(options.regionDim, options.outputDim));
+    m_question = register_module("question", nn::Linear(options.questionDim, options.outputDim));
+    m_gate = register_module("gate", nn::Linear(options.regionDim + options.questionDim, options.outputDim));
+}
+
+at::Tensor GmuFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
+                                  const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+{
+    // h = z * tanh(W_v v) + (1 - z) * tanh(W_q q), z = sigmoid(W_z [v; q]).
+    const at::Tensor image = meanPool(regions);
+    const at::Tensor z = at::sigmoid(m_gate->forward(at::cat({image, question}, 1)));
+    return z * at::tanh(m_image->forward(image)) + (1 - z) * at::tanh(m_question->forward(question));
+}
+
+// ---- film -----------------------------------------------------------------
+
+FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    const int64_t h = options.hiddenDim;
+    m_input = register_module("input", nn::Linear(options.regionDim, h));
+    m_generator = register_module("generator", nn::Linear(options.questionDim, 2 * h * options.filmBlocks));
+    m_first = register_module("first", nn::ModuleList());
+    m_second = register_module("second", nn::ModuleList());
+    for (int64_t i = 0; i < options.filmBlocks; ++i) {
+        m_first->push_back(nn::Linear(h, h));
+        m_second->push_back(nn::Linear(h, h));
+    }
+    m_output = register_module("output", nn::Linear(h, options.outputDim));
+}
+
+at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
+                                   const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+{
+    // Region features are a 1x1 feature map per region, so FiLM's 1x1 and 3x3
+    // convolutions become per-region linear layers. gamma is predicted as 1 + delta
+    // so that an untrained generator starts from the identity.
+    const int64_t h = m_options.hiddenDim;
+    at::Tensor x = at::relu(m_input->forward(regions));                              // [B,R,H]
+    const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
+    for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
+        at::Tensor y = at::relu(m_first[i]->as<nn::Linear>()->forward(x));
+        y = m_second[i]->as<nn::Linear>()->forward(y);
+        // Normalised without an affine part: FiLM supplies scale and shift.
+        y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({h}));
+        const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
+        const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
+        x = x + at::relu(gamma * y + beta);
+    }
+    return at::relu(m_output->forward(std::get<0>(x.max(1)))); // global max pool over regions
+}
+
+// ---- mfb ------------------------------------------------------------------
+
+MfbFusionImpl::MfbFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    const int64_t factors = options.outputDim * options.mfbFactor;
+    m_attentionImage = register_module("attention_image", nn::Linear(options.regionDim, factors));
+    m_attentionQuestion = register_module("attention_question", nn::Linear(options.questionDim, factors));
+    m_attentionScore = register_module(
+        "attention_score", twoLayerMlp(options.outputDim, options.hiddenDim, 1, 0.0, false));
+    m_image = register_module("image", nn::Linear(options.regionDim, factors));
+    m_question = register_module("question", nn::Linear(options.questionDim, factors));
+}
+
+at::Tensor MfbFusionImpl::factorizedBilinear(const at::Tensor &projectedImage,
+                                             const at::Tensor &projectedQuestion) const
+{
+    at::Tensor z = projectedImage * projectedQuestion; // [..., Df * k]
+    if (is_training() && m_options.dropout > 0)
+        z = at::dropout(z, m_options.dropout, true);
+    auto shape = z.sizes().vec();
+    shape.back() = m_options.outputDim;
+    shape.push_back(m_options.mfbFactor);
+    z = z.view(shape).sum(-1); // sum pooling over each window of k factors
+    // Power normalisation sign(z) sqrt(|z|); the epsilon keeps its gradient finite at 0.
+    z = at::sign(z) * at::sqrt(at::abs(z) + 1e-8);
+    return z / z.norm(2, -1, true).clamp_min(1e-12);
+}
+
+at::Tensor MfbFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
+                                  const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+{
+    // Question-guided attention: MFB of every region with the question scores
+    // the region; the attended image feature goes through a second MFB.
+    const at::Tensor perRegion = factorizedBilinear(m_attentionImage->forward(regions),
+                                                    m_attentionQuestion->forward(question).unsqueeze(1));
+    const at::Tensor weights = at::softmax(m_attentionScore->forward(perRegion).squeeze(-1), 1); // [B,R]
+    m_regionAttention = weights.detach();
+    const at::Tensor attended = (weights.unsqueeze(-1) * regions).sum(1); // [B,Dv]
+    return factorizedBilinear(m_image->forward(attended), m_question->forward(question));
+}
+
+// ---- cross_attention --------------------------------------------------------
+
+AttentionPoolImpl::AttentionPoolImpl(int64_t queryDim, int64_t keyDim, int64_t hiddenDim, int64_t heads)
+    : m_heads(heads)
+{
+    TORCH_CHECK(hiddenDim % heads == 0, "attention width ", hiddenDim, " is not a multiple of ", heads, " heads");
+    m_query = register_module("query", nn::Linear(queryDim, hiddenDim));
+    m_key = register_module("key", nn::Linear(keyDim, hiddenDim));
+    m_value = register_module("value", nn::Linear(keyDim, hiddenDim));
+    m_out = register_module("out", nn::Linear(hiddenDim, hiddenDim));
+}
+
+at::Tensor AttentionPoolImpl::forward(const at::Tensor &query, const at::Tensor &keys,
+                                      const at::Tensor &mask) // [B,Dq],[B,N,Dk] -> [B,H]
+{
+    const int64_t b = keys.size(0), n = keys.size(1);
+    const int64_t perHead = m_query->options.out_features() / m_heads;
+    const at::Tensor q = m_query->forward(query).view({b, m_heads, 1, perHead});
+    const at::Tensor k = m_key->forward(keys).view({b, n, m_heads, perHead}).transpose(1, 2);   // [B,h,N,d]
+    const at::Tensor v = m_value->forward(keys).view({b, n, m_heads, perHead}).transpose(1, 2);
+    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)).squeeze(2) / std::sqrt(double(perHead)); // [B,h,N]
+    if (mask.defined())
+        scores = scores.masked_fill(mask.logical_not().unsqueeze(1), -1e9);
+    const at::Tensor weights = at::softmax(scores, -1);
+    m_weights = weights.detach();
+    const at::Tensor attended = at::matmul(weights.unsqueeze(2), v).squeeze(2); // [B,h,d]
+    return m_out->forward(attended.reshape({b, m_heads * perHead}));
+}
+
+CrossAttentionFusionImpl::CrossAttentionFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    const int64_t h = options.hiddenDim;
+    m_questionIn = register_module("question_in", nn::Linear(options.questionDim, h));
+    m_overRegions = register_module("over_regions", AttentionPool(options.questionDim, options.regionDim, h, options.heads));
+    m_overTokens = register_module("over_tokens", AttentionPool(h, options.questionDim, h, options.heads));
+    m_norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({h})));
+    m_norm2 = register_module("norm2", nn::LayerNorm(nn::LayerNormOptions({h})));
+    m_norm3 = register_module("norm3", nn::LayerNorm(nn::LayerNormOptions({h})));
+    m_mlp = register_module("mlp", twoLayerMlp(h, 2 * h, h, options.dropout, false));
+    m_output = register_module("output", nn::Linear(h, options.outputDim));
+}
+
+at::Tensor CrossAttentionFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question,
+                                             const at::Tensor &tokens,
+                                             const at::Tensor &tokenMask) // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
+{
+    // Alternating co-attention (Lu et al. 2016): the question summary attends
+    // over the regions; what it saw then attends over the question's tokens.
+    at::Tensor x = m_norm1->forward(m_questionIn->forward(question) + m_overRegions->forward(question, regions));
+    m_regionAttention = m_overRegions->weights().mean(1);
+    if (tokens.defined())
+        x = m_norm2->forward(x + m_overTokens->forward(x, tokens, tokenMask));
+    x = m_norm3->forward(x + m_mlp->forward(x)); // residual MLP
+    return at::relu(m_output->forward(x));
+}
+
+// ---- relation ---------------------------------------------------------------
+
+RelationFusionImpl::RelationFusionImpl(const FusionOptions &options) : m_options(options)
+{
+    const int64_t h = options.hiddenDim;
+    m_firstI = register_module("g_first_i", nn::Linear(options.regionDim, h));
+    m_firstJ = register_module("g_first_j", nn::Linear(nn::LinearOptions(options.regionDim, h).bias(false)));
+    m_firstQ = register_module("g_first_q", nn::Linear(nn::LinearOptions(options.questionDim, h).bias(false)));
+    m_gRest = register_module("g_rest", nn::Sequential());
+    for (int64_t i = 1; i < options.relationLayers; ++i) {
+        m_gRest->push_back(nn::Linear(h, h));
+        m_gRest->push_back(nn::ReLU());
+    }
+    m_f = register_module("f", twoLayerMlp(h, h, options.outputDim, options.dropout, true));
+}
+
+at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
+                                       const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+{
+    // RN(O, q) = f( sum_ij g([o_i; o_j; q]) ). g's first layer is linear, so
+    // W [o_i; o_j; q] = W_i o_i + W_j o_j + W_q q: each term is computed once per
+    // object ([B,R,H]) and the R x R pairs are formed by a broadcast add, never
+    // materialising the [B, R², 2Dv + Dq] concatenation nor its R²-times-larger
+    // matrix product. Only g's later layers see all R² pairs, so keep R small
+    // (a 4x4 to 8x8 grid).
+    const int64_t b = regions.size(0), r = regions.size(1), h = m_options.hiddenDim;
+    const at::Tensor objectI = m_firstI->forward(regions).unsqueeze(2);           // [B,R,1,H]
+    const at::Tensor objectJ = m_firstJ->forward(regions).unsqueeze(1);           // [B,1,R,H]
+    const at::Tensor query = m_firstQ->forward(question).view({b, 1, 1, h});      // [B,1,1,H]
+    // g runs on chunks of questions whose [chunk, R², H] activations stay under
+    // ~8 MiB: glibc serves larger blocks with mmap and faults every page in
+    // again on each step (measured: most of a step's time), smaller ones come
+    // from the heap and are reused.
+    const int64_t perQuestion = r * r * h * int64_t(sizeof(float));
+    const int64_t chunk = std::max<int64_t>(1, (int64_t(8) << 20) / perQuestion);
+    std::vector<at::Tensor> summaries;
+    for (int64_t start = 0; start < b; start += chunk) {
+        const int64_t end = std::min(b, start + chunk), n = end - start;
+        const at::Tensor first = objectI.slice(0, start, end) + objectJ.slice(0, start, end)
+                                 + query.slice(0, start, end);
+        at::Tensor pairs = at::relu(first).view({n, r * r, h});
+        if (!m_gRest->is_empty())
+            pairs = m_gRest->forward(pairs);
+        // The mean is the paper's sum scaled by 1/R², which keeps activations
+        // the same size whatever the grid.
+        summaries.push_back(pairs.mean(1));
+    }
+    return m_f->forward(summaries.size() == 1 ? summaries.front() : at::cat(summaries, 0));
+}
+
+// ---- factory ----------------------------------------------------------------
+
+const std::vector<std::string> &fusionNames()
+{
+    static const std::vector<std::string> names = {"concat", "late",           "gmu",     "film",
+                                                   "mfb",    "cross_attention", "relation"};
+    return names;
+}
+
+std::shared_ptr<FusionImpl> makeFusion(const std::string &name, const FusionOptions &options)
+{
+    if (name == "concat")
+        return std::make_shared<ConcatFusionImpl>(options);
+    if (name == "late")
+        return std::make_shared<LateFusionImpl>(options);
+    if (name == "gmu")
+        return std::make_shared<GmuFusionImpl>(options);
+    if (name == "film")
+        return std::make_shared<FilmFusionImpl>(options);
+    if (name == "mfb")
+        return std::make_shared<MfbFusionImpl>(options);
+    if (name == "cross_attention")
+        return std::make_shared<CrossAttentionFusionImpl>(options);
+    if (name == "relation")
+        return std::make_shared<RelationFusionImpl>(options);
+    return nullptr;
+}
+
+} // namespace tandem::ml

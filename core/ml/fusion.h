@@ -1,0 +1,182 @@
+#pragma once
+// Fusion modules: image regions and a question (or any text) -> one fused
+// vector. All share FusionImpl's interface and are picked by name with
+// makeFusion(), so they can be compared side by side:
+//
+//   concat           early fusion: mean-pooled regions ‖ question -> MLP
+//   late             an image-only and a question-only answer classifier, scores averaged
+//   gmu              gated multimodal unit (Arevalo et al. 2017)
+//   film             question-conditioned per-channel scale and shift of the regions (Perez et al. 2018)
+//   mfb              multimodal factorized bilinear pooling with question-guided attention (Yu et al. 2017)
+//   cross_attention  the question attends over regions, the result attends over the tokens (co-attention)
+//   relation         relation network over all region pairs (Santoro et al. 2017)
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+#include <torch/nn/pimpl.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tandem::ml {
+
+struct FusionOptions {
+    int64_t regionDim = 0;      // Dv, coordinates included when appended
+    int64_t questionDim = 0;    // Dq, also the per-token states' D
+    int64_t hiddenDim = 256;
+    int64_t outputDim = 256;    // Df
+    int64_t heads = 4;          // cross_attention
+    int64_t mfbFactor = 5;      // mfb: k, the sum-pooling window
+    int64_t relationLayers = 3; // relation: layers of g, the first one included
+    int64_t filmBlocks = 2;     // film: FiLM-ed residual blocks
+    int64_t numAnswers = 0;     // late: its classifiers' output size
+    double dropout = 0.0;
+};
+
+class FusionImpl : public torch::nn::Module {
+public:
+    // regions [B, R, Dv], question [B, Dq]; tokens [B, T, Dq] with tokenMask
+    // [B, T] (true at real tokens) where the fusion can use them -> [B, Df].
+    virtual at::Tensor forward(const at::Tensor &regions, const at::Tensor &question,
+                               const at::Tensor &tokens = {}, const at::Tensor &tokenMask = {}) = 0;
+    virtual int64_t outputDim() const = 0;
+    // Late fusion's output already is the averaged answer scores [B, numAnswers]:
+    // a VQA head puts no classifier on top of it.
+    virtual bool outputsAnswerScores() const { return false; }
+    // Attention over the regions in the last forward, [B, R] (averaged over
+    // heads), for fusions that attend; undefined otherwise.
+    const at::Tensor &regionAttention() const { return m_regionAttention; }
+
+protected:
+    at::Tensor m_regionAttention;
+};
+
+class ConcatFusionImpl : public FusionImpl {
+public:
+    explicit ConcatFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+    int64_t outputDim() const override { return m_options.outputDim; }
+
+private:
+    FusionOptions m_options;
+    torch::nn::Sequential m_mlp{nullptr};
+};
+TORCH_MODULE(ConcatFusion);
+
+class LateFusionImpl : public FusionImpl {
+public:
+    explicit LateFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> scores [B,A]
+    int64_t outputDim() const override { return m_options.numAnswers; }
+    bool outputsAnswerScores() const override { return true; }
+
+private:
+    FusionOptions m_options;
+    torch::nn::Sequential m_imageClassifier{nullptr}, m_questionClassifier{nullptr};
+};
+TORCH_MODULE(LateFusion);
+
+class GmuFusionImpl : public FusionImpl {
+public:
+    explicit GmuFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+    int64_t outputDim() const override { return m_options.outputDim; }
+
+private:
+    FusionOptions m_options;
+    torch::nn::Linear m_image{nullptr}, m_question{nullptr}, m_gate{nullptr};
+};
+TORCH_MODULE(GmuFusion);
+
+class FilmFusionImpl : public FusionImpl {
+public:
+    explicit FilmFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+    int64_t outputDim() const override { return m_options.outputDim; }
+
+private:
+    FusionOptions m_options;
+    torch::nn::Linear m_input{nullptr}, m_generator{nullptr}, m_output{nullptr};
+    torch::nn::ModuleList m_first{nullptr}, m_second{nullptr}; // per block: 1x1 "convolutions"
+};
+TORCH_MODULE(FilmFusion);
+
+class MfbFusionImpl : public FusionImpl {
+public:
+    explicit MfbFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+    int64_t outputDim() const override { return m_options.outputDim; }
+
+private:
+    // z = L2(power(SumPool_k(U x ∘ V y))): [..., Ux], [..., Vy] -> [..., Df]
+    at::Tensor factorizedBilinear(const at::Tensor &projectedImage, const at::Tensor &projectedQuestion) const;
+
+    FusionOptions m_options;
+    torch::nn::Linear m_attentionImage{nullptr}, m_attentionQuestion{nullptr};
+    torch::nn::Sequential m_attentionScore{nullptr};
+    torch::nn::Linear m_image{nullptr}, m_question{nullptr};
+};
+TORCH_MODULE(MfbFusion);
+
+// One query attends over a set of keys with several heads: query [B, Dq],
+// keys [B, N, Dk], mask [B, N] (true: attend) -> [B, H]; weights [B, heads, N].
+class AttentionPoolImpl : public torch::nn::Module {
+public:
+    AttentionPoolImpl(int64_t queryDim, int64_t keyDim, int64_t hiddenDim, int64_t heads);
+    at::Tensor forward(const at::Tensor &query, const at::Tensor &keys, const at::Tensor &mask = {});
+    const at::Tensor &weights() const { return m_weights; }
+
+private:
+    int64_t m_heads;
+    torch::nn::Linear m_query{nullptr}, m_key{nullptr}, m_value{nullptr}, m_out{nullptr};
+    at::Tensor m_weights;
+};
+TORCH_MODULE(AttentionPool);
+
+class CrossAttentionFusionImpl : public FusionImpl {
+public:
+    explicit CrossAttentionFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
+    int64_t outputDim() const override { return m_options.outputDim; }
+
+private:
+    FusionOptions m_options;
+    torch::nn::Linear m_questionIn{nullptr};
+    AttentionPool m_overRegions{nullptr}, m_overTokens{nullptr};
+    torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr}, m_norm3{nullptr};
+    torch::nn::Sequential m_mlp{nullptr};
+    torch::nn::Linear m_output{nullptr};
+};
+TORCH_MODULE(CrossAttentionFusion);
+
+class RelationFusionImpl : public FusionImpl {
+public:
+    explicit RelationFusionImpl(const FusionOptions &options);
+    at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
+                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+    int64_t outputDim() const override { return m_options.outputDim; }
+
+private:
+    FusionOptions m_options;
+    // g's first layer, split by what it reads: W[o_i; o_j; q] = W_i o_i + W_j o_j + W_q q.
+    torch::nn::Linear m_firstI{nullptr}, m_firstJ{nullptr}, m_firstQ{nullptr};
+    torch::nn::Sequential m_gRest{nullptr}, m_f{nullptr};
+};
+TORCH_MODULE(RelationFusion);
+
+// "concat", "late", "gmu", "film", "mfb", "cross_attention", "relation".
+const std::vector<std::string> &fusionNames();
+// nullptr for an unknown name (fusionNames() lists the known ones).
+std::shared_ptr<FusionImpl> makeFusion(const std::string &name, const FusionOptions &options);
+
+} // namespace tandem::ml

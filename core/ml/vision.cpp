@@ -1,0 +1,144 @@
+#include "ml/vision.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/modules/activation.h>
+
+namespace tandem::ml {
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Conv2dOptions conv3x3(int64_t in, int64_t out, int64_t stride)
+{
+    // No bias: BatchNorm right after cancels it.
+    return nn::Conv2dOptions(in, out, 3).stride(stride).padding(1).bias(false);
+}
+
+// [B, C, H', W'] -> regions [B, H'W', C] and the grid size.
+VisionFeatures toRegions(const at::Tensor &map)
+{
+    VisionFeatures features;
+    features.gridHeight = map.size(2);
+    features.gridWidth = map.size(3);
+    features.regions = map.flatten(2).transpose(1, 2).contiguous();
+    return features;
+}
+
+// Two planes with the x and y of each pixel in [-1, 1] (CoordConv).
+at::Tensor withCoordinatePlanes(const at::Tensor &images)
+{
+    const int64_t b = images.size(0), h = images.size(2), w = images.size(3);
+    const auto options = images.options();
+    const at::Tensor ys = at::linspace(-1, 1, h, options).view({1, 1, h, 1}).expand({b, 1, h, w});
+    const at::Tensor xs = at::linspace(-1, 1, w, options).view({1, 1, 1, w}).expand({b, 1, h, w});
+    return at::cat({images, xs, ys}, 1);
+}
+
+int64_t inputChannels(const VisionOptions &options)
+{
+    return options.coordinateChannels ? 5 : 3;
+}
+
+} // namespace
+
+SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
+{
+    m_layers = nn::Sequential();
+    int64_t in = inputChannels(options);
+    for (int layer = 0; layer < 4; ++layer) {
+        m_layers->push_back(nn::Conv2d(conv3x3(in, options.channels, 2)));
+        m_layers->push_back(nn::BatchNorm2d(options.channels));
+        m_layers->push_back(nn::ReLU());
+        in = options.channels;
+    }
+    register_module("layers", m_layers);
+}
+
+VisionFeatures SmallCnnImpl::forward(const at::Tensor &images)
+{
+    const at::Tensor input = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    return toRegions(m_layers->forward(input));
+}
+
+BasicBlockImpl::BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
+{
+    m_conv1 = register_module("conv1", nn::Conv2d(conv3x3(inChannels, outChannels, stride)));
+    m_bn1 = register_module("bn1", nn::BatchNorm2d(outChannels));
+    m_conv2 = register_module("conv2", nn::Conv2d(conv3x3(outChannels, outChannels, 1)));
+    m_bn2 = register_module("bn2", nn::BatchNorm2d(outChannels));
+    if (stride != 1 || inChannels != outChannels) {
+        m_shortcutConv = register_module(
+            "shortcut_conv",
+            nn::Conv2d(nn::Conv2dOptions(inChannels, outChannels, 1).stride(stride).bias(false)));
+        m_shortcutBn = register_module("shortcut_bn", nn::BatchNorm2d(outChannels));
+    }
+}
+
+at::Tensor BasicBlockImpl::forward(const at::Tensor &x)
+{
+    at::Tensor out = at::relu(m_bn1->forward(m_conv1->forward(x)));
+    out = m_bn2->forward(m_conv2->forward(out));
+    const at::Tensor shortcut = m_shortcutConv ? m_shortcutBn->forward(m_shortcutConv->forward(x)) : x;
+    return at::relu(out + shortcut);
+}
+
+SmallResNetImpl::SmallResNetImpl(const VisionOptions &options) : m_options(options)
+{
+    const int64_t c = options.channels;
+    m_stem = register_module("stem", nn::Sequential(nn::Conv2d(conv3x3(inputChannels(options), c, 2)),
+                                                    nn::BatchNorm2d(c), nn::ReLU()));
+    m_blocks = nn::ModuleList();
+    const int64_t widths[] = {c, 2 * c, 2 * c};
+    int64_t in = c;
+    for (const int64_t width : widths) {
+        m_blocks->push_back(BasicBlock(in, width, 2));
+        m_blocks->push_back(BasicBlock(width, width, 1));
+        in = width;
+    }
+    register_module("blocks", m_blocks);
+}
+
+VisionFeatures SmallResNetImpl::forward(const at::Tensor &images)
+{
+    at::Tensor x = m_stem->forward(m_options.coordinateChannels ? withCoordinatePlanes(images) : images);
+    for (const auto &block : *m_blocks)
+        x = block->as<BasicBlock>()->forward(x);
+    return toRegions(x);
+}
+
+std::shared_ptr<VisionEncoderImpl> makeVisionEncoder(const VisionOptions &options)
+{
+    if (options.kind == "cnn")
+        return std::make_shared<SmallCnnImpl>(options);
+    if (options.kind == "resnet")
+        return std::make_shared<SmallResNetImpl>(options);
+    return nullptr;
+}
+
+at::Tensor appendCoordinates(const VisionFeatures &features)
+{
+    const int64_t b = features.regions.size(0), h = features.gridHeight, w = features.gridWidth;
+    const auto options = features.regions.options();
+    // Region centres, not edges: a 1-wide grid sits at 0.
+    const auto centres = [&](int64_t n) {
+        return (at::arange(n, options) + 0.5) * (2.0 / double(n)) - 1.0;
+    };
+    const at::Tensor ys = centres(h).view({h, 1}).expand({h, w});
+    const at::Tensor xs = centres(w).view({1, w}).expand({h, w});
+    const at::Tensor xy = at::stack({xs, ys}, -1).reshape({1, h * w, 2}).expand({b, h * w, 2});
+    return at::cat({features.regions, xy}, -1);
+}
+
+at::Tensor regionsToMap(const VisionFeatures &features)
+{
+    const at::Tensor &r = features.regions;
+    return r.transpose(1, 2).reshape({r.size(0), r.size(2), features.gridHeight, features.gridWidth});
+}
+
+at::Tensor imageFromRgb(const std::uint8_t *rgb, int64_t height, int64_t width)
+{
+    const at::Tensor bytes = at::from_blob(const_cast<std::uint8_t *>(rgb), {height, width, 3}, at::kByte);
+    return bytes.permute({2, 0, 1}).to(at::kFloat).div_(255.0).contiguous();
+}
+
+} // namespace tandem::ml

@@ -1,0 +1,91 @@
+#pragma once
+// Vision encoders: images [B, 3, H, W] (RGB in [0, 1]) -> a grid of region
+// features [B, R, D], R = H' x W' (each encoder halves the resolution 4 times,
+// so a 64-pixel image gives a 4 x 4 grid and 128 pixels 8 x 8).
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/pimpl.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tandem::ml {
+
+struct VisionFeatures {
+    at::Tensor regions; // [B, R, D], row-major over the grid
+    int64_t gridHeight = 0;
+    int64_t gridWidth = 0;
+};
+
+struct VisionOptions {
+    std::string kind = "cnn";         // "cnn" or "resnet"
+    int64_t channels = 32;            // width of the first stage
+    bool coordinateChannels = false;  // CoordConv: two x/y input planes, so pooled features know where
+};
+
+// What every vision encoder offers; makeVisionEncoder picks one by name.
+class VisionEncoderImpl : public torch::nn::Module {
+public:
+    virtual VisionFeatures forward(const at::Tensor &images) = 0;
+    virtual int64_t outputDim() const = 0;
+};
+
+// Four 3x3 stride-2 convolutions with BatchNorm and ReLU (the Sort-of-CLEVR
+// relation network's encoder).
+class SmallCnnImpl : public VisionEncoderImpl {
+public:
+    explicit SmallCnnImpl(const VisionOptions &options);
+    VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/16*W/16, C]
+    int64_t outputDim() const override { return m_options.channels; }
+
+private:
+    VisionOptions m_options;
+    torch::nn::Sequential m_layers{nullptr};
+};
+TORCH_MODULE(SmallCnn);
+
+// 3x3 conv, BN, ReLU, 3x3 conv, BN, plus a (projected) shortcut, ReLU.
+class BasicBlockImpl : public torch::nn::Module {
+public:
+    BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride);
+    at::Tensor forward(const at::Tensor &x); // [B,Cin,H,W] -> [B,Cout,H/stride,W/stride]
+
+private:
+    torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_shortcutConv{nullptr};
+    torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr}, m_shortcutBn{nullptr};
+};
+TORCH_MODULE(BasicBlock);
+
+// A stride-2 stem and three stages of two basic blocks each (widths C, 2C, 2C),
+// each stage halving the resolution.
+class SmallResNetImpl : public VisionEncoderImpl {
+public:
+    explicit SmallResNetImpl(const VisionOptions &options);
+    VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/16*W/16, 2C]
+    int64_t outputDim() const override { return 2 * m_options.channels; }
+
+private:
+    VisionOptions m_options;
+    torch::nn::Sequential m_stem{nullptr};
+    torch::nn::ModuleList m_blocks{nullptr};
+};
+TORCH_MODULE(SmallResNet);
+
+// nullptr for an unknown kind.
+std::shared_ptr<VisionEncoderImpl> makeVisionEncoder(const VisionOptions &options);
+
+// Region features with the x, y centre of each region (in [-1, 1]) appended:
+// [B, R, D] -> [B, R, D + 2]. Relational fusions need to know where things are.
+at::Tensor appendCoordinates(const VisionFeatures &features);
+
+// [B, R, D] -> [B, D, H', W'], to draw or to run 2-d layers on.
+at::Tensor regionsToMap(const VisionFeatures &features);
+
+// One image from packed RGB bytes (row-major, height x width x 3) -> [3, H, W] in [0, 1].
+at::Tensor imageFromRgb(const std::uint8_t *rgb, int64_t height, int64_t width);
+
+} // namespace tandem::ml

@@ -1,0 +1,508 @@
+// Shapes, masks, gradients and decoding of every tandem_ml module, plus the
+// vocabulary and config round trips. Small sizes, one seed, two threads.
+#include "ml/fusion.h"
+#include "ml/heads.h"
+#include "ml/models.h"
+#include "ml/text.h"
+#include "ml/vision.h"
+#include "ml/vocabulary.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/autograd.h>
+#include <torch/utils.h>
+
+#include <QTest>
+
+using namespace tandem::ml;
+
+namespace {
+
+FusionOptions smallFusion()
+{
+    FusionOptions o;
+    o.regionDim = 18;
+    o.questionDim = 24;
+    o.hiddenDim = 32;
+    o.outputDim = 20;
+    o.heads = 4;
+    o.mfbFactor = 3;
+    o.numAnswers = 7;
+    return o;
+}
+
+ModelConfig smallConfig(const std::string &fusion)
+{
+    ModelConfig c;
+    c.vocabSize = 30;
+    c.visionChannels = 8;
+    c.embedDim = 16;
+    c.textDim = 24;
+    c.fusion = fusion;
+    c.fusionHidden = 32;
+    c.fusionDim = 32;
+    c.numAnswers = 6;
+    c.answerHidden = 32;
+    c.decoderDim = 32;
+    c.attentionDim = 16;
+    c.retrievalDim = 16;
+    return c;
+}
+
+at::Tensor tokenIds() // [3, 5], lengths 5, 3, 1
+{
+    return at::tensor({5, 6, 7, 8, 9, 10, 11, 12, 0, 0, 13, 0, 0, 0, 0}, at::kLong).view({3, 5});
+}
+
+} // namespace
+
+class TestMlModules : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void tokenizer();
+    void vocabularyRoundTrip();
+    void labelSetRoundTrip();
+    void visionShapes_data();
+    void visionShapes();
+    void coordinates();
+    void textShapes_data();
+    void textShapes();
+    void textIgnoresPadding_data();
+    void textIgnoresPadding();
+    void fusionShapes_data();
+    void fusionShapes();
+    void fusionGradients_data();
+    void fusionGradients();
+    void unknownNames();
+    void answerLosses();
+    void captionerShapes();
+    void beamOneIsGreedy();
+    void contrastiveHead();
+    void configRoundTrip();
+    void configErrors();
+    void vqaSharesImageFeatures();
+    void modelShapes();
+};
+
+void TestMlModules::initTestCase()
+{
+    at::set_num_threads(1); // tiny tensors: OpenMP hand-offs would cost more than they save
+}
+
+void TestMlModules::tokenizer()
+{
+    const std::vector<std::string> expected = {"what's", "left", "of", "the", "red", "left-most", "circle", "?"};
+    QVERIFY(tokenize("What's LEFT of the red left-most circle?") == expected);
+    const std::vector<std::string> quoted = {"\"", "a", "\"", ",", "b", "-", "c"};
+    QVERIFY(tokenize("  \"a\", b -c ") == quoted);
+    QVERIFY(tokenize("").empty());
+}
+
+void TestMlModules::vocabularyRoundTrip()
+{
+    const Vocabulary v = Vocabulary::build({"the red circle", "The blue circle", "a quoted word", "circle!"}, 2);
+    QCOMPARE(v.size(), int64_t(4 + 2)); // circle (3), the (2)
+    QCOMPARE(v.word(Vocabulary::kPad), std::string("<pad>"));
+    QCOMPARE(v.id("circle"), int64_t(4));
+    QCOMPARE(v.id("red"), Vocabulary::kUnk);
+    const auto ids = v.encode("The circle", true);
+    QVERIFY((ids == std::vector<int64_t>{Vocabulary::kBos, 5, 4, Vocabulary::kEos}));
+    QCOMPARE(v.decode({Vocabulary::kBos, 5, 4, Vocabulary::kEos, 4}), std::string("the circle"));
+
+    const Vocabulary all = Vocabulary::build({"a \"quoted\" word\\ é", "tab\there"});
+    const auto fromText = Vocabulary::fromText(all.toText());
+    QVERIFY(fromText.ok());
+    QVERIFY(fromText.value() == all);
+    const auto fromJson = Vocabulary::fromJson(all.toJson());
+    QVERIFY2(fromJson.ok(), fromJson.ok() ? "" : fromJson.error().c_str());
+    QVERIFY(fromJson.value() == all);
+    QVERIFY(Vocabulary::fromJson("{ \"words\" : [ \"<pad>\", \"<unk>\", \"<bos>\", \"<eos>\", \"\\u00e9\" ] }").value().contains("é"));
+
+    QVERIFY(!Vocabulary::fromText("hello\n<unk>\n").ok());
+    QVERIFY(!Vocabulary::fromJson("{\"words\": [\"<pad>\", \"<unk>\"").ok());
+    const auto repeated = Vocabulary::fromText("<pad>\n<unk>\n<bos>\n<eos>\nx\nx\n");
+    QVERIFY(!repeated.ok());
+    QVERIFY(repeated.error().find("'x'") != std::string::npos);
+}
+
+void TestMlModules::labelSetRoundTrip()
+{
+    const LabelSet set = LabelSet::build({"yes", "no", "yes", "two dogs", "no", "yes"});
+    QCOMPARE(set.size(), int64_t(3));
+    QCOMPARE(set.index("yes"), int64_t(0));
+    QCOMPARE(set.index("two dogs"), int64_t(2));
+    QCOMPARE(set.index("maybe"), int64_t(-1));
+    const auto back = LabelSet::fromText(set.toText());
+    QVERIFY(back.ok());
+    QVERIFY(back.value() == set);
+    QVERIFY(!LabelSet::fromText("a\nb\na\n").ok());
+}
+
+void TestMlModules::visionShapes_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<bool>("coordConv");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<int>("grid");
+    QTest::addColumn<int>("dim");
+    QTest::newRow("cnn 64") << "cnn" << false << 64 << 4 << 8;
+    QTest::newRow("cnn 128 coordconv") << "cnn" << true << 128 << 8 << 8;
+    QTest::newRow("resnet 64") << "resnet" << false << 64 << 4 << 16;
+    QTest::newRow("resnet 75") << "resnet" << true << 75 << 5 << 16;
+}
+
+void TestMlModules::visionShapes()
+{
+    QFETCH(QString, kind);
+    QFETCH(bool, coordConv);
+    QFETCH(int, size);
+    QFETCH(int, grid);
+    QFETCH(int, dim);
+    torch::manual_seed(0);
+    VisionOptions options;
+    options.kind = kind.toStdString();
+    options.channels = 8;
+    options.coordinateChannels = coordConv;
+    auto encoder = makeVisionEncoder(options);
+    QVERIFY(encoder);
+    const VisionFeatures f = encoder->forward(at::rand({2, 3, size, size}));
+    QCOMPARE(f.gridHeight, int64_t(grid));
+    QCOMPARE(f.gridWidth, int64_t(grid));
+    QCOMPARE(f.regions.sizes().vec(), (std::vector<int64_t>{2, grid * grid, dim}));
+    QCOMPARE(encoder->outputDim(), int64_t(dim));
+    QCOMPARE(regionsToMap(f).sizes().vec(), (std::vector<int64_t>{2, dim, grid, grid}));
+}
+
+void TestMlModules::coordinates()
+{
+    VisionFeatures f{at::zeros({1, 6, 3}), 2, 3};
+    const at::Tensor r = appendCoordinates(f);
+    QCOMPARE(r.sizes().vec(), (std::vector<int64_t>{1, 6, 5}));
+    // Row-major regions: region 5 is row 1, column 2: right and bottom of centre.
+    QVERIFY(at::allclose(r[0][0].slice(0, 3), at::tensor({-2.0f / 3, -0.5f})));
+    QVERIFY(at::allclose(r[0][5].slice(0, 3), at::tensor({2.0f / 3, 0.5f})));
+    QVERIFY(at::allclose(r[0][4].slice(0, 3), at::tensor({0.0f, 0.5f})));
+    const std::uint8_t rgb[] = {255, 0, 0, 0, 0, 255};
+    QVERIFY(at::allclose(imageFromRgb(rgb, 1, 2), at::tensor({1.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f}).view({3, 1, 2})));
+}
+
+void TestMlModules::textShapes_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("pooling");
+    QTest::addColumn<int>("layers");
+    QTest::newRow("gru") << "gru" << "mean" << 1;
+    QTest::newRow("gru 2 layers") << "gru" << "mean" << 2;
+    QTest::newRow("transformer mean") << "transformer" << "mean" << 2;
+    QTest::newRow("transformer cls") << "transformer" << "cls" << 1;
+}
+
+void TestMlModules::textShapes()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, pooling);
+    QFETCH(int, layers);
+    torch::manual_seed(0);
+    TextOptions options;
+    options.kind = kind.toStdString();
+    options.pooling = pooling.toStdString();
+    options.layers = layers;
+    options.vocabSize = 20;
+    options.embedDim = 12;
+    options.hiddenDim = 16;
+    options.maxLength = 8;
+    auto encoder = makeTextEncoder(options);
+    const TextEncoding e = encoder->forward(tokenIds(), at::tensor({5, 3, 1}, at::kLong));
+    QCOMPARE(e.pooled.sizes().vec(), (std::vector<int64_t>{3, 16}));
+    QCOMPARE(e.tokens.sizes().vec(), (std::vector<int64_t>{3, 5, 16}));
+    QVERIFY(at::equal(e.mask, tokenIds().ne(0)));
+    QCOMPARE(e.tokens[1].slice(0, 3).abs().sum().item<float>(), 0.0f); // padding stays zero
+    QCOMPARE(e.tokens[2].slice(0, 1).abs().sum().item<float>(), 0.0f);
+    if (options.kind == "gru") // the final hidden state is the last real token's output
+        QVERIFY(at::allclose(e.pooled[1], e.tokens[1][2]));
+    // Without lengths, non-zero ids are counted.
+    QVERIFY(at::allclose(encoder->forward(tokenIds(), {}).pooled, e.pooled));
+}
+
+void TestMlModules::textIgnoresPadding_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("gru") << "gru";
+    QTest::newRow("transformer") << "transformer";
+}
+
+void TestMlModules::textIgnoresPadding()
+{
+    QFETCH(QString, kind);
+    torch::manual_seed(0);
+    TextOptions options;
+    options.kind = kind.toStdString();
+    options.vocabSize = 20;
+    options.hiddenDim = 16;
+    auto encoder = makeTextEncoder(options);
+    encoder->eval();
+    const TokenBatch alone = padBatch({{9, 10, 11}});
+    const TokenBatch padded = padBatch({{5, 6, 7, 8, 9, 10, 11}, {9, 10, 11}});
+    QCOMPARE(padded.lengths[1].item<int64_t>(), int64_t(3));
+    const at::Tensor a = encoder->forward(alone.ids, alone.lengths).pooled[0];
+    const at::Tensor b = encoder->forward(padded.ids, padded.lengths).pooled[1];
+    QVERIFY(at::allclose(a, b, 1e-5, 1e-6));
+}
+
+void TestMlModules::fusionShapes_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const auto &name : fusionNames())
+        QTest::newRow(name.c_str()) << QString::fromStdString(name);
+}
+
+void TestMlModules::fusionShapes()
+{
+    QFETCH(QString, name);
+    torch::manual_seed(0);
+    const FusionOptions options = smallFusion();
+    auto fusion = makeFusion(name.toStdString(), options);
+    QVERIFY(fusion);
+    const at::Tensor tokens = at::randn({3, 5, 24});
+    const at::Tensor out = fusion->forward(at::randn({3, 9, 18}), at::randn({3, 24}), tokens, tokenIds().ne(0));
+    const int64_t expected = name == "late" ? options.numAnswers : options.outputDim;
+    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{3, expected}));
+    QCOMPARE(fusion->outputDim(), expected);
+    QCOMPARE(fusion->outputsAnswerScores(), name == "late");
+    QVERIFY(at::isfinite(out).all().item<bool>());
+    if (fusion->regionAttention().defined()) {
+        QCOMPARE(fusion->regionAttention().sizes().vec(), (std::vector<int64_t>{3, 9}));
+        QVERIFY(at::allclose(fusion->regionAttention().sum(1), at::ones({3})));
+    }
+    if (name == "mfb") // power- then L2-normalised
+        QVERIFY(at::allclose(out.norm(2, 1), at::ones({3})));
+}
+
+void TestMlModules::fusionGradients_data()
+{
+    fusionShapes_data();
+}
+
+void TestMlModules::fusionGradients()
+{
+    QFETCH(QString, name);
+    torch::manual_seed(1);
+    auto fusion = makeFusion(name.toStdString(), smallFusion());
+    const at::Tensor out = fusion->forward(at::randn({4, 9, 18}), at::randn({4, 24}), at::randn({4, 5, 24}),
+                                           at::ones({4, 5}, at::kBool));
+    // A random projection of the output: every parameter must move it.
+    (out * at::randn_like(out)).sum().backward();
+    for (const auto &p : fusion->named_parameters()) {
+        QVERIFY2(p.value().grad().defined(), p.key().c_str());
+        QVERIFY2(p.value().grad().abs().sum().item<float>() > 0, p.key().c_str());
+    }
+}
+
+void TestMlModules::unknownNames()
+{
+    QVERIFY(!makeFusion("bilinear", smallFusion()));
+    VisionOptions vision;
+    vision.kind = "vit";
+    QVERIFY(!makeVisionEncoder(vision));
+    TextOptions text;
+    text.kind = "lstm";
+    QVERIFY(!makeTextEncoder(text));
+}
+
+void TestMlModules::answerLosses()
+{
+    const at::Tensor logits = at::tensor({10.0f, -10.0f, -10.0f, -10.0f, 10.0f, -10.0f}).view({2, 3});
+    QVERIFY(answerLoss(logits, at::tensor({0, 1}, at::kLong)).item<float>() < 1e-3);
+    QVERIFY(answerLoss(logits, at::tensor({2, 2}, at::kLong)).item<float>() > 10);
+    const at::Tensor soft = at::tensor({1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f}).view({2, 3});
+    QVERIFY(answerLoss(logits, soft).item<float>() < 1e-3);
+
+    AnswerHeadOptions options;
+    options.inputDim = 5;
+    options.hiddenDim = 8;
+    options.numAnswers = 3;
+    QCOMPARE(AnswerHead(options)->forward(at::randn({4, 5})).sizes().vec(), (std::vector<int64_t>{4, 3}));
+    options.inputIsScores = true;
+    AnswerHead passThrough(options);
+    QVERIFY(passThrough->parameters().empty());
+    const at::Tensor scores = at::randn({4, 3});
+    QVERIFY(at::equal(passThrough->forward(scores), scores));
+}
+
+void TestMlModules::captionerShapes()
+{
+    torch::manual_seed(0);
+    CaptionerOptions options;
+    options.regionDim = 10;
+    options.vocabSize = 15;
+    options.hiddenDim = 24;
+    options.attentionDim = 12;
+    AttentionCaptioner captioner(options);
+    const at::Tensor captions = at::tensor({2, 5, 6, 7, 3, 2, 8, 3, 0, 0}, at::kLong).view({2, 5});
+    const CaptionerOutput out = captioner->forward(at::randn({2, 6, 10}), captions);
+    QCOMPARE(out.logits.sizes().vec(), (std::vector<int64_t>{2, 4, 15}));
+    QCOMPARE(out.attention.sizes().vec(), (std::vector<int64_t>{2, 4, 6}));
+    QVERIFY(at::allclose(out.attention.sum(-1), at::ones({2, 4})));
+    const at::Tensor loss = captionLoss(out, captions, 1.0);
+    QCOMPARE(loss.dim(), int64_t(0));
+    loss.backward();
+    for (const auto &p : captioner->named_parameters())
+        QVERIFY2(p.value().grad().defined() && p.value().grad().abs().sum().item<float>() > 0, p.key().c_str());
+}
+
+void TestMlModules::beamOneIsGreedy()
+{
+    torch::manual_seed(3);
+    CaptionerOptions options;
+    options.regionDim = 10;
+    options.vocabSize = 9;
+    options.hiddenDim = 16;
+    options.attentionDim = 8;
+    AttentionCaptioner captioner(options);
+    captioner->eval();
+    const VisionFeatures features{at::randn({3, 6, 10}), 2, 3};
+    const auto greedy = captioner->greedy(features, 12);
+    const auto beam = captioner->beamSearch(features, 1, 12);
+    QCOMPARE(beam.size(), size_t(3));
+    for (size_t i = 0; i < greedy.size(); ++i) {
+        QVERIFY(greedy[i].tokens == beam[i].tokens);
+        QCOMPARE(greedy[i].finished, beam[i].finished);
+        QVERIFY(std::abs(greedy[i].logProb - beam[i].logProb) < 1e-4);
+        QCOMPARE(greedy[i].attention.size(), greedy[i].tokens.size());
+        QCOMPARE(beam[i].gridHeight, int64_t(2));
+        QCOMPARE(beam[i].gridWidth, int64_t(3));
+        for (size_t t = 0; t < greedy[i].attention.size(); ++t) {
+            const auto &row = beam[i].attention[t];
+            QCOMPARE(row.size(), size_t(6));
+            double sum = 0;
+            for (size_t r = 0; r < row.size(); ++r) {
+                sum += row[r];
+                QVERIFY(std::abs(row[r] - greedy[i].attention[t][r]) < 1e-5);
+            }
+            QVERIFY(std::abs(sum - 1.0) < 1e-5);
+        }
+    }
+    // A wider beam still gives one attention row per token.
+    for (const auto &caption : captioner->beamSearch(features, 4, 12))
+        QVERIFY(caption.attention.size() == caption.tokens.size());
+}
+
+void TestMlModules::contrastiveHead()
+{
+    torch::manual_seed(0);
+    ContrastiveOptions options;
+    options.imageDim = 6;
+    options.textDim = 5;
+    options.embedDim = 4;
+    ContrastiveHead head(options);
+    QVERIFY(std::abs(head->logitScale().item<float>() - 1 / 0.07f) < 1e-3);
+    const at::Tensor image = head->embedImage(at::randn({3, 6}));
+    QVERIFY(at::allclose(image.norm(2, 1), at::ones({3})));
+    const at::Tensor loss = head->forward(at::randn({3, 6}), at::randn({3, 5}));
+    loss.backward();
+    QVERIFY(head->named_parameters()["log_scale"].grad().defined());
+    {
+        torch::NoGradGuard noGrad;
+        head->named_parameters()["log_scale"].fill_(10.0);
+    }
+    QVERIFY(std::abs(head->logitScale().item<float>() - 100.0f) < 1e-3); // clamped as CLIP does
+    // Perfectly matched unit embeddings at scale 100: loss near zero.
+    const at::Tensor eye = at::eye(3);
+    QVERIFY(symmetricInfoNce(eye, eye, at::full({}, 100.0)).item<float>() < 1e-6);
+}
+
+void TestMlModules::configRoundTrip()
+{
+    ModelConfig c = smallConfig("mfb");
+    c.text = "transformer";
+    c.textPooling = "cls";
+    c.coordinateChannels = true;
+    c.dropout = 0.125;
+    const std::string text = configToString(c);
+    QVERIFY(text.find("fusion=mfb\n") != std::string::npos);
+    const auto back = configFromString("# saved by a test\n" + text);
+    QVERIFY(back.ok());
+    QCOMPARE(configToString(back.value()), text);
+    QVERIFY(architectureDifferences(c, back.value()).empty());
+    ModelConfig other = c;
+    other.fusionDim = 64;
+    other.dropout = 0.5; // not architecture
+    const auto differences = architectureDifferences(c, other);
+    QCOMPARE(differences.size(), size_t(1));
+    QCOMPARE(differences[0], std::string("fusion_dim: '32' vs '64'"));
+}
+
+void TestMlModules::configErrors()
+{
+    const auto unknown = configFromString("fusion=film\ncolour=red\n");
+    QVERIFY(!unknown.ok());
+    QVERIFY(unknown.error().find("line 2") != std::string::npos);
+    const auto badNumber = configFromString("fusion_dim=wide\n");
+    QVERIFY(!badNumber.ok());
+    QVERIFY(badNumber.error().find("fusion_dim") != std::string::npos);
+    QVERIFY(!configFromString("append_coordinates=maybe").ok());
+
+    QVERIFY(validateConfig(smallConfig("relation")).ok());
+    const Outcome badFusion = validateConfig(smallConfig("bilinear"));
+    QVERIFY(!badFusion.ok());
+    QVERIFY(badFusion.error().find("cross_attention") != std::string::npos);
+    ModelConfig heads = smallConfig("concat");
+    heads.text = "transformer";
+    heads.textDim = 30;
+    heads.textHeads = 4;
+    QVERIFY(!validateConfig(heads).ok());
+    bool threw = false;
+    try {
+        VqaModel model(smallConfig("bilinear"));
+    } catch (const c10::Error &) {
+        threw = true;
+    }
+    QVERIFY(threw);
+}
+
+void TestMlModules::vqaSharesImageFeatures()
+{
+    torch::manual_seed(0);
+    VqaModel model(smallConfig("cross_attention"));
+    model->eval();
+    const at::Tensor images = at::rand({2, 3, 32, 32});
+    const TokenBatch questions = padBatch({{5, 6, 7}, {8, 9}, {5, 6, 7}, {10}});
+    const at::Tensor index = at::tensor({0, 0, 1, 1}, at::kLong);
+    const at::Tensor shared = model->forward(images, questions.ids, questions.lengths, index);
+    const at::Tensor separate = model->forward(images.index_select(0, index), questions.ids, questions.lengths);
+    QCOMPARE(shared.sizes().vec(), (std::vector<int64_t>{4, 6}));
+    QVERIFY(at::allclose(shared, separate, 1e-5, 1e-6));
+    QVERIFY(!at::allclose(shared[0], shared[2])); // same question, different image
+}
+
+void TestMlModules::modelShapes()
+{
+    torch::manual_seed(0);
+    ModelConfig config = smallConfig("film");
+    config.vision = "resnet";
+    const at::Tensor images = at::rand({2, 3, 64, 64});
+    const TokenBatch texts = padBatch({{2, 5, 6, 3}, {2, 7, 3}});
+
+    VqaModel vqa(config);
+    QCOMPARE(vqa->forward(images, texts.ids, texts.lengths).sizes().vec(), (std::vector<int64_t>{2, 6}));
+    QCOMPARE(vqa->regionDim(), int64_t(2 * 8 + 2));
+
+    config.task = "caption";
+    CaptionModel caption(config);
+    const CaptionerOutput out = caption->forward(images, texts.ids, at::tensor({1, 0}, at::kLong));
+    QCOMPARE(out.attention.sizes().vec(), (std::vector<int64_t>{2, 3, 16}));
+    caption->eval();
+    const auto decoded = caption->beamSearch(images, 2, 5);
+    QCOMPARE(decoded.size(), size_t(2));
+    QCOMPARE(decoded[0].gridHeight, int64_t(4));
+
+    config.task = "retrieval";
+    RetrievalModel retrieval(config);
+    QCOMPARE(retrieval->embedImages(images).sizes().vec(), (std::vector<int64_t>{2, 16}));
+    QCOMPARE(retrieval->embedTexts(texts.ids, texts.lengths).sizes().vec(), (std::vector<int64_t>{2, 16}));
+    QCOMPARE(retrieval->forward(images, texts.ids, texts.lengths).dim(), int64_t(0));
+}
+
+QTEST_GUILESS_MAIN(TestMlModules)
+#include "test_ml_modules.moc"
