@@ -27,9 +27,14 @@ private slots:
     void failedImportLeavesProjectUnchanged();
     void flaggedImagesAreListed();
     void exportNeverWritesOutside();
+    void evalCaptionResults();
+    void evalVqaResultsPerItem();
+    void evalRefusesBadResults();
+    void evalSaveCreatesRun();
 
 private:
     QJsonObject json(const QStringList &arguments);
+    QString captionResults(const QString &name, int images);
     QTemporaryDir m_dir;
     QString m_demo;
 };
@@ -55,7 +60,7 @@ void TestCli::initTestCase()
 void TestCli::helpForEveryCommand_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char *c : {"demo", "import", "export", "info", "search", "check", "formats", "version"})
+    for (const char *c : {"demo", "import", "export", "info", "search", "eval", "check", "formats", "version"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 
@@ -213,6 +218,99 @@ void TestCli::exportNeverWritesOutside()
         ++written;
     }
     QCOMPARE(written, 2);
+}
+
+// Results whose captions are the first reference of images 0..images-1 of the demo.
+QString TestCli::captionResults(const QString &name, int images)
+{
+    auto store = ProjectStore::open(m_demo);
+    auto dataset = store->loadDataset();
+    QJsonArray results;
+    for (const DatasetCaption &caption : dataset->captions) {
+        const std::string &id = dataset->images[caption.image].extId;
+        if (caption.image < size_t(images) && (results.isEmpty() || results.last()[QStringLiteral("image_id")] != std::stoi(id)))
+            results.append(QJsonObject{{QStringLiteral("image_id"), std::stoi(id)},
+                                       {QStringLiteral("caption"), QString::fromStdString(caption.text)}});
+    }
+    const QString file = m_dir.filePath(name);
+    test::writeFile(file, QJsonDocument(results).toJson());
+    return file;
+}
+
+void TestCli::evalCaptionResults()
+{
+    const QString results = captionResults(QStringLiteral("captions.json"), 2);
+    const QJsonObject report = json({QStringLiteral("eval"), m_demo, QStringLiteral("--results"), results});
+    QCOMPARE(report.value(QStringLiteral("task")).toString(), QStringLiteral("caption"));
+    QCOMPARE(report.value(QStringLiteral("evaluated")).toInt(), 2);
+    QCOMPARE(report.value(QStringLiteral("available")).toInt(), 24);
+    const QJsonObject metrics = report.value(QStringLiteral("metrics")).toObject();
+    // pycocoevalcap's smoothing constants (1e-15, 1e-9) leave identical text a hair below 1.
+    QVERIFY(qAbs(metrics.value(QStringLiteral("BLEU-4")).toDouble() - 1.0) < 1e-6);
+    QCOMPARE(metrics.value(QStringLiteral("ROUGE-L")).toDouble(), 1.0);
+    QVERIFY(metrics.value(QStringLiteral("CIDEr-D")).toDouble() > 0);
+    const auto text = runCli({QStringLiteral("eval"), m_demo, QStringLiteral("--results"), results});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("Evaluated 2 of 24 images") && text.out.contains("BLEU-4    1.0000"), text.out.constData());
+}
+
+void TestCli::evalVqaResultsPerItem()
+{
+    const QString project = m_dir.filePath(QStringLiteral("vqa.tandem"));
+    Dataset dataset;
+    dataset.images = {{"a.png", "7", 0, 0, "val", {}, {}, {}}};
+    dataset.questions = {{0, "how many?", "1", "how many", "number", "2", {}},
+                         {0, "is it red?", "2", "is the", "yes/no", "yes", {}}};
+    for (int i = 0; i < 10; ++i) {
+        dataset.questions[0].answers.push_back({i == 0 ? "2" : "3", "yes"}); // 1 of 10: 0.3
+        dataset.questions[1].answers.push_back({i < 4 ? "yes" : "no", "yes"}); // 4 of 10: 1.0
+    }
+    QVERIFY(ProjectStore::create(project)->importDataset(dataset, m_dir.path()));
+    const QString results = m_dir.filePath(QStringLiteral("answers.json"));
+    test::writeFile(results, R"([{"question_id": 1, "answer": "two"}, {"question_id": "2", "answer": "yes"}])");
+    const QJsonObject report = json({QStringLiteral("eval"), project, QStringLiteral("--results"), results,
+                                     QStringLiteral("--per-item")});
+    const QJsonObject metrics = report.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(metrics.value(QStringLiteral("accuracy")).toDouble(), 65.0);
+    QCOMPARE(metrics.value(QStringLiteral("per_answer_type")).toObject().value(QStringLiteral("number")).toDouble(), 30.0);
+    QCOMPARE(metrics.value(QStringLiteral("per_question_type")).toObject().value(QStringLiteral("is the")).toDouble(), 100.0);
+    const QJsonArray items = report.value(QStringLiteral("items")).toArray();
+    QCOMPARE(items.size(), 2);
+    QCOMPARE(items.at(0).toObject().value(QStringLiteral("accuracy")).toDouble(), 0.3);
+    const auto text = runCli({QStringLiteral("eval"), project, QStringLiteral("--results"), results, QStringLiteral("--per-item")});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("Accuracy  65.00") && text.out.contains("question_id"), text.out.constData());
+}
+
+void TestCli::evalRefusesBadResults()
+{
+    const QString bad = m_dir.filePath(QStringLiteral("bad_results.json"));
+    test::writeFile(bad, "[{\"image_id\": 0, \"caption\": \"a\"},\n {\"image_id\": 1 \"caption\": \"b\"}]");
+    auto r = runCli({QStringLiteral("eval"), m_demo, QStringLiteral("--results"), bad});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("bad_results.json:2:"), r.err.constData());
+    const QString unknown = m_dir.filePath(QStringLiteral("unknown_results.json"));
+    test::writeFile(unknown, "[{\"image_id\": 0, \"caption\": \"a\"},\n {\"image_id\": 999, \"caption\": \"b\"}]");
+    r = runCli({QStringLiteral("eval"), m_demo, QStringLiteral("--results"), unknown});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("unknown_results.json:2:15: results[1].image_id: no image with id 999 in the project"),
+             r.err.constData());
+    QCOMPARE(runCli({QStringLiteral("eval"), m_demo}).exitCode, 2);
+    QCOMPARE(runCli({QStringLiteral("eval"), m_demo, QStringLiteral("--results"), unknown, QStringLiteral("--task"),
+                     QStringLiteral("retrieval")}).exitCode, 2);
+}
+
+void TestCli::evalSaveCreatesRun()
+{
+    const QString project = m_dir.filePath(QStringLiteral("saved.tandem"));
+    QVERIFY(QFile::copy(m_demo, project));
+    const QString results = captionResults(QStringLiteral("saved.json"), 3);
+    const QJsonObject report = json({QStringLiteral("eval"), project, QStringLiteral("--results"), results,
+                                     QStringLiteral("--save"), QStringLiteral("baseline")});
+    QCOMPARE(report.value(QStringLiteral("run_id")).toInt(), 1);
+    QCOMPARE(json({QStringLiteral("info"), project}).value(QStringLiteral("runs")).toInt(), 1);
+    auto store = ProjectStore::open(project);
+    QCOMPARE(store->database().scalar("SELECT count(*) FROM predictions WHERE run_id = 1").value(), int64_t(3));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

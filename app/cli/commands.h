@@ -13,6 +13,8 @@ void declareInfo(QCommandLineParser &p);
 int runInfo(QCommandLineParser &p);
 void declareSearch(QCommandLineParser &p);
 int runSearch(QCommandLineParser &p);
+void declareEval(QCommandLineParser &p);
+int runEval(QCommandLineParser &p);
 void declareCheck(QCommandLineParser &p);
 int runCheck(QCommandLineParser &p);
 void declareFormats(QCommandLineParser &p);
