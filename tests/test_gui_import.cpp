@@ -270,6 +270,9 @@ void TestGuiImport::cancelLongImport()
     QPushButton *cancel = progress->findChild<QPushButton *>();
     QVERIFY(cancel);
     cancel->click();
+    // It stays up, saying so, until the worker has rolled back.
+    QCOMPARE(progress->labelText(), QStringLiteral("Cancelling…"));
+    QVERIFY(!progress->wasCanceled()); // QProgressDialog's own cancel() (which hides it) did not run
     QVERIFY(cancelled.wait(10000));
     QCOMPARE(storedCaptions(m_project), before);
     QCOMPARE(statusText(), QStringLiteral("Import cancelled: nothing was imported."));
