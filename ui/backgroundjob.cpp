@@ -14,13 +14,18 @@ static QString tr(const char *text)
 }
 
 
-void showError(QWidget *parent, const QString &title, const Error &error)
+void showError(QWidget *parent, const QString &title, const Error &error, const QString &note)
 {
     QMessageBox box(QMessageBox::Critical, title, error.message, QMessageBox::Ok, parent);
+    QStringList informative;
     if (!error.file.isEmpty())
-        box.setInformativeText(error.line > 0 ? tr("In %1, line %2, column %3.").arg(error.file).arg(error.line).arg(error.column)
-                                              : tr("In %1.").arg(error.file));
-    box.setDetailedText(error.toString());
+        informative << (error.line > 0 ? tr("In %1, line %2, column %3.").arg(error.file).arg(error.line).arg(error.column)
+                                       : tr("In %1.").arg(error.file));
+    if (!note.isEmpty())
+        informative << note;
+    box.setInformativeText(informative.join(QStringLiteral("\n\n")));
+    if (!error.file.isEmpty())
+        box.setDetailedText(error.toString()); // file:line:column, to paste into an editor
     box.exec();
 }
 
@@ -35,9 +40,13 @@ BackgroundJob::BackgroundJob(QWidget *parent, const QString &title)
     m_dialog->setRange(0, 0);
     m_dialog->setAutoClose(false);
     m_dialog->setAutoReset(false);
+    // Stay on screen after Cancel (QProgressDialog would hide itself) until the
+    // worker has rolled back, so the user sees the cancel is under way.
+    disconnect(m_dialog, SIGNAL(canceled()), m_dialog, SLOT(cancel()));
     connect(m_dialog, &QProgressDialog::canceled, this, [this] {
         m_cancel->store(true);
         m_dialog->setLabelText(tr("Cancelling…"));
+        m_dialog->setRange(0, 0);
     });
 }
 
@@ -73,12 +82,14 @@ void BackgroundJob::report(qint64 done, qint64 total, const QString &stage)
 
 void BackgroundJob::finish(const Status &status, const std::function<void()> &onSuccess)
 {
-    m_dialog->close();
+    m_dialog->hide(); // not close(): that would emit canceled()
     m_dialog->deleteLater();
     if (status && onSuccess)
         onSuccess();
     else if (!status && status.error().kind != ErrorKind::Cancelled)
-        showError(m_parent, m_title, status.error());
+        showError(m_parent, m_title, status.error(), m_failureNote);
+    else if (!status)
+        emit cancelled();
     emit finished(status.ok());
     deleteLater();
 }

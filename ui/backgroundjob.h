@@ -15,8 +15,9 @@ class QWidget;
 
 namespace tandem {
 
-// A modal error box: the message, then where (file, line, column) when known.
-void showError(QWidget *parent, const QString &title, const Error &error);
+// A modal error box: the message, then where (file, line, column) when known,
+// then `note` (e.g. what the failure left unchanged).
+void showError(QWidget *parent, const QString &title, const Error &error, const QString &note = {});
 
 class BackgroundJob : public QObject {
     Q_OBJECT
@@ -25,9 +26,12 @@ public:
 
     // Starts at once. onSuccess runs on the GUI thread after `work` succeeded.
     static BackgroundJob *start(QWidget *parent, const QString &title, Work work, std::function<void()> onSuccess = {});
+    // Added to the error dialog when the job fails.
+    void setFailureNote(const QString &note) { m_failureNote = note; }
 
 signals:
     void finished(bool ok);
+    void cancelled(); // after the worker stopped; it has changed nothing
 
 private:
     BackgroundJob(QWidget *parent, const QString &title);
@@ -36,6 +40,7 @@ private:
 
     QWidget *m_parent;
     QString m_title;
+    QString m_failureNote;
     QProgressDialog *m_dialog;
     std::shared_ptr<std::atomic_bool> m_cancel;
 };

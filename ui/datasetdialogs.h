@@ -1,9 +1,8 @@
 #pragma once
-// The dialogs that ask what to import and where to export: format (from the
-// format plugins), files, folders and filters. They only collect options; the
-// FileController runs the job.
-#include "data/projectstore.h"
-#include "formats/datasetformat.h"
+// The dialogs that ask what to import and where to export: target project,
+// format (from the format plugins), files, folders and filters. They only
+// collect a request; the FileController runs it as a background job.
+#include "datasetjobs.h"
 
 #include <QDialog>
 
@@ -11,45 +10,59 @@ class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QPushButton;
+class QWidget;
 
 namespace tandem {
 
 class ImportDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit ImportDialog(QWidget *parent = nullptr);
-    QString formatId() const; // "" = detect from the first file
-    ImportOptions options() const;
+    // openProject: the project the main window shows ("" = none: import into a new one).
+    explicit ImportDialog(const QString &openProject, QWidget *parent = nullptr);
+    ImportRequest request() const;
+
+    void accept() override; // refuses a new project path that already exists
 
 private:
+    QString formatId() const; // "" = detect from the first file
+    QString newProjectPath() const;
+    bool intoNewProject() const;
     void browseFiles();
     void browseImages();
-    void updateOk();
+    void browseNewProject();
+    void update();
 
+    QComboBox *m_target;
+    QLineEdit *m_newProject;
+    QWidget *m_newProjectRow;
     QComboBox *m_format;
     QLineEdit *m_files;
     QLineEdit *m_images;
     QComboBox *m_split;
+    QLineEdit *m_imagePattern;
     QPushButton *m_ok = nullptr;
 };
 
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit ExportDialog(const QStringList &splits, QWidget *parent = nullptr);
-    QString formatId() const;
-    ExportOptions options() const;
-    DatasetFilter filter() const;
+    ExportDialog(const QString &project, const QStringList &splits, QWidget *parent = nullptr);
+    ExportRequest request() const;
 
 private:
+    QString formatId() const;
+    bool writesFolder() const;
     void browseOutput();
+    void update();
 
+    QString m_project;
     QComboBox *m_format;
     QLineEdit *m_output;
     QComboBox *m_split;
     QComboBox *m_status;
     QCheckBox *m_skipFlagged;
     QCheckBox *m_copyImages;
+    QPushButton *m_ok = nullptr;
 };
 
 // "No dataset formats are installed" with the folders searched, or "" when some are.

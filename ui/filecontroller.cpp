@@ -4,7 +4,6 @@
 #include "data/projectstore.h"
 #include "datasetdialogs.h"
 #include "demo/sortofclevr.h"
-#include "formats/formatregistry.h"
 #include "settings.h"
 
 #include <QAction>
@@ -14,7 +13,6 @@
 #include <QInputDialog>
 #include <QMenu>
 #include <QMessageBox>
-#include <numeric>
 
 namespace tandem {
 
@@ -61,7 +59,7 @@ void FileController::setProject(const QString &path, const QStringList &splits)
 {
     m_project = path;
     m_splits = splits;
-    m_import->setEnabled(!path.isEmpty());
+    m_import->setEnabled(true); // with no project open, into a new one
     m_export->setEnabled(!path.isEmpty());
 }
 
@@ -143,46 +141,29 @@ void FileController::importDataset()
         showError(m_window, tr("Import Dataset"), Error::usage(missing));
         return;
     }
-    ImportDialog dialog(m_window);
+    ImportDialog dialog(m_project, m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    ImportOptions options = dialog.options();
-    const QString project = m_project;
-    QString formatId = dialog.formatId();
+    const ImportRequest request = dialog.request();
     auto report = std::make_shared<ImportReport>();
-    BackgroundJob::start(m_window, tr("Importing"), [options, formatId, project, report](const Progress &progress) mutable -> Status {
-        for (const QString &file : options.files)
-            if (!QFileInfo::exists(file))
-                return Error::input(QStringLiteral("no such file or folder"), file);
-        FormatRegistry &registry = FormatRegistry::instance();
-        if (formatId.isEmpty()) {
-            auto detected = registry.detect(options.files.first());
-            if (!detected)
-                return detected.error();
-            formatId = *detected;
-        }
-        const DatasetFormat *format = registry.format(formatId);
-        if (!format)
-            return Error::usage(QStringLiteral("the %1 format plugin cannot be loaded").arg(formatId));
-        const QFileInfo first(options.files.first());
-        if (options.imagesDir.isEmpty())
-            options.imagesDir = first.isDir() ? first.absoluteFilePath() : first.absolutePath();
-        auto dataset = format->read(options, progress);
-        if (!dataset)
-            return dataset.error();
-        auto store = ProjectStore::open(project); // this thread's own connection
-        if (!store)
-            return store.error();
-        auto imported = store->importDataset(*dataset, options.imagesDir, progress);
+    BackgroundJob *job = BackgroundJob::start(m_window, tr("Importing"), [request, report](const Progress &progress) -> Status {
+        auto imported = tandem::importDataset(request, progress);
         if (!imported)
             return imported.error();
-        *report = *imported;
+        *report = std::move(*imported);
         return {};
-    }, [this, report] {
-        emit projectModified(tr("Imported %1 images, %2 captions, %3 questions; %4 flagged")
-                                 .arg(report->imagesAdded + report->imagesUpdated).arg(report->captions).arg(report->questions)
-                                 .arg(std::accumulate(report->flags.cbegin(), report->flags.cend(), qint64(0))));
+    }, [this, request, report] {
+        if (request.createProject) {
+            emit openRequested(request.project);
+            emit message(importSummary(*report));
+        } else {
+            emit projectModified(importSummary(*report));
+        }
     });
+    job->setFailureNote(request.createProject ? tr("Nothing was imported and no project was created.")
+                                              : tr("Nothing was imported: the project is unchanged."));
+    connect(job, &BackgroundJob::cancelled, this,
+            [this] { emit message(tr("Import cancelled: nothing was imported.")); });
 }
 
 void FileController::exportDataset()
@@ -191,24 +172,23 @@ void FileController::exportDataset()
         showError(m_window, tr("Export Dataset"), Error::usage(missing));
         return;
     }
-    ExportDialog dialog(m_splits, m_window);
+    ExportDialog dialog(m_project, m_splits, m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const QString project = m_project, formatId = dialog.formatId();
-    const ExportOptions options = dialog.options();
-    const DatasetFilter filter = dialog.filter();
-    BackgroundJob::start(m_window, tr("Exporting"), [project, formatId, options, filter](const Progress &progress) -> Status {
-        const DatasetFormat *format = FormatRegistry::instance().format(formatId);
-        if (!format)
-            return Error::usage(QStringLiteral("the %1 format plugin cannot be loaded").arg(formatId));
-        auto store = ProjectStore::open(project);
-        if (!store)
-            return store.error();
-        auto dataset = store->loadDataset(filter);
-        if (!dataset)
-            return dataset.error();
-        return format->write(*dataset, options, progress);
-    }, [this, options] { emit message(tr("Exported to %1").arg(options.output)); });
+    const ExportRequest request = dialog.request();
+    auto summary = std::make_shared<ExportSummary>();
+    BackgroundJob *job = BackgroundJob::start(m_window, tr("Exporting"), [request, summary](const Progress &progress) -> Status {
+        auto exported = tandem::exportDataset(request, progress);
+        if (!exported)
+            return exported.error();
+        *summary = *exported;
+        return {};
+    }, [this, request, summary] {
+        emit message(tr("Exported %L1 images, %L2 captions, %L3 questions to %4 (%5)")
+                         .arg(summary->images).arg(summary->captions).arg(summary->questions)
+                         .arg(request.options.output, request.formatId));
+    });
+    connect(job, &BackgroundJob::cancelled, this, [this] { emit message(tr("Export cancelled.")); });
 }
 
 } // namespace tandem

@@ -20,7 +20,7 @@ public:
 
 signals:
     void openRequested(const QString &path);
-    void projectModified(const QString &message); // after an import: reload the grid
+    void projectModified(const QString &message); // after an import into it: reload the grid
     void message(const QString &text);
 
 private:

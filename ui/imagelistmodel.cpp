@@ -69,6 +69,14 @@ void ImageListModel::refresh()
     }));
 }
 
+void ImageListModel::reload()
+{
+    m_summaries.clear();
+    m_thumbnails.clear();
+    m_failed.clear();
+    refresh();
+}
+
 void ImageListModel::applyList(ImageList list)
 {
     beginResetModel();

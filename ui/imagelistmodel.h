@@ -36,6 +36,7 @@ public:
     void setProject(const QString &path, const ImageQuery &query);
     void setQuery(const ImageQuery &query); // runs in the background; rows change when it is done
     void refresh();                         // the same query again
+    void reload();                          // after an import: forget every cached name, caption and thumbnail, then refresh
     const ImageQuery &query() const { return m_query; }
     bool hasResult() const { return m_hasResult; } // false from setProject until its query is done
 

@@ -204,8 +204,8 @@ void MainWindow::connectWorker()
     connect(m_files, &FileController::openRequested, this, &MainWindow::openProject);
     connect(m_files, &FileController::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(m_files, &FileController::projectModified, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 10000);
-        m_images->refresh();
+        statusBar()->showMessage(text, 15000);
+        m_images->reload();
         m_worker->refreshLists();
     });
 }
