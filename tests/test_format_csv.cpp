@@ -1,13 +1,10 @@
 // The "csv" format and the RFC 4180 reader under it.
 #include "formats/csvreader.h"
-#include "formats/formatregistry.h"
-#include "testsupport.h"
+#include "formattests.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <atomic>
-#include <random>
 
 using namespace tandem;
 
@@ -31,14 +28,6 @@ Expected<Dataset> readBytes(const QTemporaryDir &dir, const QByteArray &bytes)
     test::writeFile(path, bytes);
     return readFile(path);
 }
-
-// The error of a failed result, for QVERIFY2 (which evaluates its message even on success).
-template <typename T>
-QByteArray whyText(const Expected<T> &result)
-{
-    return result ? QByteArray() : result.error().toString().toUtf8();
-}
-#define why(result) whyText(result).constData()
 
 QString str(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
@@ -351,39 +340,16 @@ void TestFormatCsv::sniff()
 
 void TestFormatCsv::cancels()
 {
-    std::atomic_bool cancel{true};
-    const Progress cancelled([](qint64, qint64, const QString &) {}, &cancel);
-    auto dataset = readFile(test::dataPath(QStringLiteral("csv/results.csv")), cancelled);
-    QVERIFY(!dataset);
-    QCOMPARE(dataset.error().kind, ErrorKind::Cancelled);
-
-    auto original = readFile(test::dataPath(QStringLiteral("csv/results.csv")));
-    ExportOptions out;
-    out.output = m_dir.filePath(QStringLiteral("cancelled.csv"));
-    const Status written = csv()->write(*original, out, cancelled);
-    QVERIFY(!written);
-    QCOMPARE(written.error().kind, ErrorKind::Cancelled);
-    QVERIFY(!QFile::exists(out.output));
+    const QString output = m_dir.filePath(QStringLiteral("cancelled.csv"));
+    test::checkCancelsBeforeStart(csv(), {test::dataPath(QStringLiteral("csv/results.csv"))}, output);
+    QVERIFY(!QFile::exists(output));
 }
 
-// Random bytes drawn from the characters that matter to the parser: every
-// input gives a dataset or an Input error naming a position, never a crash.
+// See test::checkGarbageNeverCrashes.
 void TestFormatCsv::garbageNeverCrashes()
 {
     static const char alphabet[] = "\",;|\t\r\n#0123 ab.jpg\xC3\xA9\xFF";
-    std::mt19937 random(20240601);
-    std::uniform_int_distribution<int> length(0, 60);
-    std::uniform_int_distribution<size_t> pick(0, sizeof(alphabet) - 2);
-    for (int round = 0; round < 300; ++round) {
-        QByteArray bytes;
-        for (int i = length(random); i > 0; --i)
-            bytes += alphabet[pick(random)];
-        auto dataset = readBytes(m_dir, bytes);
-        if (!dataset) {
-            QCOMPARE(dataset.error().kind, ErrorKind::Input);
-            QVERIFY(dataset.error().line >= 1 && dataset.error().column >= 1);
-        }
-    }
+    test::checkGarbageNeverCrashes(alphabet, [this](const QByteArray &bytes) { return readBytes(m_dir, bytes); });
 }
 
 // Big CSV exports (half a million rows) must read in well under a second.

@@ -1,12 +1,9 @@
 // The "flickr" format: Flickr8k/Flickr30k token files.
-#include "formats/formatregistry.h"
-#include "testsupport.h"
+#include "formattests.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <atomic>
-#include <random>
 
 using namespace tandem;
 
@@ -31,14 +28,6 @@ Expected<Dataset> readBytes(const QTemporaryDir &dir, const QByteArray &bytes)
     test::writeFile(path, bytes);
     return readFiles({path});
 }
-
-// The error of a failed result, for QVERIFY2 (which evaluates its message even on success).
-template <typename T>
-QByteArray whyText(const Expected<T> &result)
-{
-    return result ? QByteArray() : result.error().toString().toUtf8();
-}
-#define why(result) whyText(result).constData()
 
 QString str(const std::string &s) { return QString::fromStdString(s); }
 
@@ -261,39 +250,16 @@ void TestFormatFlickr::sniff()
 
 void TestFormatFlickr::cancels()
 {
-    std::atomic_bool cancel{true};
-    const Progress cancelled([](qint64, qint64, const QString &) {}, &cancel);
-    auto dataset = readFiles({test::dataPath(QStringLiteral("flickr/Flickr8k.token.txt"))}, cancelled);
-    QVERIFY(!dataset);
-    QCOMPARE(dataset.error().kind, ErrorKind::Cancelled);
-
-    auto original = readFiles({test::dataPath(QStringLiteral("flickr/Flickr8k.token.txt"))});
-    ExportOptions out;
-    out.output = m_dir.filePath(QStringLiteral("cancelled.token"));
-    const Status written = flickr()->write(*original, out, cancelled);
-    QVERIFY(!written);
-    QCOMPARE(written.error().kind, ErrorKind::Cancelled);
-    QVERIFY(!QFile::exists(out.output));
+    const QString output = m_dir.filePath(QStringLiteral("cancelled.token"));
+    test::checkCancelsBeforeStart(flickr(), {test::dataPath(QStringLiteral("flickr/Flickr8k.token.txt"))}, output);
+    QVERIFY(!QFile::exists(output));
 }
 
-// Random bytes drawn from the characters that matter to the parser: every
-// input gives a dataset or an Input error naming a position, never a crash.
+// See test::checkGarbageNeverCrashes.
 void TestFormatFlickr::garbageNeverCrashes()
 {
     static const char alphabet[] = "\"#\t\r\n0123 ab.jpg\xC3\xA9\xFF\0";
-    std::mt19937 random(20240601);
-    std::uniform_int_distribution<int> length(0, 60);
-    std::uniform_int_distribution<size_t> pick(0, sizeof(alphabet) - 2);
-    for (int round = 0; round < 300; ++round) {
-        QByteArray bytes;
-        for (int i = length(random); i > 0; --i)
-            bytes += alphabet[pick(random)];
-        auto dataset = readBytes(m_dir, bytes);
-        if (!dataset) {
-            QCOMPARE(dataset.error().kind, ErrorKind::Input);
-            QVERIFY(dataset.error().line >= 1 && dataset.error().column >= 1);
-        }
-    }
+    test::checkGarbageNeverCrashes(alphabet, [this](const QByteArray &bytes) { return readBytes(m_dir, bytes); });
 }
 
 // Flickr30k's token file has 158,915 lines; reading it must not be a wait.

@@ -1,6 +1,5 @@
 // The "folder" format: images with .txt sidecar captions.
-#include "formats/formatregistry.h"
-#include "testsupport.h"
+#include "formattests.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -8,7 +7,6 @@
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
-#include <atomic>
 
 using namespace tandem;
 
@@ -46,14 +44,6 @@ QStringList filesUnder(const QString &root)
     files.sort();
     return files;
 }
-
-// The error of a failed result, for QVERIFY2 (which evaluates its message even on success).
-template <typename T>
-QByteArray whyText(const Expected<T> &result)
-{
-    return result ? QByteArray() : result.error().toString().toUtf8();
-}
-#define why(result) whyText(result).constData()
 
 QString str(const std::string &s) { return QString::fromStdString(s); }
 
@@ -258,19 +248,9 @@ void TestFormatFolder::sniff()
 
 void TestFormatFolder::cancels()
 {
-    std::atomic_bool cancel{true};
-    const Progress cancelled([](qint64, qint64, const QString &) {}, &cancel);
-    auto dataset = readFolder(m_fixture, cancelled);
-    QVERIFY(!dataset);
-    QCOMPARE(dataset.error().kind, ErrorKind::Cancelled);
-
-    auto original = readFolder(m_fixture);
-    ExportOptions out;
-    out.output = m_dir.filePath(QStringLiteral("cancelled"));
-    const Status written = folderFormat()->write(*original, out, cancelled);
-    QVERIFY(!written);
-    QCOMPARE(written.error().kind, ErrorKind::Cancelled);
-    QVERIFY(filesUnder(out.output).isEmpty());
+    const QString output = m_dir.filePath(QStringLiteral("cancelled"));
+    test::checkCancelsBeforeStart(folderFormat(), {m_fixture}, output);
+    QVERIFY(filesUnder(output).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestFormatFolder)

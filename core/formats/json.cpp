@@ -1,9 +1,9 @@
 #include "json.h"
 
+#include "formats/textfile.h"
 #include "util/memory.h"
 #include "util/text.h"
 
-#include <QFile>
 #include <QFileInfo>
 #include <charconv>
 #include <climits>
@@ -16,26 +16,12 @@ using simdjson::dom::element_type;
 
 Expected<QByteArray> readText(const QString &path, QStringList *warnings)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error::input(QStringLiteral("cannot open: %1").arg(file.errorString()), path);
-    QByteArray bytes;
-    if (file.isSequential()) {
-        bytes = file.readAll();
-    } else {
-        const qint64 size = file.size();
-        bytes.reserve(size + simdjson::SIMDJSON_PADDING);
-        memory::preferHugePages(bytes.constData(), size_t(bytes.capacity()));
-        bytes.resize(size);
-        if (file.read(bytes.data(), size) != size)
-            return Error::input(QStringLiteral("cannot read: %1").arg(file.errorString()), path);
-    }
-    text::Decoded decoded = text::toUtf8(std::move(bytes));
-    if (!decoded.warning.isEmpty() && warnings)
-        warnings->append(QFileInfo(path).fileName() + QStringLiteral(": ") + decoded.warning);
-    if (decoded.utf8.capacity() - decoded.utf8.size() < qsizetype(simdjson::SIMDJSON_PADDING))
-        decoded.utf8.reserve(decoded.utf8.size() + simdjson::SIMDJSON_PADDING);
-    return std::move(decoded.utf8);
+    Expected<formats::TextFile> file = formats::readTextFile(path, simdjson::SIMDJSON_PADDING);
+    if (!file)
+        return file.error();
+    if (!file->warning.isEmpty() && warnings)
+        warnings->append(QFileInfo(path).fileName() + QStringLiteral(": ") + file->warning);
+    return std::move(file->utf8);
 }
 
 std::string Path::toString() const
@@ -305,21 +291,15 @@ bool Sample::startsWithObject() const
     return !start.empty() && start.front() == '{';
 }
 
+bool Sample::has(std::string_view key) const
+{
+    return hasKey(head, key) || hasKey(tail, key);
+}
+
 Sample sample(const QString &path, int bytes)
 {
-    Sample sample;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return sample;
-    const QByteArray head = file.read(bytes);
-    sample.head = text::toUtf8(head).utf8.toStdString();
-    const qint64 size = file.size();
-    if (size > 2 * bytes && file.seek((size - bytes) & ~qint64(1))) { // even: keeps UTF-16 aligned
-        // The tail has no BOM of its own: lend it the head's, so UTF-16 decodes.
-        const bool utf16 = head.startsWith("\xFF\xFE") || head.startsWith("\xFE\xFF");
-        sample.tail = text::toUtf8((utf16 ? head.left(2) : QByteArray()) + file.readAll()).utf8.toStdString();
-    }
-    return sample;
+    const formats::TextHead head = formats::readTextHead(path, bytes, bytes);
+    return {head.utf8.toStdString(), head.tail.toStdString()};
 }
 
 bool hasKey(std::string_view text, std::string_view key)

@@ -29,8 +29,8 @@ class object;
 
 namespace tandem::json {
 
-// A file's text as UTF-8 (see text::toUtf8; a conversion warning naming the
-// file is appended to *warnings). The buffer keeps spare capacity after its
+// A file's text as UTF-8 (formats::readTextFile; a conversion warning naming
+// the file is appended to *warnings). The buffer keeps spare capacity after its
 // end so that Document can parse it, or any line of it, without a copy.
 Expected<QByteArray> readText(const QString &path, QStringList *warnings);
 
@@ -146,12 +146,14 @@ bool find(const simdjson::dom::object &parent, std::string_view key, simdjson::d
 // "a string", "a number", "an array", ...: what a value is, for messages.
 const char *describe(const simdjson::dom::element &value);
 
-// A quick look for sniff(): the first and last few KB of a file as UTF-8.
-// COCO puts "annotations" after every image, so the head alone can miss it.
+// A quick look for sniff(): the first and last few KB of a file as UTF-8
+// (formats::readTextHead). COCO puts "annotations" after every image, so the
+// head alone can miss it.
 struct Sample {
     std::string head;
     std::string tail; // empty for small files (the head holds all of it)
     bool startsWithObject() const;
+    bool has(std::string_view key) const; // hasKey in the head or the tail
 };
 Sample sample(const QString &path, int bytes = 4096);
 
@@ -168,8 +170,8 @@ inline void appendNumber(std::string &out, int64_t n)
     out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
 }
 
-// Writes `contents` to `path` through QSaveFile: a failed write leaves the
-// old file (or none), never half a file.
+// Writes `contents` to `path` atomically (formats::writeWholeFile), creating
+// its folder; a path that is a folder is a usage error.
 Status writeFile(const QString &path, std::string_view contents);
 
 } // namespace tandem::json

@@ -1,11 +1,11 @@
 // Writer side of json.h: string escaping and atomic file writes.
 #include "json.h"
 
+#include "formats/textfile.h"
 #include "util/text.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace tandem::json {
 
@@ -54,12 +54,7 @@ Status writeFile(const QString &path, std::string_view contents)
     if (QFileInfo(path).isDir())
         return Error::usage(QStringLiteral("%1 is a folder: give a file name to write").arg(path));
     QDir().mkpath(QFileInfo(path).absolutePath());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error::io(QStringLiteral("cannot write: %1").arg(file.errorString()), path);
-    if (file.write(contents.data(), qint64(contents.size())) != qint64(contents.size()) || !file.commit())
-        return Error::io(QStringLiteral("cannot write: %1").arg(file.errorString()), path);
-    return {};
+    return formats::writeWholeFile(path, contents);
 }
 
 } // namespace tandem::json

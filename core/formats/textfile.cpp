@@ -1,39 +1,24 @@
 #include "textfile.h"
 
+#include "util/memory.h"
+
 #include <QFile>
 #include <QSaveFile>
 #include <algorithm>
 #include <cstdint>
 
-#ifdef Q_OS_LINUX
-#include <sys/mman.h>
-#endif
-
 namespace tandem::formats {
 
-void prefault(void *data, size_t bytes)
-{
-#ifdef MADV_POPULATE_WRITE
-    constexpr uintptr_t page = 4096;
-    constexpr size_t worthIt = 1 << 20; // small buffers come from pages already touched
-    const auto begin = (reinterpret_cast<uintptr_t>(data) + page - 1) & ~(page - 1);
-    const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(page - 1);
-    if (bytes >= worthIt && end > begin)
-        madvise(reinterpret_cast<void *>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-    Q_UNUSED(data);
-    Q_UNUSED(bytes);
-#endif
-}
-
-// QFile::readAll, but into a buffer populated in bulk (see prefault).
-static QByteArray readAllBytes(QFile &file)
+// QFile::readAll, but into a buffer on huge pages with `padding` bytes to spare.
+static QByteArray readAllBytes(QFile &file, qsizetype padding)
 {
     const qint64 size = file.size();
     if (size <= 0 || file.isSequential())
         return file.readAll();
-    QByteArray bytes(size, Qt::Uninitialized);
-    prefault(bytes.data(), size_t(size));
+    QByteArray bytes;
+    bytes.reserve(size + padding);
+    memory::preferHugePages(bytes.constData(), size_t(bytes.capacity()));
+    bytes.resize(size);
     qint64 done = 0;
     while (done < size) {
         const qint64 n = file.read(bytes.data() + done, size - done);
@@ -47,30 +32,44 @@ static QByteArray readAllBytes(QFile &file)
     return bytes;
 }
 
-Expected<TextFile> readTextFile(const QString &path)
+Expected<TextFile> readTextFile(const QString &path, qsizetype padding)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error::input(QStringLiteral("cannot read the file: %1").arg(file.errorString()), path);
-    QByteArray bytes = readAllBytes(file);
+    QByteArray bytes = readAllBytes(file, padding);
     if (file.error() != QFileDevice::NoError)
         return Error::input(QStringLiteral("cannot read the file: %1").arg(file.errorString()), path);
     text::Decoded decoded = text::toUtf8(std::move(bytes));
+    if (decoded.utf8.capacity() - decoded.utf8.size() < padding)
+        decoded.utf8.reserve(decoded.utf8.size() + padding); // converted, or read by readAll()
     return TextFile{std::move(decoded.utf8), std::move(decoded.warning)};
 }
 
-TextHead readTextHead(const QString &path, qint64 maxBytes)
+static bool isUtf16(const QByteArray &head)
+{
+    return head.startsWith("\xFF\xFE") || head.startsWith("\xFE\xFF");
+}
+
+TextHead readTextHead(const QString &path, qint64 maxBytes, qint64 tailBytes)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
+    TextHead head;
     QByteArray bytes = file.read(maxBytes);
-    const bool complete = file.atEnd();
+    head.complete = file.atEnd();
+    const qint64 size = file.size();
+    if (tailBytes > 0 && size > maxBytes + tailBytes && file.seek((size - tailBytes) & ~qint64(1))) {
+        // Even, to keep UTF-16 aligned; the tail has no BOM of its own: lend it the head's.
+        head.tail = text::toUtf8((isUtf16(bytes) ? bytes.left(2) : QByteArray()) + file.readAll()).utf8;
+    }
     // A cut in the middle of a UTF-8 sequence must not turn the head into "Windows-1252".
-    if (!complete)
+    if (!head.complete && !isUtf16(bytes))
         while (!bytes.isEmpty() && (static_cast<unsigned char>(bytes.back()) & 0x80))
             bytes.chop(1);
-    return {text::toUtf8(std::move(bytes)).utf8, complete};
+    head.utf8 = text::toUtf8(std::move(bytes)).utf8;
+    return head;
 }
 
 int columnAt(std::string_view line, size_t offset)
@@ -117,7 +116,7 @@ text::Position LineCounter::at(size_t offset)
     return {m_line, columnAt(m_text.substr(m_lineStart), offset - m_lineStart)};
 }
 
-Status writeWholeFile(const QString &path, const std::string &bytes)
+Status writeWholeFile(const QString &path, std::string_view bytes)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))

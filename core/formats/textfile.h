@@ -1,7 +1,8 @@
 #pragma once
-// Text files as the text-based formats read them: whole, decoded to UTF-8,
-// walked line by line, with line/column positions for messages; and written
-// atomically.
+// Files as the format plugins read and write them: whole and decoded to UTF-8
+// (with spare room for simdjson when asked), or just their head (and tail) for
+// sniff(); walked line by line, with line/column positions for messages; and
+// written atomically.
 #include "util/expected.h"
 #include "util/text.h"
 
@@ -9,27 +10,31 @@
 #include <QString>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace tandem::formats {
 
 // A whole file decoded to UTF-8 (see text::toUtf8). `warning` is non-empty
-// when the bytes were not UTF-8 and were converted.
+// when the bytes were not UTF-8 and were converted. The buffer keeps at least
+// `padding` bytes of spare capacity after its end (simdjson reads past the
+// end of what it parses), and asks for huge pages when large.
 struct TextFile {
     QByteArray utf8;
     QString warning;
     std::string_view view() const { return {utf8.constData(), size_t(utf8.size())}; }
 };
-Expected<TextFile> readTextFile(const QString &path);
+Expected<TextFile> readTextFile(const QString &path, qsizetype padding = 0);
 
 // The first bytes of a file, decoded, for sniff(). `complete` is false when the
-// file goes on, so its last line may be cut short. Empty when unreadable.
+// file goes on, so its last line may be cut short. With `tailBytes`, `tail`
+// holds the file's last bytes, decoded, when the file is longer than head and
+// tail together (COCO puts "annotations" after every image). Empty when unreadable.
 struct TextHead {
     QByteArray utf8;
     bool complete = true;
+    QByteArray tail;
     std::string_view view() const { return {utf8.constData(), size_t(utf8.size())}; }
 };
-TextHead readTextHead(const QString &path, qint64 maxBytes = 8192);
+TextHead readTextHead(const QString &path, qint64 maxBytes = 8192, qint64 tailBytes = 0);
 
 // 1-based column, counted in characters, of a byte offset into one line.
 int columnAt(std::string_view line, size_t offset);
@@ -50,21 +55,8 @@ private:
 };
 
 // An upper bound on the number of lines, for reserving memory up front
-// rather than growing (and touching pages again); see prefault.
+// rather than growing (and touching pages again); see formats::reserveLarge.
 size_t countLines(std::string_view text);
-
-// Asks the kernel to map a large buffer's pages now, in one call. Under
-// virtualisation each page first touched one by one costs a fault of ~12 us
-// (a 500k-row CSV touches ~40k pages); populated in bulk, a quarter of that
-// (measured here). A hint only: does nothing where unsupported.
-void prefault(void *data, size_t bytes);
-
-template <typename T>
-void reserveAndPrefault(std::vector<T> &vector, size_t count)
-{
-    vector.reserve(count);
-    prefault(vector.data() + vector.size(), (vector.capacity() - vector.size()) * sizeof(T));
-}
 
 // Line and column of byte offsets into one text, for messages. Cheap when
 // asked in increasing order (each byte is looked at once); see text::positionOf.
@@ -80,7 +72,8 @@ private:
     int m_line = 1;
 };
 
-// Writes `bytes` to `path` atomically (QSaveFile).
-Status writeWholeFile(const QString &path, const std::string &bytes);
+// Writes `bytes` to `path` through QSaveFile: a failed write leaves the old
+// file (or none), never half a file.
+Status writeWholeFile(const QString &path, std::string_view bytes);
 
 } // namespace tandem::formats

@@ -14,7 +14,10 @@ void tuneAllocator();
 // Asks the kernel for transparent huge pages over [data, data + bytes) (a 90 MB
 // annotation file, the parser's tape, a dataset's caption array); call before
 // the memory is first written. Only whole 2 MB pages inside the range are
-// affected; small ranges and other systems: does nothing.
+// affected; small ranges and other systems: does nothing. Faster here than
+// populating the pages up front with MADV_POPULATE_WRITE: filling a reserved
+// 68 MB caption array took ~150 ms with this hint, ~550 ms populated, ~1.7 s
+// with neither. Used by formats::reserveLarge and formats::readTextFile.
 void preferHugePages(const void *data, size_t bytes);
 
 } // namespace tandem::memory

@@ -11,13 +11,12 @@ int sniff(const QString &path)
     const json::Sample sample = json::sample(path);
     if (!sample.startsWithObject())
         return 0;
-    const auto has = [&](std::string_view key) { return json::hasKey(sample.head, key) || json::hasKey(sample.tail, key); };
-    if (!has("images") || has("question_id"))
+    if (!sample.has("images") || sample.has("question_id"))
         return 0;
-    if (has("caption") && has("image_id"))
+    if (sample.has("caption") && sample.has("image_id"))
         return 90;
     // COCO for another task (instances, keypoints): read() will say what is missing.
-    return has("annotations") ? 10 : 0;
+    return sample.has("annotations") ? 10 : 0;
 }
 
 } // namespace tandem::coco

@@ -20,24 +20,6 @@ void appendInfo(std::string &out)
     out += "},\n\"licenses\":[],\n";
 }
 
-std::vector<int64_t> imageIds(const Dataset &dataset)
-{
-    std::vector<std::string_view> ids;
-    ids.reserve(dataset.images.size());
-    for (const DatasetImage &image : dataset.images)
-        ids.push_back(image.extId);
-    return formats::assignIds(ids);
-}
-
-std::vector<int64_t> captionIds(const Dataset &dataset)
-{
-    std::vector<std::string_view> ids;
-    ids.reserve(dataset.captions.size());
-    for (const DatasetCaption &caption : dataset.captions)
-        ids.push_back(caption.extId);
-    return formats::assignIds(ids);
-}
-
 bool appendImages(std::string &out, const Dataset &dataset, const std::vector<int64_t> &ids, const Progress &progress)
 {
     formats::Steps steps(progress, qint64(dataset.images.size()), QStringLiteral("Writing images"));
@@ -63,7 +45,7 @@ bool appendImages(std::string &out, const Dataset &dataset, const std::vector<in
 bool appendCaptions(std::string &out, const Dataset &dataset, const std::vector<int64_t> &imageIds,
                     const Progress &progress)
 {
-    const std::vector<int64_t> ids = captionIds(dataset);
+    const std::vector<int64_t> ids = formats::assignExtIds(dataset.captions);
     formats::Steps steps(progress, qint64(dataset.captions.size()), QStringLiteral("Writing captions"));
     out += "\"annotations\":[";
     for (size_t i = 0; i < dataset.captions.size(); ++i) {
@@ -91,7 +73,7 @@ Status write(const Dataset &dataset, const ExportOptions &options, const Progres
     std::string out;
     formats::reserveLarge(out, 256 + dataset.images.size() * 80 + dataset.captions.size() * 100);
     appendInfo(out);
-    const std::vector<int64_t> ids = imageIds(dataset);
+    const std::vector<int64_t> ids = formats::assignExtIds(dataset.images);
     if (!appendImages(out, dataset, ids, progress) || !appendCaptions(out, dataset, ids, progress))
         return Error::cancelled();
     return json::writeFile(options.output, out);

@@ -2,8 +2,8 @@
 
 #include "csvcolumns.h"
 #include "formats/csvreader.h"
+#include "formats/formatsupport.h"
 #include "formats/textfile.h"
-#include "formats/textimport.h"
 #include "util/text.h"
 
 #include <QFileInfo>
@@ -32,7 +32,7 @@ bool nextNonBlank(CsvReader &csv)
 // Reads one CSV file into `dataset`; several files add to the same images.
 class CsvFileReader {
 public:
-    CsvFileReader(Dataset &dataset, WarningLog &warnings)
+    CsvFileReader(Dataset &dataset, Warnings &warnings)
         : m_dataset(dataset), m_images(dataset), m_warnings(warnings) {}
 
     Status read(const QString &path, const Progress &progress);
@@ -47,7 +47,7 @@ private:
 
     Dataset &m_dataset;
     ImageIndex m_images;
-    WarningLog &m_warnings;
+    Warnings &m_warnings;
     QString m_path;
     LineCounter m_lines{{}};
     int m_emptyCaptions = 0;
@@ -64,7 +64,7 @@ Status CsvFileReader::read(const QString &path, const Progress &progress)
     m_lines = LineCounter(file->view());
     m_emptyCaptions = 0;
 
-    reserveAndPrefault(m_dataset.captions, m_dataset.captions.size() + countLines(file->view()));
+    reserveLarge(m_dataset.captions, m_dataset.captions.size() + countLines(file->view()));
     CsvReader csv(file->view(), CsvReader::sniffDelimiter(file->view()));
     if (!nextNonBlank(csv)) {
         if (const CsvProblem *problem = csv.problem())
@@ -84,9 +84,9 @@ Status CsvFileReader::read(const QString &path, const Progress &progress)
 
 Status CsvFileReader::readRows(CsvReader &csv, const CsvColumns &columns, qint64 size, const Progress &progress)
 {
-    ProgressTicker ticker(progress, size, QStringLiteral("Reading %1").arg(QFileInfo(m_path).fileName()));
+    Steps steps(progress, size, QStringLiteral("Reading %1").arg(QFileInfo(m_path).fileName()));
     while (csv.next()) {
-        if (!ticker.tick(qint64(csv.consumed())))
+        if (steps.cancelled(qint64(csv.consumed())))
             return Error::cancelled();
         if (allBlank(csv.cells()))
             continue;
@@ -96,7 +96,7 @@ Status CsvFileReader::readRows(CsvReader &csv, const CsvColumns &columns, qint64
     }
     if (const CsvProblem *problem = csv.problem())
         return errorAt(problem->offset, problem->message);
-    ticker.finish();
+    steps.finish();
     return {};
 }
 
@@ -204,15 +204,7 @@ Expected<Dataset> CsvFormat::read(const ImportOptions &options, const Progress &
 {
     if (options.files.isEmpty())
         return Error::usage(QStringLiteral("no CSV file given"));
-    Dataset dataset;
-    WarningLog warnings;
-    CsvFileReader reader(dataset, warnings);
-    for (const QString &path : options.files)
-        if (Status status = reader.read(path, progress); !status)
-            return status.error();
-    applyForcedSplit(dataset, options);
-    warnings.moveTo(dataset.warnings);
-    return dataset;
+    return readEachFile<CsvFileReader>(options, progress);
 }
 
 Status CsvFormat::write(const Dataset &dataset, const ExportOptions &options, const Progress &progress) const
@@ -224,16 +216,16 @@ Status CsvFormat::write(const Dataset &dataset, const ExportOptions &options, co
     const std::vector<std::vector<size_t>> byImage = captionsByImage(dataset);
     std::string out = withTags ? "image,caption,split,tags\r\n" : "image,caption,split\r\n";
     out.reserve(dataset.captions.size() * 80);
-    ProgressTicker ticker(progress, qint64(dataset.images.size()), QStringLiteral("Writing captions"));
+    Steps steps(progress, qint64(dataset.images.size()), QStringLiteral("Writing captions"));
     for (size_t i = 0; i < dataset.images.size(); ++i) {
-        if (!ticker.tick(qint64(i)))
+        if (steps.cancelled(qint64(i)))
             return Error::cancelled();
         if (byImage[i].empty())
             appendRow(out, dataset.images[i], {}, withTags); // keeps the image and its split
         for (size_t c : byImage[i])
             appendRow(out, dataset.images[i], dataset.captions[c].text, withTags);
     }
-    ticker.finish();
+    steps.finish();
     return writeWholeFile(options.output, out);
 }
 

@@ -1,8 +1,8 @@
 #include "flickrformat.h"
 
 #include "flickrline.h"
+#include "formats/formatsupport.h"
 #include "formats/textfile.h"
-#include "formats/textimport.h"
 #include "util/text.h"
 
 #include <QFileInfo>
@@ -17,7 +17,7 @@ namespace {
 // Reads one token file into `dataset`; several files add to the same images.
 class TokenFileReader {
 public:
-    TokenFileReader(Dataset &dataset, WarningLog &warnings)
+    TokenFileReader(Dataset &dataset, Warnings &warnings)
         : m_dataset(dataset), m_images(dataset), m_warnings(warnings) {}
 
     Status read(const QString &path, const Progress &progress);
@@ -27,7 +27,7 @@ private:
 
     Dataset &m_dataset;
     ImageIndex m_images;
-    WarningLog &m_warnings;
+    Warnings &m_warnings;
     std::vector<std::vector<std::string>> m_numbersSeen; // per image, to spot repeated name#n
 };
 
@@ -38,13 +38,13 @@ Status TokenFileReader::read(const QString &path, const Progress &progress)
         return file.error();
     if (!file->warning.isEmpty())
         m_warnings.add(path + QStringLiteral(": ") + file->warning);
-    reserveAndPrefault(m_dataset.captions, m_dataset.captions.size() + countLines(file->view()));
-    ProgressTicker ticker(progress, file->utf8.size(), QStringLiteral("Reading %1").arg(QFileInfo(path).fileName()));
+    reserveLarge(m_dataset.captions, m_dataset.captions.size() + countLines(file->view()));
+    Steps steps(progress, file->utf8.size(), QStringLiteral("Reading %1").arg(QFileInfo(path).fileName()));
     m_numbersSeen.clear(); // the same name#n in another file (a lemma file) is no repeat
     LineCursor lines(file->view());
     std::string_view raw;
     while (lines.next(raw)) {
-        if (!ticker.tick(qint64(lines.consumed())))
+        if (steps.cancelled(qint64(lines.consumed())))
             return Error::cancelled();
         if (text::trimmed(raw).empty())
             continue;
@@ -54,7 +54,7 @@ Status TokenFileReader::read(const QString &path, const Progress &progress)
                                 path, lines.lineNumber(), columnAt(raw, problem->offset));
         addCaption(line, path, lines.lineNumber());
     }
-    ticker.finish();
+    steps.finish();
     return {};
 }
 
@@ -105,15 +105,7 @@ Expected<Dataset> FlickrFormat::read(const ImportOptions &options, const Progres
 {
     if (options.files.isEmpty())
         return Error::usage(QStringLiteral("no Flickr token file given"));
-    Dataset dataset;
-    WarningLog warnings;
-    TokenFileReader reader(dataset, warnings);
-    for (const QString &path : options.files)
-        if (Status status = reader.read(path, progress); !status)
-            return status.error();
-    applyForcedSplit(dataset, options);
-    warnings.moveTo(dataset.warnings);
-    return dataset;
+    return readEachFile<TokenFileReader>(options, progress);
 }
 
 Status FlickrFormat::write(const Dataset &dataset, const ExportOptions &options, const Progress &progress) const
@@ -123,9 +115,9 @@ Status FlickrFormat::write(const Dataset &dataset, const ExportOptions &options,
     const std::vector<std::vector<size_t>> byImage = captionsByImage(dataset);
     std::string out;
     out.reserve(dataset.captions.size() * 80);
-    ProgressTicker ticker(progress, qint64(dataset.images.size()), QStringLiteral("Writing captions"));
+    Steps steps(progress, qint64(dataset.images.size()), QStringLiteral("Writing captions"));
     for (size_t i = 0; i < dataset.images.size(); ++i) {
-        if (!ticker.tick(qint64(i)))
+        if (steps.cancelled(qint64(i)))
             return Error::cancelled();
         const std::string name = oneLine(dataset.images[i].name);
         int number = 0;
@@ -136,7 +128,7 @@ Status FlickrFormat::write(const Dataset &dataset, const ExportOptions &options,
             out.append(name).append("#").append(std::to_string(number++)).append("\t").append(caption).append("\n");
         }
     }
-    ticker.finish();
+    steps.finish();
     return writeWholeFile(options.output, out);
 }
 

@@ -2,8 +2,8 @@
 
 #include "folderscan.h"
 #include "folderwriter.h"
+#include "formats/formatsupport.h"
 #include "formats/textfile.h"
-#include "formats/textimport.h"
 #include "util/paths.h"
 #include "util/text.h"
 
@@ -27,7 +27,7 @@ std::string splitOf(const std::string &name)
 }
 
 // Adds one caption per non-empty line of the sidecar.
-Status readSidecar(const QString &path, size_t image, Dataset &dataset, WarningLog &warnings)
+Status readSidecar(const QString &path, size_t image, Dataset &dataset, Warnings &warnings)
 {
     Expected<TextFile> file = readTextFile(path);
     if (!file)
@@ -67,11 +67,11 @@ Expected<Dataset> FolderFormat::read(const ImportOptions &options, const Progres
         return scan.error();
 
     Dataset dataset;
-    WarningLog warnings;
+    Warnings warnings(&dataset.warnings);
     const QDir root(folder);
-    ProgressTicker ticker(progress, qint64(scan->images.size()), QStringLiteral("Reading captions"));
+    Steps steps(progress, qint64(scan->images.size()), QStringLiteral("Reading captions"));
     for (const FolderEntry &entry : scan->images) {
-        if (!ticker.tick(qint64(dataset.images.size())))
+        if (steps.cancelled(qint64(dataset.images.size())))
             return Error::cancelled();
         DatasetImage image;
         image.name = paths::normalizeName(entry.image.toStdString());
@@ -82,11 +82,11 @@ Expected<Dataset> FolderFormat::read(const ImportOptions &options, const Progres
             if (Status status = readSidecar(root.filePath(entry.sidecar), dataset.images.size() - 1, dataset, warnings); !status)
                 return status.error();
     }
-    ticker.finish();
+    steps.finish();
     for (const QString &orphan : scan->orphanSidecars)
         warnings.add(root.filePath(orphan) + QStringLiteral(": no image with this name; its captions were skipped"));
     applyForcedSplit(dataset, options);
-    warnings.moveTo(dataset.warnings);
+    warnings.flush();
     return dataset;
 }
 

@@ -1,8 +1,8 @@
 #include "folderwriter.h"
 
 #include "folderscan.h"
+#include "formats/formatsupport.h"
 #include "formats/textfile.h"
-#include "formats/textimport.h"
 #include "util/paths.h"
 #include "util/text.h"
 
@@ -79,10 +79,10 @@ Status FolderWriter::copyImage(const DatasetImage &image)
 
 Status FolderWriter::writeSidecars(const Progress &progress)
 {
-    ProgressTicker ticker(progress, qint64(m_sidecars.size()), QStringLiteral("Writing captions"));
+    Steps steps(progress, qint64(m_sidecars.size()), QStringLiteral("Writing captions"));
     qint64 done = 0;
     for (const auto &[relative, lines] : m_sidecars) {
-        if (!ticker.tick(done++))
+        if (steps.cancelled(done++))
             return Error::cancelled();
         const QString target = paths::insideFolder(m_output, relative);
         if (Status status = prepareTarget(target); !status)
@@ -90,7 +90,7 @@ Status FolderWriter::writeSidecars(const Progress &progress)
         if (Status status = writeWholeFile(target, lines); !status)
             return status;
     }
-    ticker.finish();
+    steps.finish();
     return {};
 }
 
@@ -139,9 +139,9 @@ Status writeCaptionFolder(const Dataset &dataset, const ExportOptions &options, 
         return status;
     const std::vector<std::vector<size_t>> byImage = captionsByImage(dataset);
     const QString stage = options.copyImages ? QStringLiteral("Copying images") : QStringLiteral("Collecting captions");
-    ProgressTicker ticker(progress, qint64(dataset.images.size()), stage);
+    Steps steps(progress, qint64(dataset.images.size()), stage);
     for (size_t i = 0; i < dataset.images.size(); ++i) {
-        if (!ticker.tick(qint64(i)))
+        if (steps.cancelled(qint64(i)))
             return Error::cancelled();
         writer.addCaptions(dataset.images[i], byImage[i], dataset);
         if (options.copyImages)

@@ -11,12 +11,11 @@ int sniff(const QString &path)
     const json::Sample sample = json::sample(path);
     if (!sample.startsWithObject())
         return 0;
-    const auto has = [&](std::string_view key) { return json::hasKey(sample.head, key) || json::hasKey(sample.tail, key); };
-    if (!has("question_id") || has("images"))
+    if (!sample.has("question_id") || sample.has("images"))
         return 0;
-    if (has("questions") && has("question"))
+    if (sample.has("questions") && sample.has("question"))
         return 90; // the questions file
-    if (has("annotations") && (has("answers") || has("multiple_choice_answer")))
+    if (sample.has("annotations") && (sample.has("answers") || sample.has("multiple_choice_answer")))
         return 85; // the annotations file: read it with its questions file
     return 0;
 }

@@ -42,11 +42,7 @@ ImageIds imageIds(const Dataset &dataset)
     ImageIds out;
     if (idsFromNames(dataset, &out))
         return out;
-    std::vector<std::string_view> extIds;
-    extIds.reserve(dataset.images.size());
-    for (const DatasetImage &image : dataset.images)
-        extIds.push_back(image.extId);
-    out.ids = formats::assignIds(extIds);
+    out.ids = formats::assignExtIds(dataset.images);
     out.subtype = dataset.images.empty() ? std::string() : dataset.images.front().split;
     for (const DatasetImage &image : dataset.images)
         if (image.split != out.subtype)
@@ -54,15 +50,6 @@ ImageIds imageIds(const Dataset &dataset)
     if (out.subtype.empty())
         out.subtype = "all";
     return out;
-}
-
-std::vector<int64_t> questionIds(const Dataset &dataset)
-{
-    std::vector<std::string_view> ids;
-    ids.reserve(dataset.questions.size());
-    for (const DatasetQuestion &question : dataset.questions)
-        ids.push_back(question.extId);
-    return formats::assignIds(ids);
 }
 
 void appendHeader(std::string &out, const std::string &subtype)
@@ -127,7 +114,7 @@ Status write(const Dataset &dataset, const ExportOptions &options, const Progres
         return Error::usage(QStringLiteral("%1 is a file: VQA writes a folder (questions.json and annotations.json)")
                                 .arg(options.output));
     const ImageIds images = imageIds(dataset);
-    const std::vector<int64_t> ids = questionIds(dataset);
+    const std::vector<int64_t> ids = formats::assignExtIds(dataset.questions);
     std::string questions, annotations;
     formats::reserveLarge(questions, 512 + dataset.questions.size() * 100);
     formats::reserveLarge(annotations, 512 + dataset.questions.size() * 700);
