@@ -90,7 +90,8 @@ private:
     Status resume();
     Status openRun();
     Status trainEpoch(int64_t epoch);
-    void step(const Batch &batch, int64_t epoch);
+    // waitedSeconds: how long the batch took to arrive from the loader, counted in the speed.
+    void step(const Batch &batch, int64_t epoch, double waitedSeconds);
     Status finishEpoch(int64_t epoch);
     Status writeCheckpoint();
     Status finishRun(const QString &status);
@@ -247,7 +248,7 @@ std::vector<size_t> Trainer::epochOrder(int64_t epoch) const
     return order;
 }
 
-void Trainer::step(const Batch &cpuBatch, int64_t epoch)
+void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
 {
     QElapsedTimer timer;
     timer.start();
@@ -267,7 +268,7 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch)
     ++m_state.step;
     ++m_state.batch;
 
-    const double seconds = std::max(1e-6, timer.nsecsElapsed() / 1e9);
+    const double seconds = std::max(1e-6, waitedSeconds + timer.nsecsElapsed() / 1e9);
     m_trainSeconds += seconds;
     m_samples += cpuBatch.samples;
     const double rate = double(cpuBatch.samples) / seconds;
@@ -299,12 +300,15 @@ Status Trainer::trainEpoch(int64_t epoch)
         },
         size_t(m_state.batch), size_t(m_stepsPerEpoch));
     m_model.module->train();
+    QElapsedTimer waiting;
+    waiting.start();
     while (auto batch = loader.next()) {
         if (cancelRequested()) {
             m_result.cancelled = true;
             return writeCheckpoint();
         }
-        step(*batch, epoch);
+        step(*batch, epoch, waiting.nsecsElapsed() / 1e9);
+        waiting.restart();
     }
     return finishEpoch(epoch);
 }
