@@ -78,6 +78,7 @@ private slots:
     void cancelKeepsACheckpointThatResumes();
     void otherArchitectureIsRefused();
     void answersAreStored();
+    void captionsAreStoredWithAttention();
     void attentionBlobRoundTrips();
 
 private:
@@ -261,6 +262,46 @@ void TestMlTrainer::answersAreStored()
     auto wrongTask = m_backend->caption(request, nullptr);
     QVERIFY(!wrongTask);
     QVERIFY(wrongTask.error().message.contains(QStringLiteral("vqa model")));
+}
+
+void TestMlTrainer::captionsAreStoredWithAttention()
+{
+    TrainRequest train = tinyRequest(QStringLiteral("caption.ckpt"));
+    train.task = QStringLiteral("caption");
+    train.epochs = 1;
+    train.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")},
+                          {QStringLiteral("embed_dim"), QStringLiteral("16")},
+                          {QStringLiteral("decoder_dim"), QStringLiteral("32")},
+                          {QStringLiteral("attention_dim"), QStringLiteral("16")}};
+    auto trained = m_backend->train(train, nullptr);
+    QVERIFY2(trained, qPrintable(trained ? QString() : trained.error().toString()));
+    QVERIFY(trained->epochs.front().validation.contains(QStringLiteral("cider_d")));
+
+    InferenceRequest request;
+    request.project = m_project;
+    request.checkpoint = trained->checkpoint;
+    request.saveAs = QStringLiteral("beam 2");
+    request.beam = 2;
+    request.maxLength = 6;
+    request.device = QStringLiteral("cpu");
+    request.threads = 1;
+    auto result = m_backend->caption(request, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QCOMPARE(int(result->captions.size()), 4); // the val images
+    auto store = ProjectStore::open(m_project);
+    auto rows = store->database().prepare("SELECT text, attention FROM predictions WHERE run_id = ?1 ORDER BY id");
+    rows->bind(1, result->runId);
+    for (const CaptionPrediction &expected : result->captions) {
+        QVERIFY(rows->step());
+        QCOMPARE(rows->qtext(0), expected.caption);
+        const auto maps = decodeAttention(rows->blob(1));
+        QVERIFY(maps);
+        QCOMPARE(maps->gridHeight, 2); // 32 pixels, halved 4 times
+        QCOMPARE(maps->gridWidth, 2);
+        QCOMPARE(maps->words.size(), expected.attention.size());
+        for (const auto &word : maps->words) // each word's attention is a distribution over the regions
+            QVERIFY(std::abs(word[0] + word[1] + word[2] + word[3] - 1.0f) < 1e-2f);
+    }
 }
 
 void TestMlTrainer::attentionBlobRoundTrips()
