@@ -31,6 +31,7 @@ private slots:
     void evalVqaResultsPerItem();
     void evalRefusesBadResults();
     void evalSaveCreatesRun();
+    void trainThenAnswer();
 
 private:
     QJsonObject json(const QStringList &arguments);
@@ -60,7 +61,8 @@ void TestCli::initTestCase()
 void TestCli::helpForEveryCommand_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char *c : {"demo", "import", "export", "info", "search", "eval", "check", "formats", "version"})
+    for (const char *c : {"demo", "import", "export", "info", "search", "eval", "check", "formats", "version",
+                          "train", "answer", "caption"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 
@@ -311,6 +313,42 @@ void TestCli::evalSaveCreatesRun()
     QCOMPARE(json({QStringLiteral("info"), project}).value(QStringLiteral("runs")).toInt(), 1);
     auto store = ProjectStore::open(project);
     QCOMPARE(store->database().scalar("SELECT count(*) FROM predictions WHERE run_id = 1").value(), int64_t(3));
+}
+
+void TestCli::trainThenAnswer()
+{
+    const QString project = m_dir.filePath(QStringLiteral("model.tandem"));
+    QVERIFY(QFile::copy(m_demo, project));
+    const QString checkpoint = m_dir.filePath(QStringLiteral("vqa.ckpt"));
+    QStringList train{QStringLiteral("train"), project, QStringLiteral("--epochs"), QStringLiteral("1"),
+                      QStringLiteral("--batch"), QStringLiteral("10"), QStringLiteral("--image-size"), QStringLiteral("32"),
+                      QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--device"), QStringLiteral("cpu"),
+                      QStringLiteral("--checkpoint"), checkpoint};
+    for (const char *option : {"vision_channels=8", "text_dim=32", "fusion_hidden=32", "fusion_dim=32", "answer_hidden=32"})
+        train << QStringLiteral("--model-option") << QLatin1String(option);
+    const QJsonObject trained = json(train);
+    QVERIFY(trained.value(QStringLiteral("run_id")).toInt() > 0);
+    QCOMPARE(trained.value(QStringLiteral("steps")).toInt(), 2); // 20 train images, 10 a step
+    QCOMPARE(trained.value(QStringLiteral("epochs")).toArray().size(), 1);
+    QVERIFY(QFileInfo::exists(checkpoint));
+
+    const QJsonObject answered = json({QStringLiteral("answer"), project, QStringLiteral("--model"), checkpoint,
+                                       QStringLiteral("--save"), QStringLiteral("first try")});
+    QCOMPARE(answered.value(QStringLiteral("answers")).toArray().size(), 12); // 2 val images, 6 questions each
+    QVERIFY(answered.value(QStringLiteral("metrics")).toObject().contains(QStringLiteral("answer_accuracy")));
+    QVERIFY(answered.value(QStringLiteral("run_id")).toInt() > trained.value(QStringLiteral("run_id")).toInt());
+
+    const QJsonObject info = json({QStringLiteral("info"), project});
+    QCOMPARE(info.value(QStringLiteral("runs")).toInt(), 2);
+    QCOMPARE(info.value(QStringLiteral("models")).toInt(), 1);
+    const auto text = runCli({QStringLiteral("info"), project});
+    QVERIFY2(text.out.contains("Runs      2, models 1"), text.out.constData());
+
+    const auto wrongTask = runCli({QStringLiteral("caption"), project, QStringLiteral("--model"), checkpoint});
+    QCOMPARE(wrongTask.exitCode, 2);
+    QVERIFY2(wrongTask.err.contains("not a caption model"), wrongTask.err.constData());
+    const auto noResume = runCli({QStringLiteral("train"), project, QStringLiteral("--resume")});
+    QCOMPARE(noResume.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -35,6 +35,19 @@ const std::vector<Command> &commands()
          declareCheck, runCheck},
         {QStringLiteral("formats"), QStringLiteral("List the dataset formats (plugins) this build can read and write."),
          QString(), declareFormats, runFormats},
+        {QStringLiteral("train"), QStringLiteral("Train a VQA, captioning or retrieval model on the project."),
+         QStringLiteral("Trains on the train split with AdamW (warm-up, then cosine), scores the val split\n"
+                        "after every epoch and writes the checkpoint after every epoch. Ctrl+C stops at the\n"
+                        "next step and keeps a checkpoint that --resume continues exactly.\n"
+                        "The run and the model are stored in the project. Needs the LibTorch backend plugin."),
+         declareTrain, runTrain},
+        {QStringLiteral("answer"), QStringLiteral("Answer the questions of a split with a trained VQA model."),
+         QStringLiteral("Scores the answers with the official VQA accuracy; --save stores them as a run."),
+         declareAnswer, runAnswer},
+        {QStringLiteral("caption"), QStringLiteral("Caption the images of a split with a trained captioning model."),
+         QStringLiteral("Beam search; scores BLEU, ROUGE-L and CIDEr-D against the project's captions.\n"
+                        "--save stores each caption with the attention map of every word."),
+         declareCaption, runCaption},
         {QStringLiteral("version"), QStringLiteral("Show the versions of Tandem and its libraries."), QString(),
          declareVersion, runVersion},
     };

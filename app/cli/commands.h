@@ -19,6 +19,12 @@ void declareCheck(QCommandLineParser &p);
 int runCheck(QCommandLineParser &p);
 void declareFormats(QCommandLineParser &p);
 int runFormats(QCommandLineParser &p);
+void declareTrain(QCommandLineParser &p);
+int runTrain(QCommandLineParser &p);
+void declareAnswer(QCommandLineParser &p);
+int runAnswer(QCommandLineParser &p);
+void declareCaption(QCommandLineParser &p);
+int runCaption(QCommandLineParser &p);
 void declareVersion(QCommandLineParser &p);
 int runVersion(QCommandLineParser &p);
 

@@ -4,6 +4,12 @@
 
 namespace tandem::schema {
 
+// predictions.attention (data/attentionblob.h), little-endian: uint16 word
+// count N, uint16 grid height H, uint16 grid width W, then N x H x W IEEE
+// float16 weights, one row-major H x W map per generated word (its soft
+// attention over the image's regions). A 20-word caption on an 8 x 8 grid
+// takes 2.6 KB. NULL when the prediction has no attention (VQA answers).
+//
 // Version 1: the data model of DESIGN.md. Text search is a contentless FTS5
 // index (the text lives once, in its own table) kept in step by triggers;
 // its rowid is id * 4 + kind (0 caption, 1 question, 2 answer).
@@ -68,7 +74,7 @@ CREATE TABLE predictions(
   question_id INTEGER REFERENCES questions(id) ON DELETE CASCADE,
   text TEXT NOT NULL,
   score REAL,
-  attention BLOB);                     -- per token: float16 grid, see core/explain
+  attention BLOB);                     -- see the layout below
 CREATE TABLE embeddings(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   item_kind TEXT NOT NULL CHECK(item_kind IN ('image', 'caption', 'question')),

@@ -9,7 +9,7 @@
 
 namespace tandem {
 
-static QStringList pluginFolders()
+QStringList pluginFolders()
 {
     QStringList folders;
     const QByteArray env = qgetenv("TANDEM_PLUGIN_PATH");

@@ -12,6 +12,10 @@ class QPluginLoader;
 
 namespace tandem {
 
+// Where plugins are looked for, in order: $TANDEM_PLUGIN_PATH, <app>/../plugins,
+// <app>/../lib/tandem/plugins and the build tree's plugins folder.
+QStringList pluginFolders();
+
 struct FormatInfo {
     QString id;           // "coco", "vqa", "flickr", "csv", "jsonl", "folder"
     QString name;         // "COCO captions"

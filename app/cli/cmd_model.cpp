@@ -1,0 +1,345 @@
+// train, answer, caption: the subcommands that run models. They reach
+// LibTorch through the model-backend plugin, loaded only here, so the other
+// subcommands start without it.
+#include "cli.h"
+#include "commands.h"
+
+#include "train/backendregistry.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <utility>
+#include <unistd.h>
+
+namespace tandem::cli {
+
+namespace {
+
+QString clock(double seconds)
+{
+    const qint64 s = qint64(seconds + 0.5);
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString metricsText(const QJsonObject &metrics)
+{
+    QStringList parts;
+    for (auto it = metrics.begin(); it != metrics.end(); ++it)
+        if (it.value().isDouble()) {
+            const double v = it.value().toDouble();
+            parts << QStringLiteral("%1 %2").arg(it.key(), v == std::floor(v) ? QString::number(qint64(v)) : QString::number(v, 'f', 2));
+        }
+    return parts.join(QStringLiteral(", "));
+}
+
+// One status line on stderr (redrawn on a terminal, a line per epoch otherwise);
+// Ctrl+C, caught by the ProgressBar, asks the job to stop at the next step.
+class LineObserver : public TrainObserver {
+public:
+    LineObserver(const Progress &progress, bool quiet) : m_progress(progress), m_quiet(quiet), m_tty(isatty(STDERR_FILENO)) {}
+    ~LineObserver() override { clearLine(); }
+
+    bool cancelRequested() const override { return m_progress.cancelled() || TrainObserver::cancelRequested(); }
+    void started(const QString &device, qint64 totalSteps) override
+    {
+        if (!m_quiet)
+            std::fprintf(stderr, "training on %s, %lld steps\n", qPrintable(device), static_cast<long long>(totalSteps));
+    }
+    void stepDone(const TrainProgress &p) override
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (m_quiet || !m_tty || (now - m_lastDraw < 100 && p.step < p.totalSteps))
+            return;
+        m_lastDraw = now;
+        draw(QStringLiteral("epoch %1/%2  step %3/%4  loss %5  lr %6  %7 samples/s  ETA %8")
+                 .arg(p.epoch).arg(p.epochs).arg(p.step).arg(p.totalSteps)
+                 .arg(p.loss, 0, 'f', 4).arg(p.learningRate, 0, 'e', 2)
+                 .arg(p.samplesPerSecond, 0, 'f', 0).arg(clock(p.etaSeconds)));
+    }
+    void epochDone(const EpochReport &r) override
+    {
+        if (m_quiet)
+            return;
+        clearLine();
+        const QString val = metricsText(r.validation);
+        std::fprintf(stderr, "epoch %d: train loss %.4f%s (%.1f s)\n", r.epoch, r.trainLoss,
+                     val.isEmpty() ? "" : qPrintable(QStringLiteral(", val ") + val), r.seconds);
+    }
+
+private:
+    void draw(const QString &line)
+    {
+        const int pad = std::max(0, m_width - int(line.size()));
+        m_width = int(line.size());
+        std::fprintf(stderr, "\r%s%s", line.toUtf8().constData(), QString(pad, QLatin1Char(' ')).toUtf8().constData());
+        std::fflush(stderr);
+    }
+    void clearLine()
+    {
+        if (m_width > 0)
+            std::fprintf(stderr, "\r%s\r", QString(m_width, QLatin1Char(' ')).toUtf8().constData());
+        m_width = 0;
+    }
+
+    const Progress &m_progress;
+    bool m_quiet, m_tty;
+    qint64 m_lastDraw = 0;
+    int m_width = 0;
+};
+
+bool readInt(QCommandLineParser &p, const QString &name, int minimum, int *value)
+{
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    *value = p.value(name).toInt(&ok);
+    return ok && *value >= minimum;
+}
+
+Expected<ModelBackend *> loadBackend()
+{
+    return BackendRegistry::instance().backend(QStringLiteral("torch"));
+}
+
+QJsonObject epochJson(const EpochReport &r)
+{
+    return {{QStringLiteral("epoch"), r.epoch}, {QStringLiteral("train_loss"), r.trainLoss},
+            {QStringLiteral("validation"), r.validation}, {QStringLiteral("seconds"), r.seconds}};
+}
+
+int parseTrain(QCommandLineParser &p, TrainRequest &r)
+{
+    const QString cmd = QStringLiteral("train");
+    if (p.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("expected one project path"), cmd);
+    r.project = p.positionalArguments().first();
+    const std::pair<const char *, QString *> texts[] = {{"task", &r.task},     {"fusion", &r.fusion},
+                                                        {"vision", &r.vision}, {"text", &r.text},
+                                                        {"device", &r.device}, {"checkpoint", &r.checkpoint},
+                                                        {"name", &r.name}};
+    for (const auto &[option, field] : texts)
+        if (p.isSet(QLatin1String(option)))
+            *field = p.value(QLatin1String(option));
+    if (!QStringList{QStringLiteral("vqa"), QStringLiteral("caption"), QStringLiteral("retrieval")}.contains(r.task))
+        return usageError(QStringLiteral("--task must be vqa, caption or retrieval"), cmd);
+    if (!readInt(p, QStringLiteral("epochs"), 1, &r.epochs) || !readInt(p, QStringLiteral("batch"), 1, &r.batchImages)
+        || !readInt(p, QStringLiteral("image-size"), 16, &r.imageSize) || !readInt(p, QStringLiteral("threads"), 0, &r.threads))
+        return usageError(QStringLiteral("--epochs and --batch need a number >= 1, --image-size >= 16"), cmd);
+    bool ok = true;
+    if (p.isSet(QStringLiteral("lr")))
+        r.learningRate = p.value(QStringLiteral("lr")).toDouble(&ok);
+    if (!ok || r.learningRate <= 0)
+        return usageError(QStringLiteral("--lr needs a positive number"), cmd);
+    if (p.isSet(QStringLiteral("seed")))
+        r.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        return usageError(QStringLiteral("--seed needs a whole number"), cmd);
+    for (const QString &pair : p.values(QStringLiteral("model-option"))) {
+        const int eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return usageError(QStringLiteral("--model-option wants KEY=VALUE, got '%1'").arg(pair), cmd);
+        r.modelOptions[pair.left(eq)] = pair.mid(eq + 1);
+    }
+    r.resume = p.isSet(QStringLiteral("resume"));
+    r.augment = !p.isSet(QStringLiteral("no-augment"));
+    if (r.resume && r.checkpoint.isEmpty())
+        return usageError(QStringLiteral("--resume needs the --checkpoint to continue from"), cmd);
+    return ExitOk;
+}
+
+void printTrainResult(const TrainResult &result, bool json)
+{
+    if (json) {
+        QJsonArray epochs;
+        for (const auto &e : result.epochs)
+            epochs.append(epochJson(e));
+        printJson({{QStringLiteral("run_id"), result.runId}, {QStringLiteral("model_id"), result.modelId},
+                   {QStringLiteral("checkpoint"), result.checkpoint}, {QStringLiteral("device"), result.device},
+                   {QStringLiteral("cancelled"), result.cancelled}, {QStringLiteral("steps"), result.steps},
+                   {QStringLiteral("samples_per_second"), result.samplesPerSecond}, {QStringLiteral("epochs"), epochs}});
+        return;
+    }
+    out(QStringLiteral("Run        %1 (model %2)").arg(result.runId).arg(result.modelId));
+    out(QStringLiteral("Checkpoint %1").arg(result.checkpoint));
+    out(QStringLiteral("Device     %1, %2 samples/s").arg(result.device).arg(result.samplesPerSecond, 0, 'f', 1));
+    if (!result.epochs.empty()) {
+        const EpochReport &last = result.epochs.back();
+        out(QStringLiteral("Epoch %1    train loss %2%3").arg(last.epoch).arg(last.trainLoss, 0, 'f', 4)
+                .arg(last.validation.isEmpty() ? QString() : QStringLiteral(", val ") + metricsText(last.validation)));
+    }
+}
+
+InferenceRequest inferenceRequest(QCommandLineParser &p)
+{
+    InferenceRequest r;
+    r.project = p.positionalArguments().value(0);
+    r.checkpoint = p.value(QStringLiteral("model"));
+    r.split = p.value(QStringLiteral("split"));
+    r.saveAs = p.value(QStringLiteral("save"));
+    r.device = p.value(QStringLiteral("device"));
+    return r;
+}
+
+void declareInferenceOptions(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
+    p.addOption({QStringLiteral("model"), QStringLiteral("The checkpoint written by 'train'."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("split"), QStringLiteral("The split to run on (default val; \"\" = all)."), QStringLiteral("name"), QStringLiteral("val")});
+    p.addOption({QStringLiteral("save"), QStringLiteral("Store the predictions in the project as a run of this name."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Images per batch (default 32)."), QStringLiteral("n"), QStringLiteral("32")});
+    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default auto)."), QStringLiteral("device"), QStringLiteral("auto")});
+    p.addOption({QStringLiteral("show"), QStringLiteral("Print at most this many predictions (default 10)."), QStringLiteral("n"), QStringLiteral("10")});
+    addCommonOptions(p, true, true);
+}
+
+// Runs an inference job with Ctrl+C, reports errors; nullopt-like: returns the exit code through `code`.
+template <typename Job>
+std::optional<InferenceResult> runInference(QCommandLineParser &p, const QString &cmd, InferenceRequest &r, int *code, Job &&job)
+{
+    *code = ExitOk;
+    if (p.positionalArguments().size() != 1 || r.checkpoint.isEmpty()) {
+        *code = usageError(QStringLiteral("expected one project path and --model FILE"), cmd);
+        return std::nullopt;
+    }
+    if (!readInt(p, QStringLiteral("batch"), 1, &r.batchImages)) {
+        *code = usageError(QStringLiteral("--batch needs a number >= 1"), cmd);
+        return std::nullopt;
+    }
+    auto backend = loadBackend();
+    if (!backend) {
+        *code = fail(backend.error());
+        return std::nullopt;
+    }
+    ProgressBar bar(p.isSet(QStringLiteral("quiet")));
+    LineObserver observer(bar.progress(), true);
+    auto result = job(*backend, observer);
+    if (!result) {
+        *code = fail(result.error());
+        return std::nullopt;
+    }
+    return std::move(result.value());
+}
+
+} // namespace
+
+void declareTrain(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
+    const auto add = [&](const char *name, const char *help, const char *value) {
+        p.addOption({QLatin1String(name), QLatin1String(help), QLatin1String(value)});
+    };
+    add("task", "vqa, caption or retrieval (default vqa).", "task");
+    add("fusion", "VQA fusion: concat, late, gmu, film, mfb, cross_attention, relation (default film).", "name");
+    add("vision", "Vision encoder: cnn or resnet (default cnn).", "kind");
+    add("text", "Text encoder: gru or transformer (default gru).", "kind");
+    add("epochs", "Passes over the train split (default 10).", "n");
+    add("batch", "Images per step, each with all its questions or captions (default 32).", "n");
+    add("lr", "Peak learning rate of AdamW (default 0.001).", "x");
+    add("image-size", "Images are resized to this many pixels square (default 64).", "px");
+    add("seed", "Seed of the weights, the data order and the augmentation (default 1).", "n");
+    add("device", "auto, cpu or cuda (default auto: CUDA when available).", "device");
+    add("threads", "CPU threads (default: every core).", "n");
+    add("checkpoint", "Where the checkpoint goes, rewritten after every epoch (default: models/ next to the project).", "file");
+    add("name", "The model's name in the project (default: the checkpoint's name).", "name");
+    add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable).", "key=value");
+    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the --checkpoint where it stopped (same architecture).")});
+    p.addOption({QStringLiteral("no-augment"), QStringLiteral("Train on the images exactly as they are.")});
+    addCommonOptions(p, true, true);
+}
+
+int runTrain(QCommandLineParser &p)
+{
+    TrainRequest request;
+    if (const int code = parseTrain(p, request); code != ExitOk)
+        return code;
+    auto backend = loadBackend();
+    if (!backend)
+        return fail(backend.error());
+    ProgressBar bar(p.isSet(QStringLiteral("quiet")));
+    LineObserver observer(bar.progress(), p.isSet(QStringLiteral("quiet")));
+    auto result = (*backend)->train(request, &observer);
+    if (!result)
+        return fail(result.error());
+    printTrainResult(*result, p.isSet(QStringLiteral("json")));
+    if (!result->cancelled)
+        return ExitOk;
+    std::fprintf(stderr, "tandem-cli: cancelled after step %lld; the checkpoint %s continues it (--resume)\n",
+                 static_cast<long long>(result->steps), qPrintable(result->checkpoint));
+    return ExitCancelled;
+}
+
+void declareAnswer(QCommandLineParser &p)
+{
+    declareInferenceOptions(p);
+}
+
+int runAnswer(QCommandLineParser &p)
+{
+    InferenceRequest request = inferenceRequest(p);
+    int code = ExitOk;
+    auto result = runInference(p, QStringLiteral("answer"), request, &code,
+                               [&](ModelBackend *backend, TrainObserver &observer) { return backend->answer(request, &observer); });
+    if (!result)
+        return code;
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray answers;
+        for (const auto &a : result->answers)
+            answers.append(QJsonObject{{QStringLiteral("question_id"), a.questionId}, {QStringLiteral("image_id"), a.imageId},
+                                       {QStringLiteral("question"), a.question}, {QStringLiteral("answer"), a.answer},
+                                       {QStringLiteral("score"), a.score}, {QStringLiteral("accuracy"), a.accuracy}});
+        printJson({{QStringLiteral("run_id"), result->runId}, {QStringLiteral("metrics"), result->metrics},
+                   {QStringLiteral("answers"), answers}});
+        return ExitOk;
+    }
+    const int show = p.value(QStringLiteral("show")).toInt();
+    for (int i = 0; i < show && i < int(result->answers.size()); ++i) {
+        const auto &a = result->answers[size_t(i)];
+        out(QStringLiteral("%1  %2 -> %3 (%4)").arg(a.imageId).arg(a.question, a.answer).arg(a.score, 0, 'f', 2));
+    }
+    out(QStringLiteral("%1 questions; %2").arg(result->answers.size()).arg(metricsText(result->metrics)));
+    if (result->runId > 0)
+        out(QStringLiteral("Saved as run %1").arg(result->runId));
+    return ExitOk;
+}
+
+void declareCaption(QCommandLineParser &p)
+{
+    declareInferenceOptions(p);
+    p.addOption({QStringLiteral("beam"), QStringLiteral("Beam width; 1 is greedy (default 3)."), QStringLiteral("k"), QStringLiteral("3")});
+    p.addOption({QStringLiteral("max-words"), QStringLiteral("Words per caption at most (default 20)."), QStringLiteral("n"), QStringLiteral("20")});
+}
+
+int runCaption(QCommandLineParser &p)
+{
+    InferenceRequest request = inferenceRequest(p);
+    if (!readInt(p, QStringLiteral("beam"), 1, &request.beam) || !readInt(p, QStringLiteral("max-words"), 1, &request.maxLength))
+        return usageError(QStringLiteral("--beam and --max-words need a number >= 1"), QStringLiteral("caption"));
+    int code = ExitOk;
+    auto result = runInference(p, QStringLiteral("caption"), request, &code,
+                               [&](ModelBackend *backend, TrainObserver &observer) { return backend->caption(request, &observer); });
+    if (!result)
+        return code;
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray captions;
+        for (const auto &c : result->captions)
+            captions.append(QJsonObject{{QStringLiteral("image_id"), c.imageId}, {QStringLiteral("image"), c.image},
+                                        {QStringLiteral("caption"), c.caption}, {QStringLiteral("log_prob"), c.logProb},
+                                        {QStringLiteral("grid"), QJsonArray{c.gridHeight, c.gridWidth}}});
+        printJson({{QStringLiteral("run_id"), result->runId}, {QStringLiteral("metrics"), result->metrics},
+                   {QStringLiteral("captions"), captions}});
+        return ExitOk;
+    }
+    const int show = p.value(QStringLiteral("show")).toInt();
+    for (int i = 0; i < show && i < int(result->captions.size()); ++i)
+        out(QStringLiteral("%1  %2").arg(result->captions[size_t(i)].image, result->captions[size_t(i)].caption));
+    out(QStringLiteral("%1 images; %2").arg(result->captions.size()).arg(metricsText(result->metrics)));
+    if (result->runId > 0)
+        out(QStringLiteral("Saved as run %1, with attention maps").arg(result->runId));
+    return ExitOk;
+}
+
+} // namespace tandem::cli

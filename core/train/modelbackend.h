@@ -1,0 +1,146 @@
+#pragma once
+// A model backend: trains models on a project and runs them (answers,
+// captions). Backends are Qt plugins (see plugins/backends) so that the CLI
+// and the GUI load LibTorch only when a model job runs. This boundary speaks
+// Qt and plain C++ only: no torch type crosses it.
+//
+// Every job is synchronous: call it from a worker thread. It opens its own
+// connection to the project, so the caller's store may stay in its thread.
+#include "util/expected.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <vector>
+
+namespace tandem {
+
+// ---- training -------------------------------------------------------------------
+
+struct TrainRequest {
+    QString project;            // the project file
+    QString task = QStringLiteral("vqa");        // vqa / caption / retrieval
+    QString fusion = QStringLiteral("film");     // VQA: one of the fusion names
+    QString vision = QStringLiteral("cnn");      // cnn / resnet
+    QString text = QStringLiteral("gru");        // gru / transformer
+    QMap<QString, QString> modelOptions; // more architecture keys, as in a checkpoint ("fusion_dim" -> "64")
+    int epochs = 10;
+    int batchImages = 32;        // images per step; VQA and captions bring all of each image's texts
+    double learningRate = 1e-3;
+    double weightDecay = 0.01;   // AdamW
+    double warmupFraction = 0.05; // of all steps, linear; then cosine down to 0
+    double gradientClip = 1.0;   // max global L2 norm; 0: no clipping
+    int imageSize = 64;          // images are resized to imageSize x imageSize
+    bool augment = true;         // small shifts and brightness changes (no flips: questions say left/right)
+    quint64 seed = 1;
+    QString device = QStringLiteral("auto"); // auto / cpu / cuda
+    int threads = 0;             // CPU threads; 0: every core
+    QString checkpoint;          // written atomically after every epoch and on cancel
+    bool resume = false;         // continue from `checkpoint` (same architecture) where it stopped
+    QString name;                // the model's name in the project; default: the checkpoint's base name
+};
+
+struct TrainProgress {
+    qint64 step = 0;             // optimizer steps done, over all epochs
+    qint64 totalSteps = 0;
+    int epoch = 0;               // 1-based
+    int epochs = 0;
+    double loss = 0;             // this step's
+    double learningRate = 0;
+    double samplesPerSecond = 0; // questions / captions / pairs per second, smoothed
+    double etaSeconds = 0;
+};
+
+struct EpochReport {
+    int epoch = 0;               // 1-based
+    double trainLoss = 0;        // mean over the epoch's steps
+    QJsonObject validation;      // "vqa_accuracy", "bleu4", "cider_d", "recall_i2t_1", … (empty without a val split)
+    double seconds = 0;
+};
+
+// The GUI implements this with queued signals; the CLI draws a line on stderr.
+// Called from the thread that runs the job.
+class TrainObserver {
+public:
+    virtual ~TrainObserver() = default;
+    virtual void started(const QString &device, qint64 totalSteps) { Q_UNUSED(device) Q_UNUSED(totalSteps) }
+    virtual void stepDone(const TrainProgress &progress) { Q_UNUSED(progress) }
+    virtual void epochDone(const EpochReport &report) { Q_UNUSED(report) }
+    // Read before every step: true stops the job there, after writing a checkpoint to resume from.
+    virtual bool cancelRequested() const { return m_cancel.load(std::memory_order_relaxed); }
+    void requestCancel() { m_cancel = true; }
+
+private:
+    std::atomic_bool m_cancel{false};
+};
+
+struct TrainResult {
+    qint64 runId = 0;
+    qint64 modelId = 0;
+    QString checkpoint;
+    QString device;              // "cpu (2 threads)"
+    bool cancelled = false;      // stopped early; the checkpoint resumes it
+    qint64 steps = 0;
+    std::vector<EpochReport> epochs; // every epoch of the run, resumed ones included
+    double samplesPerSecond = 0; // over this call's steps
+};
+
+// ---- inference ------------------------------------------------------------------
+
+struct InferenceRequest {
+    QString project;
+    QString checkpoint;          // a checkpoint written by train()
+    QString split = QStringLiteral("val"); // "" = every image
+    QString saveAs;              // non-empty: store the predictions as a run of this name
+    int beam = 3;                // captions: beam width (1 = greedy)
+    int maxLength = 20;          // captions: words at most
+    int batchImages = 32;
+    QString device = QStringLiteral("auto");
+    int threads = 0;
+};
+
+struct AnswerPrediction {
+    qint64 questionId = 0;
+    qint64 imageId = 0;
+    QString question;
+    QString answer;
+    double score = 0;            // softmax probability of the answer
+    double accuracy = -1;        // VQA accuracy against the human answers; -1 without any
+};
+
+struct CaptionPrediction {
+    qint64 imageId = 0;
+    QString image;               // name in the project
+    QString caption;
+    double logProb = 0;
+    int gridHeight = 0, gridWidth = 0;
+    std::vector<std::vector<float>> attention; // one row of gridHeight x gridWidth weights per word
+};
+
+struct InferenceResult {
+    qint64 runId = 0;            // 0 when not saved
+    QJsonObject metrics;         // vqa_accuracy / bleu1..4, rouge_l, cider_d (when the split has references)
+    std::vector<AnswerPrediction> answers;
+    std::vector<CaptionPrediction> captions;
+};
+
+// ---- the interface ---------------------------------------------------------------
+
+class ModelBackend {
+public:
+    virtual ~ModelBackend() = default;
+    virtual QString version() const = 0; // "LibTorch 1.13.0"
+    virtual Expected<TrainResult> train(const TrainRequest &request, TrainObserver *observer) = 0;
+    // VQA: the most likely answer to every question of the split's images.
+    virtual Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) = 0;
+    // Captioning: one caption per image, with the attention map of every word.
+    virtual Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) = 0;
+};
+
+} // namespace tandem
+
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.0"
+Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)

@@ -1,0 +1,164 @@
+#include "taskmodel.h"
+
+#include "eval/retrievalrecall.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/module.h>
+
+#include <numeric>
+
+namespace tandem::backend {
+
+TaskModel makeTaskModel(const ml::ModelConfig &config)
+{
+    TaskModel model;
+    model.config = config;
+    if (config.task == "vqa") {
+        model.vqa = ml::VqaModel(config);
+        model.module = model.vqa.ptr();
+    } else if (config.task == "caption") {
+        model.caption = ml::CaptionModel(config);
+        model.module = model.caption.ptr();
+    } else {
+        model.retrieval = ml::RetrievalModel(config);
+        model.module = model.retrieval.ptr();
+    }
+    return model;
+}
+
+Batch toDevice(const Batch &batch, c10::Device device)
+{
+    if (device.is_cpu())
+        return batch;
+    Batch moved = batch;
+    for (at::Tensor *t : {&moved.images, &moved.texts, &moved.lengths, &moved.imageIndex, &moved.targets})
+        if (t->defined())
+            *t = t->to(device, /*non_blocking=*/true);
+    moved.lengths = batch.lengths; // packed GRU sequences want their lengths on the CPU
+    return moved;
+}
+
+at::Tensor trainingLoss(TaskModel &model, const Batch &batch)
+{
+    if (model.vqa)
+        return ml::answerLoss(model.vqa->forward(batch.images, batch.texts, batch.lengths, batch.imageIndex),
+                              batch.targets);
+    if (model.caption)
+        return ml::captionLoss(model.caption->forward(batch.images, batch.texts, batch.imageIndex), batch.texts,
+                               /*attentionRegularization=*/1.0);
+    return model.retrieval->forward(batch.images, batch.texts, batch.lengths);
+}
+
+namespace {
+
+// Consecutive slices of `items`, `size` at a time.
+template <typename Fn>
+void forEachSlice(const std::vector<size_t> &items, int size, const PredictOptions &options, Fn &&fn)
+{
+    for (size_t first = 0; first < items.size(); first += size_t(size)) {
+        if (options.cancelled && options.cancelled())
+            throw CancelledError();
+        const size_t last = std::min(items.size(), first + size_t(size));
+        fn(std::vector<size_t>(items.begin() + long(first), items.begin() + long(last)));
+    }
+}
+
+std::vector<size_t> allImages(const SplitData &data)
+{
+    std::vector<size_t> images(data.images.size());
+    std::iota(images.begin(), images.end(), size_t(0));
+    return images;
+}
+
+} // namespace
+
+std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                                             const PredictOptions &options)
+{
+    model.module->eval();
+    BatchOptions batchOptions;
+    batchOptions.task = "vqa";
+    batchOptions.imageSize = options.imageSize;
+    batchOptions.maxLength = model.config.maxLength;
+    batchOptions.training = false;
+    std::vector<AnswerPrediction> predictions;
+    forEachSlice(usableImages(data, "vqa"), options.batchImages, options, [&](const std::vector<size_t> &images) {
+        const Batch batch = toDevice(makeBatch(data, images, codec.vocabulary, codec.labels, batchOptions), options.device);
+        const at::Tensor logits = model.vqa->forward(batch.images, batch.texts, batch.lengths, batch.imageIndex);
+        const auto [best, index] = logits.softmax(1).max(1);
+        const at::Tensor scores = best.cpu(), indices = index.cpu();
+        int64_t row = 0;
+        for (size_t i : images)
+            for (size_t q : data.images[i].questions) {
+                const QuestionItem &question = data.questions[q];
+                predictions.push_back({question.id, data.images[i].id, QString::fromStdString(question.text),
+                                       QString::fromStdString(codec.labels.label(indices[row].item<int64_t>())),
+                                       scores[row].item<double>(), -1});
+                ++row;
+            }
+    });
+    return predictions;
+}
+
+std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                                               const PredictOptions &options)
+{
+    model.module->eval();
+    std::vector<CaptionPrediction> predictions;
+    forEachSlice(allImages(data), options.batchImages, options, [&](const std::vector<size_t> &images) {
+        const at::Tensor pixels = loadImages(data, images, options.imageSize).to(options.device);
+        const auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), options.maxWords);
+        for (size_t k = 0; k < images.size(); ++k) {
+            const ImageItem &image = data.images[images[k]];
+            const ml::DecodedCaption &d = decoded[k];
+            predictions.push_back({image.id, image.name, QString::fromStdString(codec.vocabulary.decode(d.tokens)),
+                                   d.logProb, int(d.gridHeight), int(d.gridWidth), d.attention});
+        }
+    });
+    return predictions;
+}
+
+QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                             const PredictOptions &options)
+{
+    model.module->eval();
+    const std::vector<size_t> images = usableImages(data, "retrieval");
+    if (images.empty())
+        return {};
+    std::vector<at::Tensor> imageEmbeddings, textEmbeddings;
+    std::vector<size_t> imageOfText;
+    forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
+        std::vector<std::vector<int64_t>> texts;
+        const size_t firstRow = imageEmbeddings.size() * size_t(options.batchImages);
+        for (size_t k = 0; k < slice.size(); ++k)
+            for (size_t c : data.images[slice[k]].captions) {
+                texts.push_back(codec.vocabulary.encode(data.captions[c].text));
+                imageOfText.push_back(firstRow + k);
+            }
+        const ml::TokenBatch tokens = ml::padBatch(texts, model.config.maxLength);
+        imageEmbeddings.push_back(model.retrieval->embedImages(loadImages(data, slice, options.imageSize).to(options.device)));
+        textEmbeddings.push_back(model.retrieval->embedTexts(tokens.ids.to(options.device), tokens.lengths));
+    });
+    const at::Tensor similarity = at::matmul(at::cat(imageEmbeddings), at::cat(textEmbeddings).t()).cpu().contiguous();
+    const std::vector<float> scores(similarity.data_ptr<float>(), similarity.data_ptr<float>() + similarity.numel());
+    const eval::RetrievalRecall r = eval::retrievalRecall(scores, images.size(), imageOfText);
+    return {{QStringLiteral("recall_i2t_1"), r.imageToText.r1}, {QStringLiteral("recall_i2t_5"), r.imageToText.r5},
+            {QStringLiteral("recall_i2t_10"), r.imageToText.r10}, {QStringLiteral("recall_t2i_1"), r.textToImage.r1},
+            {QStringLiteral("recall_t2i_5"), r.textToImage.r5}, {QStringLiteral("recall_t2i_10"), r.textToImage.r10}};
+}
+
+QJsonObject evaluate(TaskModel &model, const SplitData &data, const TextCodec &codec, const PredictOptions &options)
+{
+    if (model.vqa) {
+        auto answers = predictAnswers(model, data, codec, options);
+        return answers.empty() ? QJsonObject() : scoreAnswers(answers, data);
+    }
+    if (model.caption) {
+        PredictOptions greedy = options;
+        greedy.beam = 1; // every epoch: greedy is enough to follow progress
+        return scoreCaptionPredictions(predictCaptions(model, data, codec, greedy), data);
+    }
+    return retrievalMetrics(model, data, codec, options);
+}
+
+} // namespace tandem::backend

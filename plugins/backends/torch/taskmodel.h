@@ -1,0 +1,64 @@
+#pragma once
+// One of the three models a ModelConfig describes, with what the trainer and
+// the inference jobs do with it: a training loss on a batch, predictions for a
+// split (answers, captions with attention), and the validation metrics.
+#include "batches.h"
+
+#include "ml/models.h"
+
+#include <c10/core/Device.h>
+
+#include <QJsonObject>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+
+namespace tandem::backend {
+
+struct TextCodec {
+    ml::Vocabulary vocabulary;
+    ml::LabelSet labels;  // VQA answers; empty for the other tasks
+};
+
+struct TaskModel {
+    ml::ModelConfig config;
+    std::shared_ptr<torch::nn::Module> module; // the one below that is set
+    ml::VqaModel vqa{nullptr};
+    ml::CaptionModel caption{nullptr};
+    ml::RetrievalModel retrieval{nullptr};
+};
+// Throws c10::Error when the config does not validate.
+TaskModel makeTaskModel(const ml::ModelConfig &config);
+
+struct PredictOptions {
+    int imageSize = 64;
+    int batchImages = 32;
+    int beam = 1;            // captions
+    int maxWords = 20;       // captions
+    c10::Device device = c10::kCPU;
+    std::function<bool()> cancelled; // checked between batches
+};
+
+// Thrown by the predictions when PredictOptions::cancelled says so.
+struct CancelledError : std::runtime_error {
+    CancelledError() : std::runtime_error("cancelled") {}
+};
+
+Batch toDevice(const Batch &batch, c10::Device device);
+// The batch's loss in training mode: answers' cross-entropy, captions'
+// cross-entropy with the doubly stochastic attention term, or InfoNCE.
+at::Tensor trainingLoss(TaskModel &model, const Batch &batch);
+
+// In eval mode without gradients; the caller chooses no-grad or inference mode.
+std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                                             const PredictOptions &options);
+std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                                               const PredictOptions &options);
+// recall_i2t_1/5/10 and recall_t2i_1/5/10 over the split's images and all of their captions.
+QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                             const PredictOptions &options);
+
+// The task's validation metrics (empty when the split has nothing to score).
+QJsonObject evaluate(TaskModel &model, const SplitData &data, const TextCodec &codec, const PredictOptions &options);
+
+} // namespace tandem::backend

@@ -1,0 +1,416 @@
+#include "trainer.h"
+
+#include "batchloader.h"
+#include "projectdata.h"
+#include "taskmodel.h"
+#include "trainstate.h"
+
+#include "ml/device.h"
+
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/adamw.h>
+#include <torch/utils.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <random>
+
+namespace tandem::backend {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Linear warm-up from 0, then a cosine from the peak down to 0 at the last step.
+double learningRateAt(int64_t step, int64_t totalSteps, const TrainRequest &request)
+{
+    const int64_t warmup = std::max<int64_t>(1, int64_t(std::lround(request.warmupFraction * double(totalSteps))));
+    if (step < warmup)
+        return request.learningRate * double(step + 1) / double(warmup);
+    const double progress = double(step - warmup) / double(std::max<int64_t>(1, totalSteps - warmup));
+    return request.learningRate * 0.5 * (1.0 + std::cos(kPi * std::min(1.0, progress)));
+}
+
+Expected<ml::ModelConfig> configFor(const TrainRequest &request, const TextCodec &codec)
+{
+    ml::ModelConfig config;
+    config.task = request.task.toStdString();
+    config.vision = request.vision.toStdString();
+    config.text = request.text.toStdString();
+    config.fusion = request.fusion.toStdString();
+    config.vocabSize = codec.vocabulary.size();
+    config.numAnswers = std::max<int64_t>(2, codec.labels.size());
+    std::string text = ml::configToString(config);
+    for (auto it = request.modelOptions.cbegin(); it != request.modelOptions.cend(); ++it)
+        text += "\n" + it.key().toStdString() + "=" + it.value().toStdString();
+    auto parsed = ml::configFromString(text);
+    if (!parsed)
+        return Error::usage(QStringLiteral("bad model option: %1").arg(QString::fromStdString(parsed.error())));
+    if (auto valid = ml::validateConfig(parsed.value()); !valid)
+        return Error::usage(QString::fromStdString(valid.error()));
+    return parsed.value();
+}
+
+QJsonObject configJson(const ml::ModelConfig &config)
+{
+    QJsonObject json;
+    for (const QString &line : QString::fromStdString(ml::configToString(config)).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const int eq = line.indexOf(QLatin1Char('='));
+        json[line.left(eq)] = line.mid(eq + 1);
+    }
+    return json;
+}
+
+QJsonObject requestJson(const TrainRequest &r)
+{
+    return {{QStringLiteral("task"), r.task}, {QStringLiteral("epochs"), r.epochs},
+            {QStringLiteral("batch_images"), r.batchImages}, {QStringLiteral("learning_rate"), r.learningRate},
+            {QStringLiteral("weight_decay"), r.weightDecay}, {QStringLiteral("warmup_fraction"), r.warmupFraction},
+            {QStringLiteral("gradient_clip"), r.gradientClip}, {QStringLiteral("image_size"), r.imageSize},
+            {QStringLiteral("augment"), r.augment}, {QStringLiteral("seed"), QString::number(r.seed)},
+            {QStringLiteral("device"), r.device}, {QStringLiteral("checkpoint"), r.checkpoint},
+            {QStringLiteral("resume"), r.resume}};
+}
+
+class Trainer {
+public:
+    Trainer(const TrainRequest &request, TrainObserver *observer) : m_request(request), m_observer(observer) {}
+    Expected<TrainResult> run();
+
+private:
+    Status openProject();
+    Status prepareModel();
+    Status startFresh();
+    Status resume();
+    Status openRun();
+    Status trainEpoch(int64_t epoch);
+    // waitedSeconds: how long the batch took to arrive from the loader, counted in the speed.
+    void step(const Batch &batch, int64_t epoch, double waitedSeconds);
+    Status finishEpoch(int64_t epoch);
+    Status writeCheckpoint();
+    Status finishRun(const QString &status);
+    std::vector<size_t> epochOrder(int64_t epoch) const;
+    bool cancelRequested() const { return m_observer && m_observer->cancelRequested(); }
+
+    TrainRequest m_request;
+    TrainObserver *m_observer;
+    std::optional<ProjectStore> m_store;
+    SplitData m_train, m_val;
+    std::vector<size_t> m_trainImages;
+    TextCodec m_codec;
+    TaskModel m_model;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    c10::Device m_device = c10::kCPU;
+    TrainState m_state;
+    TrainResult m_result;
+    int64_t m_stepsPerEpoch = 0;
+    int64_t m_totalSteps = 0;
+    QElapsedTimer m_epochTimer;
+    double m_trainSeconds = 0;
+    int64_t m_samples = 0;
+    double m_smoothedRate = 0;
+    double m_smoothedStepSeconds = 0;
+};
+
+Status Trainer::openProject()
+{
+    auto store = ProjectStore::open(m_request.project);
+    if (!store)
+        return store.error();
+    m_store.emplace(std::move(store.value()));
+    auto train = loadSplit(*m_store, QStringLiteral("train"));
+    if (!train)
+        return train.error();
+    m_train = std::move(train.value());
+    auto val = loadSplit(*m_store, QStringLiteral("val"));
+    if (!val)
+        return val.error();
+    m_val = std::move(val.value());
+    m_trainImages = usableImages(m_train, m_request.task.toStdString());
+    if (m_trainImages.empty())
+        return Error::input(QStringLiteral("the train split has no images with %1 to learn from")
+                                .arg(m_request.task == QLatin1String("vqa") ? QStringLiteral("questions") : QStringLiteral("captions")),
+                            m_request.project);
+    return {};
+}
+
+Status Trainer::startFresh()
+{
+    std::vector<std::string> texts, answers;
+    for (const auto &q : m_train.questions) {
+        if (m_request.task == QLatin1String("vqa"))
+            texts.push_back(q.text);
+        if (!q.label.empty())
+            answers.push_back(q.label);
+    }
+    if (m_request.task != QLatin1String("vqa"))
+        for (const auto &c : m_train.captions)
+            texts.push_back(c.text);
+    m_codec.vocabulary = ml::Vocabulary::build(texts);
+    if (m_request.task == QLatin1String("vqa"))
+        m_codec.labels = ml::LabelSet::build(answers);
+    auto config = configFor(m_request, m_codec);
+    if (!config)
+        return config.error();
+    torch::manual_seed(m_request.seed);
+    m_model = makeTaskModel(config.value());
+    m_state.imageSize = m_request.imageSize;
+    m_state.seed = m_request.seed;
+    return {};
+}
+
+Status Trainer::resume()
+{
+    const QString file = m_request.checkpoint;
+    if (!QFileInfo::exists(file))
+        return Error::input(QStringLiteral("nothing to resume: the checkpoint does not exist"), file);
+    auto saved = ml::readCheckpointConfig(file.toStdString());
+    auto attachments = ml::readCheckpointAttachments(file.toStdString());
+    if (!saved || !attachments)
+        return Error::input(QString::fromStdString(saved ? attachments.error() : saved.error()), file);
+    auto codec = codecFromAttachments(attachments.value(), file);
+    if (!codec)
+        return codec.error();
+    auto state = stateFromAttachments(attachments.value(), file);
+    if (!state)
+        return state.error();
+    m_codec = codec.value();
+    m_state = state.value();
+    auto config = configFor(m_request, m_codec);
+    if (!config)
+        return config.error();
+    const auto differences = ml::architectureDifferences(saved.value(), config.value());
+    if (!differences.empty()) {
+        QStringList list;
+        for (const auto &d : differences)
+            list << QString::fromStdString(d);
+        return Error::input(QStringLiteral("cannot resume: the checkpoint has another architecture (%1, checkpoint vs "
+                                           "request); pass the options it was trained with, or train without --resume")
+                                .arg(list.join(QStringLiteral("; "))),
+                            file);
+    }
+    m_model = makeTaskModel(config.value());
+    return {};
+}
+
+Status Trainer::prepareModel()
+{
+    if (auto s = m_request.resume ? resume() : startFresh(); !s)
+        return s;
+    m_model.module->to(m_device);
+    torch::optim::AdamWOptions options(m_request.learningRate);
+    options.weight_decay(m_request.weightDecay);
+    m_optimizer = std::make_unique<torch::optim::AdamW>(m_model.module->parameters(), options);
+    if (m_request.resume) {
+        auto loaded = ml::loadCheckpoint(*m_model.module, m_model.config, m_request.checkpoint.toStdString(), m_optimizer.get());
+        if (!loaded)
+            return Error::input(QString::fromStdString(loaded.error()), m_request.checkpoint);
+        restoreRng(m_state.rng);
+    }
+    m_stepsPerEpoch = int64_t((m_trainImages.size() + size_t(m_request.batchImages) - 1) / size_t(m_request.batchImages));
+    m_totalSteps = m_stepsPerEpoch * m_request.epochs;
+    return {};
+}
+
+Status Trainer::openRun()
+{
+    if (m_request.checkpoint.isEmpty())
+        m_request.checkpoint = QFileInfo(m_request.project).absolutePath() + QStringLiteral("/models/%1-%2.ckpt")
+                                   .arg(m_request.task, QString::number(QDateTime::currentSecsSinceEpoch()));
+    QDir().mkpath(QFileInfo(m_request.checkpoint).absolutePath());
+    if (m_state.runId > 0 && runExists(*m_store, m_state.runId)) {
+        for (const auto &report : m_state.epochs)
+            m_result.epochs.push_back(reportFromJson(report.toObject()));
+    } else {
+        QJsonObject config = requestJson(m_request);
+        config[QStringLiteral("model")] = configJson(m_model.config);
+        auto run = createRun(*m_store, QStringLiteral("train"), m_request.name, config);
+        if (!run)
+            return run.error();
+        m_state.runId = *run;
+    }
+    m_result.runId = m_state.runId;
+    m_result.checkpoint = QFileInfo(m_request.checkpoint).absoluteFilePath();
+    return {};
+}
+
+std::vector<size_t> Trainer::epochOrder(int64_t epoch) const
+{
+    std::vector<size_t> order = m_trainImages;
+    std::mt19937_64 rng(mixSeed(m_state.seed, uint64_t(epoch), 0));
+    std::shuffle(order.begin(), order.end(), rng);
+    return order;
+}
+
+void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const Batch batch = toDevice(cpuBatch, m_device);
+    const double lr = learningRateAt(m_state.step, m_totalSteps, m_request);
+    for (auto &group : m_optimizer->param_groups())
+        static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+    m_optimizer->zero_grad();
+    const at::Tensor loss = trainingLoss(m_model, batch);
+    loss.backward();
+    if (m_request.gradientClip > 0)
+        torch::nn::utils::clip_grad_norm_(m_model.module->parameters(), m_request.gradientClip);
+    m_optimizer->step();
+    const double value = loss.item<double>();
+    m_state.lossSum += value;
+    ++m_state.lossCount;
+    ++m_state.step;
+    ++m_state.batch;
+
+    const double seconds = std::max(1e-6, waitedSeconds + timer.nsecsElapsed() / 1e9);
+    m_trainSeconds += seconds;
+    m_samples += cpuBatch.samples;
+    const double rate = double(cpuBatch.samples) / seconds;
+    const bool first = m_smoothedStepSeconds == 0;
+    m_smoothedRate = first ? rate : 0.9 * m_smoothedRate + 0.1 * rate;
+    m_smoothedStepSeconds = first ? seconds : 0.9 * m_smoothedStepSeconds + 0.1 * seconds;
+    if (m_observer)
+        m_observer->stepDone({m_state.step, m_totalSteps, int(epoch + 1), m_request.epochs, value, lr, m_smoothedRate,
+                              m_smoothedStepSeconds * double(m_totalSteps - m_state.step)});
+}
+
+Status Trainer::trainEpoch(int64_t epoch)
+{
+    const std::vector<size_t> order = epochOrder(epoch);
+    BatchOptions options;
+    options.task = m_request.task.toStdString();
+    options.imageSize = m_state.imageSize;
+    options.maxLength = m_model.config.maxLength;
+    options.augment = m_request.augment;
+    options.seed = m_state.seed;
+    options.epoch = epoch;
+    const size_t batchImages = size_t(m_request.batchImages);
+    BatchLoader<Batch> loader(
+        [&](size_t b) {
+            const size_t first = b * batchImages;
+            const std::vector<size_t> images(order.begin() + long(first),
+                                             order.begin() + long(std::min(order.size(), first + batchImages)));
+            return makeBatch(m_train, images, m_codec.vocabulary, m_codec.labels, options);
+        },
+        size_t(m_state.batch), size_t(m_stepsPerEpoch));
+    m_model.module->train();
+    QElapsedTimer waiting;
+    waiting.start();
+    while (auto batch = loader.next()) {
+        if (cancelRequested()) {
+            m_result.cancelled = true;
+            return writeCheckpoint();
+        }
+        step(*batch, epoch, waiting.nsecsElapsed() / 1e9);
+        waiting.restart();
+    }
+    return finishEpoch(epoch);
+}
+
+Status Trainer::finishEpoch(int64_t epoch)
+{
+    EpochReport report;
+    report.epoch = int(epoch + 1);
+    report.trainLoss = m_state.lossCount > 0 ? m_state.lossSum / double(m_state.lossCount) : 0.0;
+    PredictOptions options;
+    options.imageSize = m_state.imageSize;
+    options.batchImages = m_request.batchImages;
+    options.device = m_device;
+    options.cancelled = [this] { return cancelRequested(); };
+    try {
+        torch::NoGradGuard noGrad;
+        report.validation = evaluate(m_model, m_val, m_codec, options);
+    } catch (const CancelledError &) {
+        m_result.cancelled = true; // the epoch's weights are kept, without its validation
+    }
+    m_model.module->train();
+    report.seconds = m_epochTimer.restart() / 1000.0;
+    m_state.epochs.append(reportToJson(report));
+    m_result.epochs.push_back(report);
+    m_state.epoch = epoch + 1;
+    m_state.batch = 0;
+    m_state.lossSum = 0;
+    m_state.lossCount = 0;
+    if (auto s = writeCheckpoint(); !s)
+        return s;
+    if (m_observer)
+        m_observer->epochDone(report);
+    return updateRun(*m_store, m_state.runId, {{QStringLiteral("epochs"), m_state.epochs}}, QStringLiteral("running"), false);
+}
+
+Status Trainer::writeCheckpoint()
+{
+    m_state.rng = captureRng();
+    auto saved = ml::saveCheckpoint(*m_model.module, m_model.config, m_request.checkpoint.toStdString(),
+                                    m_optimizer.get(), makeAttachments(m_codec, m_state));
+    if (!saved)
+        return Error::io(QString::fromStdString(saved.error()), m_request.checkpoint);
+    if (m_result.modelId > 0)
+        return {};
+    const QString name = m_request.name.isEmpty() ? QFileInfo(m_request.checkpoint).completeBaseName() : m_request.name;
+    auto model = saveModelRow(*m_store, name, configJson(m_model.config), m_request.checkpoint);
+    if (!model)
+        return model.error();
+    m_result.modelId = *model;
+    return linkRunToModel(*m_store, m_state.runId, m_result.modelId);
+}
+
+Status Trainer::finishRun(const QString &status)
+{
+    m_result.steps = m_state.step;
+    m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
+    const QJsonObject metrics{{QStringLiteral("epochs"), m_state.epochs},
+                              {QStringLiteral("steps"), qint64(m_state.step)},
+                              {QStringLiteral("device"), m_result.device},
+                              {QStringLiteral("samples_per_second"), m_result.samplesPerSecond}};
+    return updateRun(*m_store, m_state.runId, metrics, status, status != QLatin1String("running"));
+}
+
+Expected<TrainResult> Trainer::run()
+{
+    if (m_request.epochs < 1 || m_request.batchImages < 1 || m_request.imageSize < 16 || m_request.learningRate <= 0)
+        return Error::usage(QStringLiteral("epochs and batch must be at least 1, the image size at least 16 pixels "
+                                           "and the learning rate positive"));
+    static const bool tuned = ml::tuneAllocatorForTraining();
+    Q_UNUSED(tuned)
+    ml::configureThreads(m_request.threads);
+    const ml::DeviceChoice device = ml::chooseDevice(m_request.device.toStdString());
+    if (!device.error.empty())
+        return Error::usage(QString::fromStdString(device.error));
+    m_device = device.cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    m_result.device = QString::fromStdString(device.description);
+    for (auto stage : {&Trainer::openProject, &Trainer::prepareModel, &Trainer::openRun})
+        if (auto s = (this->*stage)(); !s)
+            return s.error();
+    if (m_observer)
+        m_observer->started(m_result.device, m_totalSteps);
+    m_epochTimer.start();
+    try {
+        for (int64_t epoch = m_state.epoch; epoch < m_request.epochs && !m_result.cancelled; ++epoch)
+            if (auto s = trainEpoch(epoch); !s) {
+                (void)finishRun(QStringLiteral("failed"));
+                return s.error();
+            }
+    } catch (const std::exception &e) {
+        (void)finishRun(QStringLiteral("failed"));
+        return Error::input(QStringLiteral("training stopped: %1").arg(QString::fromUtf8(e.what())), m_request.project);
+    }
+    if (auto s = finishRun(m_result.cancelled ? QStringLiteral("cancelled") : QStringLiteral("completed")); !s)
+        return s.error();
+    return m_result;
+}
+
+} // namespace
+
+Expected<TrainResult> runTraining(const TrainRequest &request, TrainObserver *observer)
+{
+    return Trainer(request, observer).run();
+}
+
+} // namespace tandem::backend
