@@ -61,10 +61,11 @@ PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel
     return options;
 }
 
-// Opens the project and the model, runs `predict` in inference mode and stores the result when asked.
-template <typename Predict>
+// Opens the project and the model, runs `predict` in inference mode and, when
+// the request names a run, stores the result with `save` (which returns the run id).
+template <typename Predict, typename Save>
 Expected<InferenceResult> infer(const InferenceRequest &request, TrainObserver *observer, const std::string &task,
-                                Predict &&predict)
+                                Predict &&predict, Save &&save)
 {
     auto store = ProjectStore::open(request.project);
     if (!store)
@@ -80,10 +81,16 @@ Expected<InferenceResult> infer(const InferenceRequest &request, TrainObserver *
     InferenceResult result;
     try {
         c10::InferenceMode inference; // thread-local: set here, in the thread that runs the model
-        predict(*store, *data, *loaded, predictOptions(request, *loaded, observer), result);
+        predict(*data, *loaded, predictOptions(request, *loaded, observer), result);
     } catch (const CancelledError &) {
         return Error::cancelled();
     }
+    if (request.saveAs.isEmpty())
+        return result;
+    auto run = save(*store, result);
+    if (!run)
+        return run.error();
+    result.runId = *run;
     return result;
 }
 
@@ -91,44 +98,28 @@ Expected<InferenceResult> infer(const InferenceRequest &request, TrainObserver *
 
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer)
 {
-    Status saved;
-    auto result = infer(request, observer, "vqa",
-                        [&](ProjectStore &store, const SplitData &data, LoadedModel &loaded, const PredictOptions &options,
-                            InferenceResult &result) {
-                            result.answers = predictAnswers(loaded.model, data, loaded.codec, options);
-                            result.metrics = scoreAnswers(result.answers, data);
-                            if (request.saveAs.isEmpty())
-                                return;
-                            auto run = saveAnswers(store, request, result.metrics, result.answers);
-                            if (run)
-                                result.runId = *run;
-                            else
-                                saved = run.error();
-                        });
-    if (result && !saved)
-        return saved.error();
-    return result;
+    return infer(
+        request, observer, "vqa",
+        [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
+            result.answers = predictAnswers(loaded.model, data, loaded.codec, options);
+            result.metrics = scoreAnswers(result.answers, data);
+        },
+        [&](ProjectStore &store, const InferenceResult &result) {
+            return saveAnswers(store, request, result.metrics, result.answers);
+        });
 }
 
 Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObserver *observer)
 {
-    Status saved;
-    auto result = infer(request, observer, "caption",
-                        [&](ProjectStore &store, const SplitData &data, LoadedModel &loaded, const PredictOptions &options,
-                            InferenceResult &result) {
-                            result.captions = predictCaptions(loaded.model, data, loaded.codec, options);
-                            result.metrics = scoreCaptionPredictions(result.captions, data);
-                            if (request.saveAs.isEmpty())
-                                return;
-                            auto run = saveCaptions(store, request, result.metrics, result.captions);
-                            if (run)
-                                result.runId = *run;
-                            else
-                                saved = run.error();
-                        });
-    if (result && !saved)
-        return saved.error();
-    return result;
+    return infer(
+        request, observer, "caption",
+        [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
+            result.captions = predictCaptions(loaded.model, data, loaded.codec, options);
+            result.metrics = scoreCaptionPredictions(result.captions, data);
+        },
+        [&](ProjectStore &store, const InferenceResult &result) {
+            return saveCaptions(store, request, result.metrics, result.captions);
+        });
 }
 
 } // namespace tandem::backend
