@@ -4,6 +4,8 @@
 
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/utils.h>
 
 #include <numeric>
 
@@ -145,6 +147,41 @@ QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const Text
     return {{QStringLiteral("recall_i2t_1"), r.imageToText.r1}, {QStringLiteral("recall_i2t_5"), r.imageToText.r5},
             {QStringLiteral("recall_i2t_10"), r.imageToText.r10}, {QStringLiteral("recall_t2i_1"), r.textToImage.r1},
             {QStringLiteral("recall_t2i_5"), r.textToImage.r5}, {QStringLiteral("recall_t2i_10"), r.textToImage.r10}};
+}
+
+void recalibrateNormalization(TaskModel &model, const SplitData &data, const PredictOptions &options,
+                              size_t maxImages)
+{
+    std::vector<torch::nn::BatchNorm2dImpl *> norms;
+    for (const auto &module : model.module->modules())
+        if (auto *norm = module->as<torch::nn::BatchNorm2d>())
+            norms.push_back(norm);
+    std::vector<size_t> images = allImages(data);
+    if (norms.empty() || images.empty())
+        return;
+    images.resize(std::min(images.size(), maxImages));
+    // Restores the usual momentum and mode however the pass ends (a cancel throws).
+    struct Restore {
+        TaskModel &model;
+        std::vector<torch::nn::BatchNorm2dImpl *> &norms;
+        bool training;
+        ~Restore()
+        {
+            for (auto *norm : norms)
+                norm->options.momentum(0.1);
+            model.module->train(training);
+        }
+    } restore{model, norms, model.module->is_training()};
+    for (auto *norm : norms) {
+        norm->reset_running_stats();
+        norm->options.momentum(c10::nullopt); // a cumulative average over the batches below
+    }
+    auto *base = dynamic_cast<ml::ModelBase *>(model.module.get());
+    model.module->train(); // BatchNorm uses, and so accumulates, each batch's statistics
+    torch::NoGradGuard noGrad;
+    forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
+        base->encodeImages(loadImages(data, slice, options.imageSize).to(options.device));
+    });
 }
 
 QJsonObject evaluate(TaskModel &model, const SplitData &data, const TextCodec &codec, const PredictOptions &options)

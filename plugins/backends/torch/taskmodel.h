@@ -58,6 +58,15 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
 QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
                              const PredictOptions &options);
 
+// "Precise BatchNorm": recomputes every BatchNorm layer's running statistics as
+// the plain average over the first `maxImages` images of `data`, weights
+// fixed. The running averages kept during training trail weights that move
+// every step, and on flat-background scenes (Sort-of-CLEVR) the gap was enough
+// for evaluation mode to answer every question alike while training mode
+// had learned them. Call before evaluating or saving for inference.
+void recalibrateNormalization(TaskModel &model, const SplitData &data, const PredictOptions &options,
+                              size_t maxImages = 2048);
+
 // The task's validation metrics (empty when the split has nothing to score).
 QJsonObject evaluate(TaskModel &model, const SplitData &data, const TextCodec &codec, const PredictOptions &options);
 

@@ -324,6 +324,7 @@ Status Trainer::finishEpoch(int64_t epoch)
     options.device = m_device;
     options.cancelled = [this] { return cancelRequested(); };
     try {
+        recalibrateNormalization(m_model, m_train, options);
         torch::NoGradGuard noGrad;
         report.validation = evaluate(m_model, m_val, m_codec, options);
     } catch (const CancelledError &) {
