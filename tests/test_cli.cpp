@@ -62,7 +62,7 @@ void TestCli::helpForEveryCommand_data()
 {
     QTest::addColumn<QString>("command");
     for (const char *c : {"demo", "import", "export", "info", "search", "eval", "check", "formats", "version",
-                          "train", "answer", "caption"})
+                          "train", "answer", "caption", "embed", "retrieve"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 

@@ -1,16 +1,12 @@
-// train, answer, caption: the subcommands that run models. They reach
-// LibTorch through the model-backend plugin, loaded only here, so the other
-// subcommands start without it.
-#include "cli.h"
+// train, answer, caption: the subcommands that train and run models. They
+// reach LibTorch through the model-backend plugin, loaded only here, so the
+// other subcommands start without it.
 #include "commands.h"
-
-#include "train/backendregistry.h"
+#include "modeljobs.h"
 
 #include <QDateTime>
 #include <QJsonArray>
-#include <cmath>
 #include <cstdio>
-#include <optional>
 #include <utility>
 #include <unistd.h>
 
@@ -25,25 +21,13 @@ QString clock(double seconds)
                      : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-QString metricsText(const QJsonObject &metrics)
-{
-    QStringList parts;
-    for (auto it = metrics.begin(); it != metrics.end(); ++it)
-        if (it.value().isDouble()) {
-            const double v = it.value().toDouble();
-            parts << QStringLiteral("%1 %2").arg(it.key(), v == std::floor(v) ? QString::number(qint64(v)) : QString::number(v, 'f', 2));
-        }
-    return parts.join(QStringLiteral(", "));
-}
-
 // One status line on stderr (redrawn on a terminal, a line per epoch otherwise);
 // Ctrl+C, caught by the ProgressBar, asks the job to stop at the next step.
-class LineObserver : public TrainObserver {
+class LineObserver : public CancelObserver {
 public:
-    LineObserver(const Progress &progress, bool quiet) : m_progress(progress), m_quiet(quiet), m_tty(isatty(STDERR_FILENO)) {}
+    LineObserver(const Progress &progress, bool quiet) : CancelObserver(progress), m_quiet(quiet), m_tty(isatty(STDERR_FILENO)) {}
     ~LineObserver() override { clearLine(); }
 
-    bool cancelRequested() const override { return m_progress.cancelled() || TrainObserver::cancelRequested(); }
     void started(const QString &device, qint64 totalSteps) override
     {
         if (!m_quiet)
@@ -85,25 +69,10 @@ private:
         m_width = 0;
     }
 
-    const Progress &m_progress;
     bool m_quiet, m_tty;
     qint64 m_lastDraw = 0;
     int m_width = 0;
 };
-
-bool readInt(QCommandLineParser &p, const QString &name, int minimum, int *value)
-{
-    if (!p.isSet(name))
-        return true;
-    bool ok = false;
-    *value = p.value(name).toInt(&ok);
-    return ok && *value >= minimum;
-}
-
-Expected<ModelBackend *> loadBackend()
-{
-    return BackendRegistry::instance().backend(QStringLiteral("torch"));
-}
 
 QJsonObject epochJson(const EpochReport &r)
 {
@@ -173,57 +142,6 @@ void printTrainResult(const TrainResult &result, bool json)
     }
 }
 
-InferenceRequest inferenceRequest(QCommandLineParser &p)
-{
-    InferenceRequest r;
-    r.project = p.positionalArguments().value(0);
-    r.checkpoint = p.value(QStringLiteral("model"));
-    r.split = p.value(QStringLiteral("split"));
-    r.saveAs = p.value(QStringLiteral("save"));
-    r.device = p.value(QStringLiteral("device"));
-    return r;
-}
-
-void declareInferenceOptions(QCommandLineParser &p)
-{
-    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
-    p.addOption({QStringLiteral("model"), QStringLiteral("The checkpoint written by 'train'."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("split"), QStringLiteral("The split to run on (default val; \"\" = all)."), QStringLiteral("name"), QStringLiteral("val")});
-    p.addOption({QStringLiteral("save"), QStringLiteral("Store the predictions in the project as a run of this name."), QStringLiteral("name")});
-    p.addOption({QStringLiteral("batch"), QStringLiteral("Images per batch (default 32)."), QStringLiteral("n"), QStringLiteral("32")});
-    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default auto)."), QStringLiteral("device"), QStringLiteral("auto")});
-    p.addOption({QStringLiteral("show"), QStringLiteral("Print at most this many predictions (default 10)."), QStringLiteral("n"), QStringLiteral("10")});
-    addCommonOptions(p, true, true);
-}
-
-// Runs an inference job with Ctrl+C, reports errors; nullopt-like: returns the exit code through `code`.
-template <typename Job>
-std::optional<InferenceResult> runInference(QCommandLineParser &p, const QString &cmd, InferenceRequest &r, int *code, Job &&job)
-{
-    *code = ExitOk;
-    if (p.positionalArguments().size() != 1 || r.checkpoint.isEmpty()) {
-        *code = usageError(QStringLiteral("expected one project path and --model FILE"), cmd);
-        return std::nullopt;
-    }
-    if (!readInt(p, QStringLiteral("batch"), 1, &r.batchImages)) {
-        *code = usageError(QStringLiteral("--batch needs a number >= 1"), cmd);
-        return std::nullopt;
-    }
-    auto backend = loadBackend();
-    if (!backend) {
-        *code = fail(backend.error());
-        return std::nullopt;
-    }
-    ProgressBar bar(p.isSet(QStringLiteral("quiet")));
-    LineObserver observer(bar.progress(), true);
-    auto result = job(*backend, observer);
-    if (!result) {
-        *code = fail(result.error());
-        return std::nullopt;
-    }
-    return std::move(result.value());
-}
-
 } // namespace
 
 void declareTrain(QCommandLineParser &p)
@@ -280,11 +198,12 @@ void declareAnswer(QCommandLineParser &p)
 int runAnswer(QCommandLineParser &p)
 {
     InferenceRequest request = inferenceRequest(p);
-    int code = ExitOk;
-    auto result = runInference(p, QStringLiteral("answer"), request, &code,
-                               [&](ModelBackend *backend, TrainObserver &observer) { return backend->answer(request, &observer); });
-    if (!result)
+    if (const int code = checkInferenceArgs(p, QStringLiteral("answer"), request); code != ExitOk)
         return code;
+    auto result = runModelJob(p.isSet(QStringLiteral("quiet")),
+                              [&](ModelBackend *backend, TrainObserver &observer) { return backend->answer(request, &observer); });
+    if (!result)
+        return fail(result.error());
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray answers;
         for (const auto &a : result->answers)
@@ -318,11 +237,12 @@ int runCaption(QCommandLineParser &p)
     InferenceRequest request = inferenceRequest(p);
     if (!readInt(p, QStringLiteral("beam"), 1, &request.beam) || !readInt(p, QStringLiteral("max-words"), 1, &request.maxLength))
         return usageError(QStringLiteral("--beam and --max-words need a number >= 1"), QStringLiteral("caption"));
-    int code = ExitOk;
-    auto result = runInference(p, QStringLiteral("caption"), request, &code,
-                               [&](ModelBackend *backend, TrainObserver &observer) { return backend->caption(request, &observer); });
-    if (!result)
+    if (const int code = checkInferenceArgs(p, QStringLiteral("caption"), request); code != ExitOk)
         return code;
+    auto result = runModelJob(p.isSet(QStringLiteral("quiet")),
+                              [&](ModelBackend *backend, TrainObserver &observer) { return backend->caption(request, &observer); });
+    if (!result)
+        return fail(result.error());
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray captions;
         for (const auto &c : result->captions)

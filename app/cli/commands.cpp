@@ -48,6 +48,15 @@ const std::vector<Command> &commands()
          QStringLiteral("Beam search; scores BLEU, ROUGE-L and CIDEr-D against the project's captions.\n"
                         "--save stores each caption with the attention map of every word."),
          declareCaption, runCaption},
+        {QStringLiteral("embed"), QStringLiteral("Embed the images and captions of a split with a trained retrieval model."),
+         QStringLiteral("Stores one unit vector per image and per caption as a run (--save names it) and\n"
+                        "scores recall@1/5/10 both ways: image -> text finds an image when one of its\n"
+                        "captions ranks in the top K, text -> image finds a caption when its image does."),
+         declareEmbed, runEmbed},
+        {QStringLiteral("retrieve"), QStringLiteral("Rank images for a text, or captions for an image, with a retrieval model."),
+         QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"
+                        "without it the split's images and captions are embedded first. Scores are cosines."),
+         declareRetrieve, runRetrieve},
         {QStringLiteral("version"), QStringLiteral("Show the versions of Tandem and its libraries."), QString(),
          declareVersion, runVersion},
     };

@@ -25,6 +25,10 @@ void declareAnswer(QCommandLineParser &p);
 int runAnswer(QCommandLineParser &p);
 void declareCaption(QCommandLineParser &p);
 int runCaption(QCommandLineParser &p);
+void declareEmbed(QCommandLineParser &p);
+int runEmbed(QCommandLineParser &p);
+void declareRetrieve(QCommandLineParser &p);
+int runRetrieve(QCommandLineParser &p);
 void declareVersion(QCommandLineParser &p);
 int runVersion(QCommandLineParser &p);
 

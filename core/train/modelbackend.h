@@ -1,6 +1,6 @@
 #pragma once
 // A model backend: trains models on a project and runs them (answers,
-// captions). Backends are Qt plugins (see plugins/backends) so that the CLI
+// captions, embeddings and retrieval). Backends are Qt plugins (see plugins/backends) so that the CLI
 // and the GUI load LibTorch only when a model job runs. This boundary speaks
 // Qt and plain C++ only: no torch type crosses it.
 //
@@ -127,6 +127,47 @@ struct InferenceResult {
     std::vector<CaptionPrediction> captions;
 };
 
+// ---- retrieval ------------------------------------------------------------------
+
+// embed(): the run that holds the vectors (table embeddings, float32 little-endian,
+// unit length) and recall@K over the split.
+struct EmbedResult {
+    qint64 runId = 0;
+    QString device;              // "cpu (2 threads)"
+    int dimension = 0;
+    qint64 images = 0;           // vectors stored of each kind
+    qint64 captions = 0;
+    QJsonObject metrics;         // recall_i2t_1/5/10, recall_t2i_1/5/10 (percent; empty without captions)
+};
+
+// A text ranks images; an image ranks captions. Set exactly one of text and image.
+struct RetrieveRequest {
+    QString project;
+    QString checkpoint;          // a retrieval checkpoint; may be empty with embeddingsRun (the run's own)
+    QString text;
+    QString image;               // a project image id or name
+    int k = 10;
+    qint64 embeddingsRun = 0;    // > 0: rank the vectors stored by this embed() run (no image is re-encoded)
+    QString split = QStringLiteral("val"); // without a run: the candidates are this split's ("" = every image)
+    int batchImages = 32;
+    QString device = QStringLiteral("auto");
+    int threads = 0;
+};
+
+struct RetrievedItem {
+    qint64 id = 0;               // the image id (text query) or the caption id (image query)
+    qint64 imageId = 0;
+    QString image;               // the image's name
+    QString caption;             // image query: the caption's text
+    double score = 0;            // cosine similarity
+};
+
+struct RetrieveResult {
+    QString ranked;              // "image" or "caption"
+    qint64 runId = 0;            // the embeddings run used; 0 when computed on the fly
+    std::vector<RetrievedItem> items; // best first, at most k
+};
+
 // ---- the interface ---------------------------------------------------------------
 
 class ModelBackend {
@@ -138,9 +179,14 @@ public:
     virtual Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) = 0;
     // Captioning: one caption per image, with the attention map of every word.
     virtual Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) = 0;
+    // Retrieval: stores the embedding of every image of the split and of each of
+    // their captions as a run (named request.saveAs, else "embed <checkpoint>").
+    virtual Expected<EmbedResult> embed(const InferenceRequest &request, TrainObserver *observer) = 0;
+    // Retrieval: the k images nearest a text, or the k captions nearest an image.
+    virtual Expected<RetrieveResult> retrieve(const RetrieveRequest &request, TrainObserver *observer) = 0;
 };
 
 } // namespace tandem
 
-#define TandemModelBackend_iid "org.tandem.ModelBackend/1.0"
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.1"
 Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)

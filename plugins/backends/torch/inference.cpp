@@ -1,7 +1,7 @@
 #include "inference.h"
 
+#include "embeddings.h"
 #include "projectdata.h"
-#include "taskmodel.h"
 #include "trainstate.h"
 
 #include "ml/device.h"
@@ -11,15 +11,6 @@
 #include <QFileInfo>
 
 namespace tandem::backend {
-
-namespace {
-
-struct LoadedModel {
-    TaskModel model;
-    TextCodec codec;
-    int imageSize = 64;
-    c10::Device device = c10::kCPU;
-};
 
 Expected<LoadedModel> loadModel(const InferenceRequest &request, const std::string &task)
 {
@@ -41,7 +32,8 @@ Expected<LoadedModel> loadModel(const InferenceRequest &request, const std::stri
     if (!device.error.empty())
         return Error::usage(QString::fromStdString(device.error));
     LoadedModel loaded{makeTaskModel(config.value()), codec.value(), imageSizeFromAttachments(attachments.value(), 64),
-                       device.cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU)};
+                       device.cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU),
+                       QString::fromStdString(device.description)};
     if (auto s = ml::loadCheckpoint(*loaded.model.module, loaded.model.config, file.toStdString()); !s)
         return Error::input(QString::fromStdString(s.error()), file);
     loaded.model.module->to(loaded.device);
@@ -61,11 +53,13 @@ PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel
     return options;
 }
 
+namespace {
+
 // Opens the project and the model, runs `predict` in inference mode and, when
 // the request names a run, stores the result with `save` (which returns the run id).
-template <typename Predict, typename Save>
-Expected<InferenceResult> infer(const InferenceRequest &request, TrainObserver *observer, const std::string &task,
-                                Predict &&predict, Save &&save)
+template <typename Result, typename Predict, typename Save>
+Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer, const std::string &task,
+                       Predict &&predict, Save &&save)
 {
     auto store = ProjectStore::open(request.project);
     if (!store)
@@ -78,7 +72,7 @@ Expected<InferenceResult> infer(const InferenceRequest &request, TrainObserver *
     auto loaded = loadModel(request, task);
     if (!loaded)
         return loaded.error();
-    InferenceResult result;
+    Result result;
     try {
         c10::InferenceMode inference; // thread-local: set here, in the thread that runs the model
         predict(*data, *loaded, predictOptions(request, *loaded, observer), result);
@@ -98,7 +92,7 @@ Expected<InferenceResult> infer(const InferenceRequest &request, TrainObserver *
 
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer)
 {
-    return infer(
+    return infer<InferenceResult>(
         request, observer, "vqa",
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
             result.answers = predictAnswers(loaded.model, data, loaded.codec, options);
@@ -111,7 +105,7 @@ Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObser
 
 Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObserver *observer)
 {
-    return infer(
+    return infer<InferenceResult>(
         request, observer, "caption",
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
             result.captions = predictCaptions(loaded.model, data, loaded.codec, options);
@@ -119,6 +113,27 @@ Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObse
         },
         [&](ProjectStore &store, const InferenceResult &result) {
             return saveCaptions(store, request, result.metrics, result.captions);
+        });
+}
+
+Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *observer)
+{
+    InferenceRequest named = request;
+    if (named.saveAs.isEmpty())
+        named.saveAs = QStringLiteral("embed %1").arg(QFileInfo(request.checkpoint).completeBaseName());
+    SplitEmbeddings embeddings;
+    return infer<EmbedResult>(
+        named, observer, "retrieval",
+        [&](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, EmbedResult &result) {
+            embeddings = predictEmbeddings(loaded.model, data, allImages(data), loaded.codec, options);
+            result.device = loaded.deviceName;
+            result.dimension = embeddings.images.dimension;
+            result.images = qint64(embeddings.images.size());
+            result.captions = qint64(embeddings.captions.size());
+            result.metrics = recallMetrics(embeddings);
+        },
+        [&](ProjectStore &store, const EmbedResult &result) {
+            return saveEmbeddings(store, named, result.metrics, embeddings);
         });
 }
 

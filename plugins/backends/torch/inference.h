@@ -1,11 +1,28 @@
 #pragma once
-// The inference jobs of the torch backend: answers and captions for a split,
-// scored against the project's own answers and captions, optionally stored.
+// The inference jobs of the torch backend: answers, captions and embeddings for
+// a split, scored against the project's own answers and captions, optionally
+// stored; and the pieces they share with retrieval (loading a checkpoint).
+#include "taskmodel.h"
+
 #include "train/modelbackend.h"
 
 namespace tandem::backend {
 
+struct LoadedModel {
+    TaskModel model;
+    TextCodec codec;
+    int imageSize = 64;
+    c10::Device device = c10::kCPU;
+    QString deviceName;          // "cpu (2 threads)"
+};
+
+// The checkpoint of request.checkpoint on the requested device, in eval mode.
+// A checkpoint of another task is a usage error naming both tasks.
+Expected<LoadedModel> loadModel(const InferenceRequest &request, const std::string &task);
+PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel &loaded, TrainObserver *observer);
+
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer);
 Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObserver *observer);
+Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *observer);
 
 } // namespace tandem::backend

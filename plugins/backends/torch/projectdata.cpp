@@ -190,16 +190,21 @@ namespace {
 
 QJsonObject inferConfig(const InferenceRequest &request, const QString &task)
 {
-    return {{QStringLiteral("task"), task},
-            {QStringLiteral("checkpoint"), QFileInfo(request.checkpoint).absoluteFilePath()},
-            {QStringLiteral("split"), request.split},
-            {QStringLiteral("beam"), request.beam},
-            {QStringLiteral("max_length"), request.maxLength}};
+    QJsonObject config{{QStringLiteral("task"), task},
+                       {QStringLiteral("checkpoint"), QFileInfo(request.checkpoint).absoluteFilePath()},
+                       {QStringLiteral("split"), request.split}};
+    if (task == QLatin1String("caption")) {
+        config[QStringLiteral("beam")] = request.beam;
+        config[QStringLiteral("max_length")] = request.maxLength;
+    }
+    return config;
 }
 
-template <typename Insert>
+} // namespace
+
 Expected<qint64> saveInferenceRun(ProjectStore &store, const InferenceRequest &request, const QString &task,
-                                  const QJsonObject &metrics, const char *sql, Insert &&insertAll)
+                                  const QJsonObject &metrics, const char *sql,
+                                  const std::function<Status(sql::Statement &, qint64 run)> &insertAll)
 {
     sql::Transaction tx(store.database());
     if (!tx.begun())
@@ -219,8 +224,6 @@ Expected<qint64> saveInferenceRun(ProjectStore &store, const InferenceRequest &r
         return s.error();
     return *run;
 }
-
-} // namespace
 
 Expected<qint64> saveAnswers(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
                              const std::vector<AnswerPrediction> &answers)

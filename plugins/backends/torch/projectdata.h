@@ -6,6 +6,7 @@
 #include "train/modelbackend.h"
 
 #include <QJsonObject>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,11 @@ Status linkRunToModel(ProjectStore &store, qint64 runId, qint64 modelId);
 // 0 when no model row names this checkpoint.
 qint64 modelIdForCheckpoint(ProjectStore &store, const QString &checkpoint);
 
-// One transaction: a run of kind infer with every prediction.
+// One transaction: a run of kind infer (config: task, checkpoint, split) with
+// every row `insertAll` inserts through the prepared `sql`.
+Expected<qint64> saveInferenceRun(ProjectStore &store, const InferenceRequest &request, const QString &task,
+                                  const QJsonObject &metrics, const char *sql,
+                                  const std::function<Status(sql::Statement &, qint64 run)> &insertAll);
 Expected<qint64> saveAnswers(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
                              const std::vector<AnswerPrediction> &answers);
 Expected<qint64> saveCaptions(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,

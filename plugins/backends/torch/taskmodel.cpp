@@ -65,14 +65,14 @@ void forEachSlice(const std::vector<size_t> &items, int size, const PredictOptio
     }
 }
 
+} // namespace
+
 std::vector<size_t> allImages(const SplitData &data)
 {
     std::vector<size_t> images(data.images.size());
     std::iota(images.begin(), images.end(), size_t(0));
     return images;
 }
-
-} // namespace
 
 std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &data, const TextCodec &codec,
                                              const PredictOptions &options)
@@ -120,30 +120,71 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
     return predictions;
 }
 
-QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
-                             const PredictOptions &options)
+namespace {
+
+// Appends the rows of a [N, E] tensor to `set`.
+void append(EmbeddingSet &set, const at::Tensor &rows, const std::vector<qint64> &ids)
+{
+    const at::Tensor cpu = rows.to(at::kCPU, at::kFloat).contiguous();
+    set.dimension = int(cpu.size(1));
+    set.values.insert(set.values.end(), cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
+    set.ids.insert(set.ids.end(), ids.begin(), ids.end());
+}
+
+at::Tensor asTensor(const EmbeddingSet &set)
+{
+    return at::from_blob(const_cast<float *>(set.values.data()), {int64_t(set.size()), int64_t(set.dimension)}, at::kFloat);
+}
+
+} // namespace
+
+SplitEmbeddings predictEmbeddings(TaskModel &model, const SplitData &data, const std::vector<size_t> &images,
+                                  const TextCodec &codec, const PredictOptions &options)
 {
     model.module->eval();
-    const std::vector<size_t> images = usableImages(data, "retrieval");
-    if (images.empty())
-        return {};
-    std::vector<at::Tensor> imageEmbeddings, textEmbeddings;
-    std::vector<size_t> imageOfText;
+    SplitEmbeddings out;
     forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
         std::vector<std::vector<int64_t>> texts;
-        const size_t firstRow = imageEmbeddings.size() * size_t(options.batchImages);
-        for (size_t k = 0; k < slice.size(); ++k)
-            for (size_t c : data.images[slice[k]].captions) {
+        std::vector<qint64> imageIds, captionIds;
+        for (size_t i : slice) {
+            for (size_t c : data.images[i].captions) {
                 texts.push_back(codec.vocabulary.encode(data.captions[c].text));
-                imageOfText.push_back(firstRow + k);
+                captionIds.push_back(data.captions[c].id);
+                out.imageOfCaption.push_back(out.images.size() + imageIds.size());
             }
+            imageIds.push_back(data.images[i].id);
+        }
+        append(out.images, model.retrieval->embedImages(loadImages(data, slice, options.imageSize).to(options.device)), imageIds);
+        if (texts.empty())
+            return;
         const ml::TokenBatch tokens = ml::padBatch(texts, model.config.maxLength);
-        imageEmbeddings.push_back(model.retrieval->embedImages(loadImages(data, slice, options.imageSize).to(options.device)));
-        textEmbeddings.push_back(model.retrieval->embedTexts(tokens.ids.to(options.device), tokens.lengths));
+        append(out.captions, model.retrieval->embedTexts(tokens.ids.to(options.device), tokens.lengths), captionIds);
     });
-    const at::Tensor similarity = at::matmul(at::cat(imageEmbeddings), at::cat(textEmbeddings).t()).cpu().contiguous();
+    return out;
+}
+
+std::vector<float> embedText(TaskModel &model, const TextCodec &codec, const std::string &text, c10::Device device)
+{
+    const ml::TokenBatch tokens = ml::padBatch({codec.vocabulary.encode(text)}, model.config.maxLength);
+    EmbeddingSet set;
+    append(set, model.retrieval->embedTexts(tokens.ids.to(device), tokens.lengths), {0});
+    return set.values;
+}
+
+std::vector<float> embedImageFile(TaskModel &model, const QString &path, int imageSize, c10::Device device)
+{
+    EmbeddingSet set;
+    append(set, model.retrieval->embedImages(loadImage(path, imageSize, false, 0).unsqueeze(0).to(device)), {0});
+    return set.values;
+}
+
+QJsonObject recallMetrics(const SplitEmbeddings &embeddings)
+{
+    if (embeddings.captions.size() == 0)
+        return {};
+    const at::Tensor similarity = at::matmul(asTensor(embeddings.images), asTensor(embeddings.captions).t()).contiguous();
     const std::vector<float> scores(similarity.data_ptr<float>(), similarity.data_ptr<float>() + similarity.numel());
-    const eval::RetrievalRecall r = eval::retrievalRecall(scores, images.size(), imageOfText);
+    const eval::RetrievalRecall r = eval::retrievalRecall(scores, embeddings.images.size(), embeddings.imageOfCaption);
     return {{QStringLiteral("recall_i2t_1"), r.imageToText.r1}, {QStringLiteral("recall_i2t_5"), r.imageToText.r5},
             {QStringLiteral("recall_i2t_10"), r.imageToText.r10}, {QStringLiteral("recall_t2i_1"), r.textToImage.r1},
             {QStringLiteral("recall_t2i_5"), r.textToImage.r5}, {QStringLiteral("recall_t2i_10"), r.textToImage.r10}};
@@ -182,6 +223,12 @@ void recalibrateNormalization(TaskModel &model, const SplitData &data, const Pre
     forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
         base->encodeImages(loadImages(data, slice, options.imageSize).to(options.device));
     });
+}
+
+QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
+                             const PredictOptions &options)
+{
+    return recallMetrics(predictEmbeddings(model, data, usableImages(data, "retrieval"), codec, options));
 }
 
 QJsonObject evaluate(TaskModel &model, const SplitData &data, const TextCodec &codec, const PredictOptions &options)

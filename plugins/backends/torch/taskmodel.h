@@ -3,6 +3,7 @@
 // the inference jobs do with it: a training loss on a batch, predictions for a
 // split (answers, captions with attention), and the validation metrics.
 #include "batches.h"
+#include "embeddings.h"
 
 #include "ml/models.h"
 
@@ -49,12 +50,23 @@ Batch toDevice(const Batch &batch, c10::Device device);
 // cross-entropy with the doubly stochastic attention term, or InfoNCE.
 at::Tensor trainingLoss(TaskModel &model, const Batch &batch);
 
+// 0 .. data.images.size() - 1.
+std::vector<size_t> allImages(const SplitData &data);
+
 // In eval mode without gradients; the caller chooses no-grad or inference mode.
 std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &data, const TextCodec &codec,
                                              const PredictOptions &options);
 std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData &data, const TextCodec &codec,
                                                const PredictOptions &options);
-// recall_i2t_1/5/10 and recall_t2i_1/5/10 over the split's images and all of their captions.
+// Retrieval: unit embeddings of these images of data.images and of all their captions.
+SplitEmbeddings predictEmbeddings(TaskModel &model, const SplitData &data, const std::vector<size_t> &images,
+                                  const TextCodec &codec, const PredictOptions &options);
+// Retrieval: the unit embedding of one text, and of one image file ([dimension] floats).
+std::vector<float> embedText(TaskModel &model, const TextCodec &codec, const std::string &text, c10::Device device);
+std::vector<float> embedImageFile(TaskModel &model, const QString &path, int imageSize, c10::Device device);
+// recall_i2t_1/5/10 and recall_t2i_1/5/10 (percent) of these embeddings; empty without captions.
+QJsonObject recallMetrics(const SplitEmbeddings &embeddings);
+// recallMetrics over the split's images that have captions.
 QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
                              const PredictOptions &options);
 

@@ -1,6 +1,7 @@
 #include "torchbackend.h"
 
 #include "inference.h"
+#include "retrieval.h"
 #include "trainer.h"
 
 #include "ml/device.h"
@@ -45,6 +46,16 @@ Expected<InferenceResult> TorchBackend::answer(const InferenceRequest &request, 
 Expected<InferenceResult> TorchBackend::caption(const InferenceRequest &request, TrainObserver *observer)
 {
     return guarded(request.project, [&] { return runCaptions(request, observer); });
+}
+
+Expected<EmbedResult> TorchBackend::embed(const InferenceRequest &request, TrainObserver *observer)
+{
+    return guarded(request.project, [&] { return runEmbed(request, observer); });
+}
+
+Expected<RetrieveResult> TorchBackend::retrieve(const RetrieveRequest &request, TrainObserver *observer)
+{
+    return guarded(request.project, [&] { return runRetrieve(request, observer); });
 }
 
 } // namespace tandem::backend

@@ -17,6 +17,8 @@ public:
     Expected<TrainResult> train(const TrainRequest &request, TrainObserver *observer) override;
     Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) override;
+    Expected<EmbedResult> embed(const InferenceRequest &request, TrainObserver *observer) override;
+    Expected<RetrieveResult> retrieve(const RetrieveRequest &request, TrainObserver *observer) override;
 };
 
 } // namespace tandem::backend
