@@ -58,7 +58,8 @@ def score(project, answers):
 def bench_fusion(cli, project, fusion, args, work):
     checkpoint = os.path.join(work, "%s.pt" % fusion)
     command = [cli, "train", project, "--fusion", fusion, "--epochs", str(args.epochs), "--batch", str(args.batch),
-               "--lr", str(args.lr), "--checkpoint", checkpoint, "--seed", str(args.seed), "--json", "-q"]
+               "--lr", str(args.lr), "--checkpoint", checkpoint, "--seed", str(args.seed), "--no-augment", "--json", "-q"]
+    # No augmentation: shifting a scene changes the answers to "is it on the left?".
     if os.path.exists(checkpoint):
         os.remove(checkpoint)
     start = time.perf_counter()

@@ -146,10 +146,13 @@ void TestMlModules::visionShapes_data()
     QTest::addColumn<int>("size");
     QTest::addColumn<int>("grid");
     QTest::addColumn<int>("dim");
-    QTest::newRow("cnn 64") << "cnn" << false << 64 << 4 << 8;
-    QTest::newRow("cnn 128 coordconv") << "cnn" << true << 128 << 8 << 8;
-    QTest::newRow("resnet 64") << "resnet" << false << 64 << 4 << 16;
-    QTest::newRow("resnet 75") << "resnet" << true << 75 << 5 << 16;
+    QTest::addColumn<int>("stages");
+    QTest::newRow("cnn 64") << "cnn" << false << 64 << 4 << 8 << 4;
+    QTest::newRow("cnn 64, 3 stages") << "cnn" << false << 64 << 8 << 8 << 3;
+    QTest::newRow("cnn 128 coordconv") << "cnn" << true << 128 << 8 << 8 << 4;
+    QTest::newRow("resnet 64") << "resnet" << false << 64 << 4 << 16 << 4;
+    QTest::newRow("resnet 64, 2 stages") << "resnet" << false << 64 << 16 << 8 << 2;
+    QTest::newRow("resnet 75") << "resnet" << true << 75 << 5 << 16 << 4;
 }
 
 void TestMlModules::visionShapes()
@@ -159,10 +162,12 @@ void TestMlModules::visionShapes()
     QFETCH(int, size);
     QFETCH(int, grid);
     QFETCH(int, dim);
+    QFETCH(int, stages);
     torch::manual_seed(0);
     VisionOptions options;
     options.kind = kind.toStdString();
     options.channels = 8;
+    options.stages = stages;
     options.coordinateChannels = coordConv;
     auto encoder = makeVisionEncoder(options);
     QVERIFY(encoder);

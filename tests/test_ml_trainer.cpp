@@ -78,6 +78,7 @@ private slots:
     void cancelKeepsACheckpointThatResumes();
     void otherArchitectureIsRefused();
     void answersAreStored();
+    void normalizationStatisticsCoverTheTrainImages();
     void captionsAreStoredWithAttention();
     void attentionBlobRoundTrips();
 
@@ -262,6 +263,39 @@ void TestMlTrainer::answersAreStored()
     auto wrongTask = m_backend->caption(request, nullptr);
     QVERIFY(!wrongTask);
     QVERIFY(wrongTask.error().message.contains(QStringLiteral("vqa model")));
+}
+
+// The checkpoint's BatchNorm statistics are those of the train images under
+// the final weights (precise BatchNorm), not a running average that trails
+// the weights: the first BatchNorm's running mean equals the mean of the first
+// convolution's output over exactly those images.
+void TestMlTrainer::normalizationStatisticsCoverTheTrainImages()
+{
+    QVERIFY(!m_reference.isEmpty());
+    auto config = ml::readCheckpointConfig(m_reference.toStdString());
+    QVERIFY(config);
+    ml::VqaModel model(config.value());
+    QVERIFY(ml::loadCheckpoint(*model, model->config(), m_reference.toStdString()));
+    DemoOptions options;
+    options.images = 40;
+    options.imageSize = 32;
+    options.questionsPerImage = 4;
+    options.seed = 5;
+    auto store = ProjectStore::open(m_project);
+    auto names = store->database().prepare("SELECT name FROM images WHERE split = 'train' ORDER BY id");
+    std::vector<at::Tensor> images;
+    while (names->step()) {
+        const int index = names->qtext(0).mid(6, 6).toInt(); // scene_000123.png
+        const std::vector<std::uint8_t> rgb = renderDemoScene(generateDemoSample(options, index).scene);
+        images.push_back(ml::imageFromRgb(rgb.data(), 32, 32));
+    }
+    QCOMPARE(int(images.size()), 32);
+    auto modules = model->named_modules();
+    const at::Tensor conv = modules["vision.layers.0"]->as<torch::nn::Conv2d>()->forward(at::stack(images));
+    const at::Tensor runningMean = modules["vision.layers.1"]->as<torch::nn::BatchNorm2d>()->running_mean;
+    QVERIFY2(at::allclose(runningMean, conv.mean({0, 2, 3}), 1e-4, 1e-5),
+             qPrintable(QStringLiteral("running mean %1 vs %2").arg(runningMean[0].item<double>())
+                            .arg(conv.mean({0, 2, 3})[0].item<double>())));
 }
 
 void TestMlTrainer::captionsAreStoredWithAttention()

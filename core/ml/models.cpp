@@ -20,6 +20,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("task", c.task);
     visit("vision", c.vision);
     visit("vision_channels", c.visionChannels);
+    visit("vision_stages", c.visionStages);
     visit("coordinate_channels", c.coordinateChannels);
     visit("append_coordinates", c.appendCoordinates);
     visit("text", c.text);
@@ -115,6 +116,7 @@ VisionOptions visionOptions(const ModelConfig &c)
     VisionOptions o;
     o.kind = c.vision;
     o.channels = c.visionChannels;
+    o.stages = c.visionStages;
     o.coordinateChannels = c.coordinateChannels;
     return o;
 }
@@ -210,7 +212,7 @@ Outcome validateConfig(const ModelConfig &c)
         return fail("vocab_size must count the words as well as the 4 special tokens");
     if (c.task == "vqa" && c.numAnswers < 2)
         return fail("num_answers must be at least 2 for VQA");
-    const int64_t sizes[] = {c.visionChannels, c.embedDim, c.textDim, c.textLayers, c.textHeads, c.maxLength,
+    const int64_t sizes[] = {c.visionChannels, c.visionStages, c.embedDim, c.textDim, c.textLayers, c.textHeads, c.maxLength,
                              c.fusionHidden, c.fusionDim, c.fusionHeads, c.mfbFactor, c.relationLayers,
                              c.filmBlocks, c.answerHidden, c.decoderDim, c.attentionDim, c.retrievalDim};
     if (*std::min_element(std::begin(sizes), std::end(sizes)) < 1)
@@ -221,6 +223,10 @@ Outcome validateConfig(const ModelConfig &c)
     if (c.task == "vqa" && c.fusion == "cross_attention" && c.fusionHidden % c.fusionHeads != 0)
         return fail("fusion_hidden " + std::to_string(c.fusionHidden) + " is not a multiple of fusion_heads "
                     + std::to_string(c.fusionHeads));
+    if (c.visionStages > 6)
+        return fail("vision_stages must be 1 to 6");
+    if (c.vision == "resnet" && c.visionStages < 2)
+        return fail("the resnet needs vision_stages of at least 2 (a stem and one stage)");
     if (c.dropout < 0 || c.dropout >= 1)
         return fail("dropout must be in [0, 1)");
     return {};

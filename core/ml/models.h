@@ -25,6 +25,7 @@ struct ModelConfig {
     // vision
     std::string vision = "cnn";        // cnn / resnet
     int64_t visionChannels = 32;
+    int64_t visionStages = 4;          // stride-2 stages: a 64-pixel image gives a 4x4 grid, 3 stages 8x8
     bool coordinateChannels = false;   // CoordConv planes at the input
     bool appendCoordinates = true;     // region x, y appended to every region feature
     // text (questions for VQA, captions for retrieval)

@@ -45,7 +45,7 @@ SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
 {
     m_layers = nn::Sequential();
     int64_t in = inputChannels(options);
-    for (int layer = 0; layer < 4; ++layer) {
+    for (int64_t layer = 0; layer < options.stages; ++layer) {
         m_layers->push_back(nn::Conv2d(conv3x3(in, options.channels, 2)));
         m_layers->push_back(nn::BatchNorm2d(options.channels));
         m_layers->push_back(nn::ReLU());
@@ -88,9 +88,9 @@ SmallResNetImpl::SmallResNetImpl(const VisionOptions &options) : m_options(optio
     m_stem = register_module("stem", nn::Sequential(nn::Conv2d(conv3x3(inputChannels(options), c, 2)),
                                                     nn::BatchNorm2d(c), nn::ReLU()));
     m_blocks = nn::ModuleList();
-    const int64_t widths[] = {c, 2 * c, 2 * c};
     int64_t in = c;
-    for (const int64_t width : widths) {
+    for (int64_t stage = 1; stage < options.stages; ++stage) {
+        const int64_t width = stage == 1 ? c : 2 * c;
         m_blocks->push_back(BasicBlock(in, width, 2));
         m_blocks->push_back(BasicBlock(width, width, 1));
         in = width;

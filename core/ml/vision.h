@@ -1,6 +1,6 @@
 #pragma once
 // Vision encoders: images [B, 3, H, W] (RGB in [0, 1]) -> a grid of region
-// features [B, R, D], R = H' x W' (each encoder halves the resolution 4 times,
+// features [B, R, D], R = H' x W' (each encoder halves the resolution `stages` times, by default 4,
 // so a 64-pixel image gives a 4 x 4 grid and 128 pixels 8 x 8).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/batchnorm.h>
@@ -24,6 +24,7 @@ struct VisionFeatures {
 struct VisionOptions {
     std::string kind = "cnn";         // "cnn" or "resnet"
     int64_t channels = 32;            // width of the first stage
+    int64_t stages = 4;               // stride-2 steps; fewer give a finer grid of smaller regions
     bool coordinateChannels = false;  // CoordConv: two x/y input planes, so pooled features know where
 };
 
@@ -34,12 +35,12 @@ public:
     virtual int64_t outputDim() const = 0;
 };
 
-// Four 3x3 stride-2 convolutions with BatchNorm and ReLU (the Sort-of-CLEVR
+// `stages` (four by default) 3x3 stride-2 convolutions with BatchNorm and ReLU (the Sort-of-CLEVR
 // relation network's encoder).
 class SmallCnnImpl : public VisionEncoderImpl {
 public:
     explicit SmallCnnImpl(const VisionOptions &options);
-    VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/16*W/16, C]
+    VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/2^s*W/2^s, C]
     int64_t outputDim() const override { return m_options.channels; }
 
 private:
@@ -60,13 +61,13 @@ private:
 };
 TORCH_MODULE(BasicBlock);
 
-// A stride-2 stem and three stages of two basic blocks each (widths C, 2C, 2C),
-// each stage halving the resolution.
+// A stride-2 stem and `stages` - 1 stages of two basic blocks each (widths C, 2C,
+// 2C, ...), each stage halving the resolution.
 class SmallResNetImpl : public VisionEncoderImpl {
 public:
     explicit SmallResNetImpl(const VisionOptions &options);
-    VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/16*W/16, 2C]
-    int64_t outputDim() const override { return 2 * m_options.channels; }
+    VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/2^s*W/2^s, 2C]
+    int64_t outputDim() const override { return m_options.stages >= 3 ? 2 * m_options.channels : m_options.channels; }
 
 private:
     VisionOptions m_options;

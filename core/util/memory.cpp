@@ -20,6 +20,11 @@ void tuneAllocator()
     mallopt(M_TOP_PAD, 64 << 20);
 }
 
+void preferPassiveThreadWaits()
+{
+    setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
+}
+
 void preferHugePages(const void *data, size_t bytes)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)

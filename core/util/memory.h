@@ -11,6 +11,12 @@ namespace tandem::memory {
 // benchmarks that show its effect).
 void tuneAllocator();
 
+// Sets OMP_WAIT_POLICY=PASSIVE unless the user set it: OpenMP's default
+// spin-waiting between LibTorch's small parallel regions took the cores from
+// the data loader and from each other (a training step ran 5.5x slower on
+// 2 cores). Call first thing in main(), before LibTorch is loaded.
+void preferPassiveThreadWaits();
+
 // Asks the kernel for transparent huge pages over [data, data + bytes) (a 90 MB
 // annotation file, the parser's tape, a dataset's caption array); call before
 // the memory is first written. Only whole 2 MB pages inside the range are
