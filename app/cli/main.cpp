@@ -60,7 +60,7 @@ int runCommand(const Command &command, QStringList arguments)
 int main(int argc, char **argv)
 {
     tandem::memory::tuneAllocator();
-    tandem::memory::preferPassiveThreadWaits();
+    tandem::memory::preferPassiveThreadWaits(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Tandem"));

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
     QElapsedTimer sinceStart;
     sinceStart.start();
     tandem::memory::tuneAllocator();
-    tandem::memory::preferPassiveThreadWaits();
+    tandem::memory::preferPassiveThreadWaits(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setOrganizationName(QStringLiteral("Tandem"));

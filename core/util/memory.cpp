@@ -5,6 +5,7 @@
 #include <malloc.h>
 #ifdef __linux__
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace tandem::memory {
@@ -20,9 +21,12 @@ void tuneAllocator()
     mallopt(M_TOP_PAD, 64 << 20);
 }
 
-void preferPassiveThreadWaits()
+void preferPassiveThreadWaits(char **argv)
 {
-    setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
+    if (std::getenv("OMP_WAIT_POLICY"))
+        return;
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv); // returns only on failure: then run on with the default
 }
 
 void preferHugePages(const void *data, size_t bytes)

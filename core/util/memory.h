@@ -13,9 +13,11 @@ void tuneAllocator();
 
 // Sets OMP_WAIT_POLICY=PASSIVE unless the user set it: OpenMP's default
 // spin-waiting between LibTorch's small parallel regions took the cores from
-// the data loader and from each other (a training step ran 5.5x slower on
-// 2 cores). Call first thing in main(), before LibTorch is loaded.
-void preferPassiveThreadWaits();
+// the data loader and from each other (training ran 3.3x slower on 2 cores).
+// libgomp reads its settings once, when it is loaded, and OpenCV loads it
+// before main(): so the process starts itself again with the setting (one
+// exec, a few ms). Call first thing in main(); argv as main() got it.
+void preferPassiveThreadWaits(char **argv);
 
 // Asks the kernel for transparent huge pages over [data, data + bytes) (a 90 MB
 // annotation file, the parser's tape, a dataset's caption array); call before
