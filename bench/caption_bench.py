@@ -7,17 +7,14 @@ computed as the COCO caption evaluation does.
 
 Usage: python3 bench/caption_bench.py [--images 5000] [--epochs 15] [--build build]"""
 import argparse
-import json
 import os
 import subprocess
 import time
 
+from benchutil import cli_json
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 METRICS = ("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider_d")
-
-
-def cli_json(command):
-    return json.loads(subprocess.run(command, stdout=subprocess.PIPE, check=True).stdout)
 
 
 def main():

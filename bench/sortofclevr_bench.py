@@ -11,23 +11,18 @@ Usage: python3 bench/sortofclevr_bench.py [--images 10000] [--epochs 10]
 The whole run at the defaults takes hours on a 2-core CPU; --images and
 --epochs scale it down (e.g. --images 2000 --epochs 5 for a quick look)."""
 import argparse
-import json
 import os
 import sqlite3
 import subprocess
 import sys
 import time
 
+from benchutil import cli_json
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FUSIONS = ["concat", "late", "gmu", "film", "mfb", "cross_attention", "relation"]
 NON_RELATIONAL = ("shape", "left", "top")
 TYPES = ("shape", "left", "top", "closest", "furthest", "count")
-
-
-def run(command):
-    """Runs a tandem-cli command and returns its parsed --json output."""
-    result = subprocess.run(command, stdout=subprocess.PIPE, check=True)
-    return json.loads(result.stdout)
 
 
 def make_demo(cli, project, images, seed):
@@ -63,9 +58,9 @@ def bench_fusion(cli, project, fusion, args, work):
     if os.path.exists(checkpoint):
         os.remove(checkpoint)
     start = time.perf_counter()
-    trained = run(command + args.train_option)
+    trained = cli_json(command + args.train_option)
     wall = time.perf_counter() - start
-    answered = run([cli, "answer", project, "--model", checkpoint, "--split", "test", "--json", "-q"])
+    answered = cli_json([cli, "answer", project, "--model", checkpoint, "--split", "test", "--json", "-q"])
     row = score(project, answered["answers"])
     row.update(fusion=fusion, minutes=wall / 60.0, qps=trained["samples_per_second"])
     return row

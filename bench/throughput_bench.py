@@ -11,12 +11,13 @@ against the faster of the two.
 
 Usage: python3 bench/throughput_bench.py [--images 2000] [--batch 8] [--runs 2]"""
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+from benchutil import cli_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-torch lives
@@ -31,10 +32,9 @@ def ensure_python_torch():
 
 def tandem_rate(cli, project, args, work):
     checkpoint = os.path.join(work, "throughput.pt")
-    out = subprocess.run([cli, "train", project, "--fusion", "film", "--epochs", "1", "--batch", str(args.batch),
-                          "--threads", str(args.threads), "--no-augment", "--checkpoint", checkpoint, "--json", "-q"],
-                         stdout=subprocess.PIPE, check=True, env=dict(os.environ)).stdout
-    return json.loads(out)["samples_per_second"]
+    return cli_json([cli, "train", project, "--fusion", "film", "--epochs", "1", "--batch", str(args.batch),
+                     "--threads", str(args.threads), "--no-augment", "--checkpoint", checkpoint, "--json",
+                     "-q"])["samples_per_second"]
 
 
 def python_rate(project, args, steps, passive):
@@ -42,10 +42,8 @@ def python_rate(project, args, steps, passive):
     env.pop("OMP_WAIT_POLICY", None)
     if passive:
         env["OMP_WAIT_POLICY"] = "PASSIVE"
-    out = subprocess.run([PYTHON, os.path.join(HERE, "baseline_vqa_train.py"), project, "--batch", str(args.batch),
-                          "--steps", str(steps), "--threads", str(args.threads)],
-                         stdout=subprocess.PIPE, check=True, env=env).stdout
-    return json.loads(out)["questions_per_second"]
+    return cli_json([PYTHON, os.path.join(HERE, "baseline_vqa_train.py"), project, "--batch", str(args.batch),
+                     "--steps", str(steps), "--threads", str(args.threads)], env)["questions_per_second"]
 
 
 def main():
