@@ -53,7 +53,9 @@ def score(project, answers):
 def bench_fusion(cli, project, fusion, args, work):
     checkpoint = os.path.join(work, "%s.pt" % fusion)
     command = [cli, "train", project, "--fusion", fusion, "--epochs", str(args.epochs), "--batch", str(args.batch),
-               "--lr", str(args.lr), "--checkpoint", checkpoint, "--seed", str(args.seed), "--no-augment", "--json", "-q"]
+               "--lr", str(args.lr), "--checkpoint", checkpoint, "--seed", str(args.seed), "--no-augment", "--json"]
+    if not args.progress:
+        command.append("-q")
     # No augmentation: shifting a scene changes the answers to "is it on the left?".
     if os.path.exists(checkpoint):
         os.remove(checkpoint)
@@ -76,6 +78,7 @@ def main():
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fusions", default=",".join(FUSIONS))
+    parser.add_argument("--progress", action="store_true", help="show each training run's progress on stderr")
     parser.add_argument("--train-option", action="append", default=[],
                         help="an extra 'tandem-cli train' argument, repeatable (e.g. --train-option=--no-augment)")
     args = parser.parse_args()

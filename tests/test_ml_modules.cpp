@@ -74,6 +74,9 @@ private slots:
     void fusionShapes();
     void fusionGradients_data();
     void fusionGradients();
+    void fusionSharesImageWork_data();
+    void fusionSharesImageWork();
+    void filmContextIsOptional();
     void unknownNames();
     void answerLosses();
     void captionerShapes();
@@ -81,6 +84,7 @@ private slots:
     void contrastiveHead();
     void configRoundTrip();
     void configErrors();
+    void vqaSharesImageFeatures_data();
     void vqaSharesImageFeatures();
     void modelShapes();
 };
@@ -304,6 +308,53 @@ void TestMlModules::fusionGradients()
     }
 }
 
+void TestMlModules::fusionSharesImageWork_data()
+{
+    fusionShapes_data();
+}
+
+// Regions once per image with each question's image index give what the same
+// regions copied out per question give, forward and backward.
+void TestMlModules::fusionSharesImageWork()
+{
+    QFETCH(QString, name);
+    torch::manual_seed(2);
+    auto fusion = makeFusion(name.toStdString(), smallFusion());
+    const at::Tensor perImage = at::randn({2, 9, 18}), question = at::randn({5, 24});
+    const at::Tensor tokens = at::randn({5, 5, 24}), mask = at::ones({5, 5}, at::kBool);
+    const at::Tensor index = at::tensor({0, 0, 1, 1, 1}, at::kLong);
+    const auto outputAndGradients = [&](const at::Tensor &out) {
+        fusion->zero_grad();
+        (out * at::arange(out.numel()).view_as(out).sin()).sum().backward();
+        std::vector<at::Tensor> all{out.detach()};
+        for (const auto &p : fusion->parameters())
+            all.push_back(p.grad().clone());
+        return all;
+    };
+    const auto shared = outputAndGradients(fusion->forward(perImage, question, tokens, mask, index));
+    const auto copied = outputAndGradients(fusion->forward(perImage.index_select(0, index), question, tokens, mask));
+    QCOMPARE(shared.size(), copied.size());
+    for (size_t i = 0; i < shared.size(); ++i)
+        QVERIFY2(at::allclose(shared[i], copied[i], 1e-4, 1e-5), i == 0 ? "output" : "a gradient");
+}
+
+void TestMlModules::filmContextIsOptional()
+{
+    FusionOptions options = smallFusion();
+    const auto contextParameters = [](const std::shared_ptr<FusionImpl> &fusion) {
+        int n = 0;
+        for (const auto &p : fusion->named_parameters())
+            n += p.key().rfind("context.", 0) == 0;
+        return n;
+    };
+    QCOMPARE(contextParameters(makeFusion("film", options)), int(options.filmBlocks) - 1); // not the first block
+    options.filmContext = false;
+    auto plain = makeFusion("film", options);
+    QCOMPARE(contextParameters(plain), 0);
+    QCOMPARE(plain->forward(at::randn({3, 9, 18}), at::randn({3, 24})).sizes().vec(),
+             (std::vector<int64_t>{3, options.outputDim}));
+}
+
 void TestMlModules::unknownNames()
 {
     QVERIFY(!makeFusion("bilinear", smallFusion()));
@@ -466,10 +517,16 @@ void TestMlModules::configErrors()
     QVERIFY(threw);
 }
 
+void TestMlModules::vqaSharesImageFeatures_data()
+{
+    fusionShapes_data();
+}
+
 void TestMlModules::vqaSharesImageFeatures()
 {
+    QFETCH(QString, name);
     torch::manual_seed(0);
-    VqaModel model(smallConfig("cross_attention"));
+    VqaModel model(smallConfig(name.toStdString()));
     model->eval();
     const at::Tensor images = at::rand({2, 3, 32, 32});
     const TokenBatch questions = padBatch({{5, 6, 7}, {8, 9}, {5, 6, 7}, {10}});

@@ -30,6 +30,13 @@ at::Tensor meanPool(const at::Tensor &regions) // [B,R,D] -> [B,D]
     return regions.mean(1);
 }
 
+// Each question's row of a per-image tensor, [Bi,...] -> [B,...]; a
+// per-question tensor (no index) as it is.
+at::Tensor perQuestion(const at::Tensor &perImage, const at::Tensor &imageIndex)
+{
+    return imageIndex.defined() ? perImage.index_select(0, imageIndex.to(perImage.device())) : perImage;
+}
+
 } // namespace
 
 // ---- concat ---------------------------------------------------------------
@@ -41,9 +48,9 @@ ConcatFusionImpl::ConcatFusionImpl(const FusionOptions &options) : m_options(opt
 }
 
 at::Tensor ConcatFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                     const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                     const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
-    return m_mlp->forward(at::cat({meanPool(regions), question}, 1));
+    return m_mlp->forward(at::cat({perQuestion(meanPool(regions), imageIndex), question}, 1));
 }
 
 // ---- late -----------------------------------------------------------------
@@ -59,11 +66,12 @@ LateFusionImpl::LateFusionImpl(const FusionOptions &options) : m_options(options
 }
 
 at::Tensor LateFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                   const at::Tensor &) // [B,R,Dv],[B,Dq] -> scores [B,A]
+                                   const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> scores [B,A]
 {
     // Averaging logits averages the log-probabilities up to a per-row constant,
     // so softmax(this) is the normalised product of the two classifiers' votes.
-    return 0.5 * (m_imageClassifier->forward(meanPool(regions)) + m_questionClassifier->forward(question));
+    return 0.5 * (perQuestion(m_imageClassifier->forward(meanPool(regions)), imageIndex)
+                  + m_questionClassifier->forward(question));
 }
 
 // ---- gmu ------------------------------------------------------------------
@@ -76,10 +84,10 @@ GmuFusionImpl::GmuFusionImpl(const FusionOptions &options) : m_options(options)
 }
 
 at::Tensor GmuFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                  const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                  const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // h = z * tanh(W_v v) + (1 - z) * tanh(W_q q), z = sigmoid(W_z [v; q]).
-    const at::Tensor image = meanPool(regions);
+    const at::Tensor image = perQuestion(meanPool(regions), imageIndex);
     const at::Tensor z = at::sigmoid(m_gate->forward(at::cat({image, question}, 1)));
     return z * at::tanh(m_image->forward(image)) + (1 - z) * at::tanh(m_question->forward(question));
 }
@@ -93,27 +101,51 @@ FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options
     m_generator = register_module("generator", nn::Linear(options.questionDim, 2 * h * options.filmBlocks));
     m_first = register_module("first", nn::ModuleList());
     m_second = register_module("second", nn::ModuleList());
+    if (options.filmContext)
+        m_context = register_module("context", nn::ModuleList());
     for (int64_t i = 0; i < options.filmBlocks; ++i) {
         m_first->push_back(nn::Linear(h, h));
         m_second->push_back(nn::Linear(h, h));
+        if (options.filmContext && i > 0)
+            m_context->push_back(nn::Linear(nn::LinearOptions(h, h).bias(false)));
     }
     m_output = register_module("output", nn::Linear(h, options.outputDim));
 }
 
 at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                   const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                   const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // Region features are a 1x1 feature map per region, so FiLM's 1x1 and 3x3
     // convolutions become per-region linear layers. gamma is predicted as 1 + delta
     // so that an untrained generator starts from the identity.
+    //
+    // With filmContext, every block after the first also reads the max over
+    // all regions of its input, in place of the 3x3 convolution's view of the
+    // neighbours: it can then relate every region to what the question-modulated
+    // block before it singled out ("the object closest to the red one"). It
+    // costs one [B,H]x[H,H] product per block, where a 3x3 convolution over the
+    // grid would cost 9 [B*R,H]x[H,H] ones. The first block's input does not
+    // depend on the question yet, so its max would only add scene statistics,
+    // which the model learns anyway and was measured to dwell on longer.
+    //
+    // The first block is the question's only until its FiLM: up to there it
+    // runs once per image (x and y are [Bi,R,H]), which halves the work of a
+    // two-block model when twenty questions share an image.
     const int64_t h = m_options.hiddenDim;
-    at::Tensor x = at::relu(m_input->forward(regions));                              // [B,R,H]
+    at::Tensor x = at::relu(m_input->forward(regions));                              // [B or Bi,R,H]
     const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
-        at::Tensor y = at::relu(m_first[i]->as<nn::Linear>()->forward(x));
+        at::Tensor y = m_first[i]->as<nn::Linear>()->forward(x);
+        if (m_context && i > 0)
+            y = y + m_context[i - 1]->as<nn::Linear>()->forward(std::get<0>(x.max(1))).unsqueeze(1); // [B,1,H]
+        y = at::relu(y);
         y = m_second[i]->as<nn::Linear>()->forward(y);
         // Normalised without an affine part: FiLM supplies scale and shift.
         y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({h}));
+        if (i == 0) {
+            x = perQuestion(x, imageIndex); // [B,R,H] from here on
+            y = perQuestion(y, imageIndex);
+        }
         const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
         const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
         x = x + at::relu(gamma * y + beta);
@@ -150,15 +182,15 @@ at::Tensor MfbFusionImpl::factorizedBilinear(const at::Tensor &projectedImage,
 }
 
 at::Tensor MfbFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                  const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                  const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // Question-guided attention: MFB of every region with the question scores
     // the region; the attended image feature goes through a second MFB.
-    const at::Tensor perRegion = factorizedBilinear(m_attentionImage->forward(regions),
+    const at::Tensor perRegion = factorizedBilinear(perQuestion(m_attentionImage->forward(regions), imageIndex),
                                                     m_attentionQuestion->forward(question).unsqueeze(1));
     const at::Tensor weights = at::softmax(m_attentionScore->forward(perRegion).squeeze(-1), 1); // [B,R]
     m_regionAttention = weights.detach();
-    const at::Tensor attended = (weights.unsqueeze(-1) * regions).sum(1); // [B,Dv]
+    const at::Tensor attended = at::bmm(weights.unsqueeze(1), perQuestion(regions, imageIndex)).squeeze(1); // [B,Dv]
     return factorizedBilinear(m_image->forward(attended), m_question->forward(question));
 }
 
@@ -206,11 +238,13 @@ CrossAttentionFusionImpl::CrossAttentionFusionImpl(const FusionOptions &options)
 
 at::Tensor CrossAttentionFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question,
                                              const at::Tensor &tokens,
-                                             const at::Tensor &tokenMask) // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
+                                             const at::Tensor &tokenMask,
+                                             const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
 {
     // Alternating co-attention (Lu et al. 2016): the question summary attends
     // over the regions; what it saw then attends over the question's tokens.
-    at::Tensor x = m_norm1->forward(m_questionIn->forward(question) + m_overRegions->forward(question, regions));
+    at::Tensor x = m_norm1->forward(m_questionIn->forward(question)
+                                    + m_overRegions->forward(question, perQuestion(regions, imageIndex)));
     m_regionAttention = m_overRegions->weights().mean(1);
     if (tokens.defined())
         x = m_norm2->forward(x + m_overTokens->forward(x, tokens, tokenMask));
@@ -235,7 +269,7 @@ RelationFusionImpl::RelationFusionImpl(const FusionOptions &options) : m_options
 }
 
 at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                       const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                       const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // RN(O, q) = f( sum_ij g([o_i; o_j; q]) ). g's first layer is linear, so
     // W [o_i; o_j; q] = W_i o_i + W_j o_j + W_q q: each term is computed once per
@@ -243,9 +277,9 @@ at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tens
     // materialising the [B, R², 2Dv + Dq] concatenation nor its R²-times-larger
     // matrix product. Only g's later layers see all R² pairs, so keep R small
     // (a 4x4 to 8x8 grid).
-    const int64_t b = regions.size(0), r = regions.size(1), h = m_options.hiddenDim;
-    const at::Tensor objectI = m_firstI->forward(regions).unsqueeze(2);           // [B,R,1,H]
-    const at::Tensor objectJ = m_firstJ->forward(regions).unsqueeze(1);           // [B,1,R,H]
+    const int64_t b = question.size(0), r = regions.size(1), h = m_options.hiddenDim;
+    const at::Tensor objectI = perQuestion(m_firstI->forward(regions), imageIndex).unsqueeze(2); // [B,R,1,H]
+    const at::Tensor objectJ = perQuestion(m_firstJ->forward(regions), imageIndex).unsqueeze(1); // [B,1,R,H]
     const at::Tensor query = m_firstQ->forward(question).view({b, 1, 1, h});      // [B,1,1,H]
     // g runs on chunks of questions whose [chunk, R², H] activations stay under
     // ~8 MiB: glibc serves larger blocks with mmap and faults every page in

@@ -33,16 +33,21 @@ struct FusionOptions {
     int64_t mfbFactor = 5;      // mfb: k, the sum-pooling window
     int64_t relationLayers = 3; // relation: layers of g, the first one included
     int64_t filmBlocks = 2;     // film: FiLM-ed residual blocks
+    bool filmContext = true;    // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
     int64_t numAnswers = 0;     // late: its classifiers' output size
     double dropout = 0.0;
 };
 
 class FusionImpl : public torch::nn::Module {
 public:
-    // regions [B, R, Dv], question [B, Dq]; tokens [B, T, Dq] with tokenMask
-    // [B, T] (true at real tokens) where the fusion can use them -> [B, Df].
+    // question [B, Dq]; tokens [B, T, Dq] with tokenMask [B, T] (true at real
+    // tokens) where the fusion can use them -> [B, Df]. regions are [B, R, Dv],
+    // one set per question, or, with imageIndex [B] (each question's image),
+    // [Bi, R, Dv], one set per image: a fusion then runs what does not depend on
+    // the question once per image, however many questions share it.
     virtual at::Tensor forward(const at::Tensor &regions, const at::Tensor &question,
-                               const at::Tensor &tokens = {}, const at::Tensor &tokenMask = {}) = 0;
+                               const at::Tensor &tokens = {}, const at::Tensor &tokenMask = {},
+                               const at::Tensor &imageIndex = {}) = 0;
     virtual int64_t outputDim() const = 0;
     // Late fusion's output already is the averaged answer scores [B, numAnswers]:
     // a VQA head puts no classifier on top of it.
@@ -59,7 +64,7 @@ class ConcatFusionImpl : public FusionImpl {
 public:
     explicit ConcatFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -72,7 +77,7 @@ class LateFusionImpl : public FusionImpl {
 public:
     explicit LateFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> scores [B,A]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> scores [B,A]
     int64_t outputDim() const override { return m_options.numAnswers; }
     bool outputsAnswerScores() const override { return true; }
 
@@ -86,7 +91,7 @@ class GmuFusionImpl : public FusionImpl {
 public:
     explicit GmuFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -99,13 +104,14 @@ class FilmFusionImpl : public FusionImpl {
 public:
     explicit FilmFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
     FusionOptions m_options;
     torch::nn::Linear m_input{nullptr}, m_generator{nullptr}, m_output{nullptr};
     torch::nn::ModuleList m_first{nullptr}, m_second{nullptr}; // per block: 1x1 "convolutions"
+    torch::nn::ModuleList m_context{nullptr};                   // per block but the first: pooled map -> first layer
 };
 TORCH_MODULE(FilmFusion);
 
@@ -113,7 +119,7 @@ class MfbFusionImpl : public FusionImpl {
 public:
     explicit MfbFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -146,7 +152,7 @@ class CrossAttentionFusionImpl : public FusionImpl {
 public:
     explicit CrossAttentionFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -163,7 +169,7 @@ class RelationFusionImpl : public FusionImpl {
 public:
     explicit RelationFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:

@@ -38,6 +38,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("mfb_factor", c.mfbFactor);
     visit("relation_layers", c.relationLayers);
     visit("film_blocks", c.filmBlocks);
+    visit("film_context", c.filmContext);
     visit("num_answers", c.numAnswers);
     visit("answer_hidden", c.answerHidden);
     visit("decoder_dim", c.decoderDim);
@@ -266,6 +267,7 @@ VqaModelImpl::VqaModelImpl(const ModelConfig &config) : ModelBase(config)
     fusion.mfbFactor = config.mfbFactor;
     fusion.relationLayers = config.relationLayers;
     fusion.filmBlocks = config.filmBlocks;
+    fusion.filmContext = config.filmContext;
     fusion.numAnswers = config.numAnswers;
     fusion.dropout = config.dropout;
     m_fusion = register_module("fusion", makeFusion(config.fusion, fusion));
@@ -289,8 +291,8 @@ at::Tensor VqaModelImpl::answer(const VisionFeatures &features, const at::Tensor
                                 const at::Tensor &lengths, const at::Tensor &imageIndex) // -> [Bq,A]
 {
     const TextEncoding question = m_text->forward(questions, lengths);
-    const at::Tensor fused = m_fusion->forward(regionsFor(features.regions, imageIndex), question.pooled,
-                                               question.tokens, question.mask);
+    const at::Tensor fused = m_fusion->forward(features.regions, question.pooled, question.tokens, question.mask,
+                                               imageIndex);
     return m_head->forward(fused);
 }
 
