@@ -3,7 +3,9 @@
 text, film fusion, answer MLP) trained the way Tandem's trainer does: the
 project's train images, each batch a set of images with all their questions,
 each image encoded once and shared by its questions, AdamW with gradient
-clipping. Images are decoded once up front (an advantage Tandem does not
+clipping. Written the usual way: each question's regions are gathered right
+after the CNN (Tandem runs FiLM's question-independent first block per image
+before gathering; the arithmetic is the same). Images are decoded once up front (an advantage Tandem does not
 take: it decodes with OpenCV in a background thread every epoch).
 
 Prints one JSON line: {"questions_per_second": ..., "steps": ..., "seconds": ...}
