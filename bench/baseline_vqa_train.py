@@ -58,7 +58,6 @@ class FilmVqa(nn.Module):
         self.generator = nn.Linear(text, 2 * hidden * blocks)
         self.first = nn.ModuleList(nn.Linear(hidden, hidden) for _ in range(blocks))
         self.second = nn.ModuleList(nn.Linear(hidden, hidden) for _ in range(blocks))
-        self.context = nn.ModuleList(nn.Linear(hidden, hidden, bias=False) for _ in range(blocks - 1))
         self.film_output = nn.Linear(hidden, hidden)
         self.head = nn.Sequential(nn.Linear(hidden, 256), nn.ReLU(), nn.Linear(256, answers))
         self.hidden, self.blocks = hidden, blocks
@@ -78,10 +77,7 @@ class FilmVqa(nn.Module):
         x = F.relu(self.film_input(regions))
         film = self.generator(question).view(-1, self.blocks, 2, self.hidden)
         for i in range(self.blocks):
-            y = self.first[i](x)
-            if i > 0:
-                y = y + self.context[i - 1](x.max(1).values).unsqueeze(1)
-            y = self.second[i](F.relu(y))
+            y = self.second[i](F.relu(self.first[i](x)))
             y = F.layer_norm(y, (self.hidden,))
             x = x + F.relu((1 + film[:, i, 0].unsqueeze(1)) * y + film[:, i, 1].unsqueeze(1))
         return self.head(F.relu(self.film_output(x.max(1).values)))

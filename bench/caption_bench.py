@@ -5,7 +5,7 @@ scored on the held-out test images with `tandem-cli caption` (greedy and beam
 search) against their 3-5 reference captions: BLEU-1..4, ROUGE-L and CIDEr-D
 computed as the COCO caption evaluation does.
 
-Usage: python3 bench/caption_bench.py [--images 5000] [--epochs 15] [--build build]"""
+Usage: python3 bench/caption_bench.py [--images 5000] [--epochs 25] [--build build]"""
 import argparse
 import os
 import subprocess
@@ -22,7 +22,7 @@ def main():
     parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
     parser.add_argument("--work", default=os.path.join(HERE, "..", "build", "bench-caption"))
     parser.add_argument("--images", type=int, default=5000)
-    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--progress", action="store_true", help="show the training progress on stderr")

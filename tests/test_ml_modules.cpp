@@ -341,6 +341,7 @@ void TestMlModules::fusionSharesImageWork()
 void TestMlModules::filmContextIsOptional()
 {
     FusionOptions options = smallFusion();
+    options.filmContext = true;
     const auto contextParameters = [](const std::shared_ptr<FusionImpl> &fusion) {
         int n = 0;
         for (const auto &p : fusion->named_parameters())

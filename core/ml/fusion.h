@@ -33,7 +33,7 @@ struct FusionOptions {
     int64_t mfbFactor = 5;      // mfb: k, the sum-pooling window
     int64_t relationLayers = 3; // relation: layers of g, the first one included
     int64_t filmBlocks = 2;     // film: FiLM-ed residual blocks
-    bool filmContext = true;    // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
+    bool filmContext = false;   // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
     int64_t numAnswers = 0;     // late: its classifiers' output size
     double dropout = 0.0;
 };

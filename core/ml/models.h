@@ -45,7 +45,7 @@ struct ModelConfig {
     int64_t mfbFactor = 5;
     int64_t relationLayers = 3;
     int64_t filmBlocks = 2;
-    bool filmContext = true;           // film: blocks after the first read the max-pooled map too
+    bool filmContext = false;          // film: blocks after the first read the max-pooled map too
     int64_t numAnswers = 0;
     int64_t answerHidden = 256;
     // captioning
