@@ -6,27 +6,17 @@ search) against their 3-5 reference captions: BLEU-1..4, ROUGE-L and CIDEr-D
 computed as the COCO caption evaluation does.
 
 Usage: python3 bench/caption_bench.py [--images 5000] [--epochs 25] [--build build]"""
-import argparse
 import os
 import subprocess
 import time
 
-from benchutil import cli_json
+from benchutil import cli_json, training_parser
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 METRICS = ("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider_d")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
-    parser.add_argument("--work", default=os.path.join(HERE, "..", "build", "bench-caption"))
-    parser.add_argument("--images", type=int, default=5000)
-    parser.add_argument("--epochs", type=int, default=25)
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--progress", action="store_true", help="show the training progress on stderr")
-    args = parser.parse_args()
+    args = training_parser(__doc__, "bench-caption", images=5000, epochs=25, batch=16, lr=2e-3).parse_args()
     cli = os.path.join(args.build, "bin", "tandem-cli")
     os.makedirs(args.work, exist_ok=True)
     project = os.path.join(args.work, "captions_%d.tandem" % args.images)

@@ -10,16 +10,13 @@ Usage: python3 bench/sortofclevr_bench.py [--images 10000] [--epochs 10]
 
 The whole run at the defaults takes hours on a 2-core CPU; --images and
 --epochs scale it down (e.g. --images 2000 --epochs 5 for a quick look)."""
-import argparse
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 
-from benchutil import cli_json
+from benchutil import cli_json, training_parser
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 FUSIONS = ["concat", "late", "gmu", "film", "mfb", "cross_attention", "relation"]
 NON_RELATIONAL = ("shape", "left", "top")
 TYPES = ("shape", "left", "top", "closest", "furthest", "count")
@@ -69,16 +66,9 @@ def bench_fusion(cli, project, fusion, args, work):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
-    parser.add_argument("--work", default=os.path.join(HERE, "..", "build", "bench-sortofclevr"))
-    parser.add_argument("--images", type=int, default=10000)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser = training_parser(__doc__, "bench-sortofclevr", images=10000, epochs=10, batch=8, lr=1e-3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fusions", default=",".join(FUSIONS))
-    parser.add_argument("--progress", action="store_true", help="show each training run's progress on stderr")
     parser.add_argument("--train-option", action="append", default=[],
                         help="an extra 'tandem-cli train' argument, repeatable (e.g. --train-option=--no-augment)")
     args = parser.parse_args()

@@ -1,5 +1,7 @@
 #include "ml/fusion.h"
 
+#include "ml/vision.h"
+
 #include <ATen/ATen.h>
 #include <torch/nn/functional/normalization.h>
 #include <torch/nn/modules/activation.h>
@@ -30,13 +32,6 @@ at::Tensor meanPool(const at::Tensor &regions) // [B,R,D] -> [B,D]
     return regions.mean(1);
 }
 
-// Each question's row of a per-image tensor, [Bi,...] -> [B,...]; a
-// per-question tensor (no index) as it is.
-at::Tensor perQuestion(const at::Tensor &perImage, const at::Tensor &imageIndex)
-{
-    return imageIndex.defined() ? perImage.index_select(0, imageIndex.to(perImage.device())) : perImage;
-}
-
 } // namespace
 
 // ---- concat ---------------------------------------------------------------
@@ -50,7 +45,7 @@ ConcatFusionImpl::ConcatFusionImpl(const FusionOptions &options) : m_options(opt
 at::Tensor ConcatFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
                                      const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
-    return m_mlp->forward(at::cat({perQuestion(meanPool(regions), imageIndex), question}, 1));
+    return m_mlp->forward(at::cat({perItem(meanPool(regions), imageIndex), question}, 1));
 }
 
 // ---- late -----------------------------------------------------------------
@@ -70,7 +65,7 @@ at::Tensor LateFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
 {
     // Averaging logits averages the log-probabilities up to a per-row constant,
     // so softmax(this) is the normalised product of the two classifiers' votes.
-    return 0.5 * (perQuestion(m_imageClassifier->forward(meanPool(regions)), imageIndex)
+    return 0.5 * (perItem(m_imageClassifier->forward(meanPool(regions)), imageIndex)
                   + m_questionClassifier->forward(question));
 }
 
@@ -87,7 +82,7 @@ at::Tensor GmuFusionImpl::forward(const at::Tensor &regions, const at::Tensor &q
                                   const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // h = z * tanh(W_v v) + (1 - z) * tanh(W_q q), z = sigmoid(W_z [v; q]).
-    const at::Tensor image = perQuestion(meanPool(regions), imageIndex);
+    const at::Tensor image = perItem(meanPool(regions), imageIndex);
     const at::Tensor z = at::sigmoid(m_gate->forward(at::cat({image, question}, 1)));
     return z * at::tanh(m_image->forward(image)) + (1 - z) * at::tanh(m_question->forward(question));
 }
@@ -143,8 +138,8 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
         // Normalised without an affine part: FiLM supplies scale and shift.
         y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({h}));
         if (i == 0) {
-            x = perQuestion(x, imageIndex); // [B,R,H] from here on
-            y = perQuestion(y, imageIndex);
+            x = perItem(x, imageIndex); // [B,R,H] from here on
+            y = perItem(y, imageIndex);
         }
         const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
         const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
@@ -186,11 +181,11 @@ at::Tensor MfbFusionImpl::forward(const at::Tensor &regions, const at::Tensor &q
 {
     // Question-guided attention: MFB of every region with the question scores
     // the region; the attended image feature goes through a second MFB.
-    const at::Tensor perRegion = factorizedBilinear(perQuestion(m_attentionImage->forward(regions), imageIndex),
+    const at::Tensor perRegion = factorizedBilinear(perItem(m_attentionImage->forward(regions), imageIndex),
                                                     m_attentionQuestion->forward(question).unsqueeze(1));
     const at::Tensor weights = at::softmax(m_attentionScore->forward(perRegion).squeeze(-1), 1); // [B,R]
     m_regionAttention = weights.detach();
-    const at::Tensor attended = at::bmm(weights.unsqueeze(1), perQuestion(regions, imageIndex)).squeeze(1); // [B,Dv]
+    const at::Tensor attended = at::bmm(weights.unsqueeze(1), perItem(regions, imageIndex)).squeeze(1); // [B,Dv]
     return factorizedBilinear(m_image->forward(attended), m_question->forward(question));
 }
 
@@ -244,7 +239,7 @@ at::Tensor CrossAttentionFusionImpl::forward(const at::Tensor &regions, const at
     // Alternating co-attention (Lu et al. 2016): the question summary attends
     // over the regions; what it saw then attends over the question's tokens.
     at::Tensor x = m_norm1->forward(m_questionIn->forward(question)
-                                    + m_overRegions->forward(question, perQuestion(regions, imageIndex)));
+                                    + m_overRegions->forward(question, perItem(regions, imageIndex)));
     m_regionAttention = m_overRegions->weights().mean(1);
     if (tokens.defined())
         x = m_norm2->forward(x + m_overTokens->forward(x, tokens, tokenMask));
@@ -278,8 +273,8 @@ at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tens
     // matrix product. Only g's later layers see all R² pairs, so keep R small
     // (a 4x4 to 8x8 grid).
     const int64_t b = question.size(0), r = regions.size(1), h = m_options.hiddenDim;
-    const at::Tensor objectI = perQuestion(m_firstI->forward(regions), imageIndex).unsqueeze(2); // [B,R,1,H]
-    const at::Tensor objectJ = perQuestion(m_firstJ->forward(regions), imageIndex).unsqueeze(1); // [B,1,R,H]
+    const at::Tensor objectI = perItem(m_firstI->forward(regions), imageIndex).unsqueeze(2); // [B,R,1,H]
+    const at::Tensor objectJ = perItem(m_firstJ->forward(regions), imageIndex).unsqueeze(1); // [B,1,R,H]
     const at::Tensor query = m_firstQ->forward(question).view({b, 1, 1, h});      // [B,1,1,H]
     // g runs on chunks of questions whose [chunk, R², H] activations stay under
     // ~8 MiB: glibc serves larger blocks with mmap and faults every page in

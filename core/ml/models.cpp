@@ -137,12 +137,6 @@ TextOptions textOptions(const ModelConfig &c)
     return o;
 }
 
-// Regions gathered per question: [Bi,R,D] -> [Bq,R,D].
-at::Tensor regionsFor(const at::Tensor &regions, const at::Tensor &imageIndex)
-{
-    return imageIndex.defined() ? regions.index_select(0, imageIndex.to(regions.device())) : regions;
-}
-
 } // namespace
 
 std::string configToString(const ModelConfig &config)
@@ -311,7 +305,7 @@ CaptionModelImpl::CaptionModelImpl(const ModelConfig &config) : ModelBase(config
 CaptionerOutput CaptionModelImpl::forward(const at::Tensor &images, const at::Tensor &captions,
                                           const at::Tensor &imageIndex) // [Bi,3,H,W],[Bc,T] -> [Bc,T-1,V],[Bc,T-1,R]
 {
-    return m_captioner->forward(regionsFor(encodeImages(images).regions, imageIndex), captions);
+    return m_captioner->forward(perItem(encodeImages(images).regions, imageIndex), captions);
 }
 
 std::vector<DecodedCaption> CaptionModelImpl::greedy(const at::Tensor &images, int64_t maxLength)

@@ -129,6 +129,11 @@ at::Tensor appendCoordinates(const VisionFeatures &features)
     return at::cat({features.regions, xy}, -1);
 }
 
+at::Tensor perItem(const at::Tensor &perImage, const at::Tensor &imageIndex)
+{
+    return imageIndex.defined() ? perImage.index_select(0, imageIndex.to(perImage.device())) : perImage;
+}
+
 at::Tensor regionsToMap(const VisionFeatures &features)
 {
     const at::Tensor &r = features.regions;

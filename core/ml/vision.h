@@ -83,6 +83,10 @@ std::shared_ptr<VisionEncoderImpl> makeVisionEncoder(const VisionOptions &option
 // [B, R, D] -> [B, R, D + 2]. Relational fusions need to know where things are.
 at::Tensor appendCoordinates(const VisionFeatures &features);
 
+// Each item's (question's, caption's) row of a per-image tensor, [Bi, ...] ->
+// [B, ...] by imageIndex [B]; without an index the tensor is per item already.
+at::Tensor perItem(const at::Tensor &perImage, const at::Tensor &imageIndex);
+
 // [B, R, D] -> [B, D, H', W'], to draw or to run 2-d layers on.
 at::Tensor regionsToMap(const VisionFeatures &features);
 
