@@ -18,6 +18,7 @@ private slots:
     void helpForEveryCommand_data();
     void helpForEveryCommand();
     void unknownCommandIsUsageError();
+    void badDecodingOptionsAreUsageErrors();
     void listsEveryFormat();
     void demoProjectInfo();
     void searchFindsDemoText();
@@ -85,6 +86,18 @@ void TestCli::unknownCommandIsUsageError()
     const auto help = runCli({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("Exit codes"));
+}
+
+void TestCli::badDecodingOptionsAreUsageErrors()
+{
+    const auto penalty = runCli({QStringLiteral("caption"), m_demo, QStringLiteral("--model"), QStringLiteral("m.ckpt"),
+                                 QStringLiteral("--length-penalty"), QStringLiteral("-1")});
+    QCOMPARE(penalty.exitCode, 2);
+    QVERIFY2(penalty.err.contains("--length-penalty"), penalty.err.constData());
+    const auto selfCritical = runCli({QStringLiteral("train"), m_demo, QStringLiteral("--task"), QStringLiteral("caption"),
+                                      QStringLiteral("--self-critical"), QStringLiteral("many")});
+    QCOMPARE(selfCritical.exitCode, 2);
+    QVERIFY2(selfCritical.err.contains("--self-critical"), selfCritical.err.constData());
 }
 
 void TestCli::listsEveryFormat()

@@ -66,6 +66,7 @@ private slots:
     void rougeHandChecked();
     void ciderHandChecked();
     void ciderOfOneImageIsZero();
+    void ciderWithCorpusFrequencies();
     void emptyCandidateScoresZero();
     void identicalCandidate();
     void rejectsBadInput();
@@ -231,6 +232,24 @@ void TestEvalCaptions::ciderHandChecked()
     const CiderScores same = ciderD({{"a b c"}, {"x y z"}}, {"a b c", "x y z"});
     const CiderScores longer = ciderD({{"a b c"}, {"x y z"}}, {"a b c", "x y z x y"});
     QVERIFY(longer.perImage[1] < same.perImage[1]);
+}
+
+void TestEvalCaptions::ciderWithCorpusFrequencies()
+{
+    // Scored against the evaluated set itself, the scorer is ciderD().
+    const std::vector<Sentences> references = {{"a b c"}, {"a b d"}, {"x y", "x z"}, {"a x y"}};
+    const Sentences candidates = {"a b c", "a x", "x y", "a b"};
+    const CiderScores set = ciderD(references, candidates);
+    const CiderD scorer(references);
+    for (size_t i = 0; i < references.size(); ++i)
+        COMPARE_NEAR(scorer.score(references[i], candidates[i]), set.perImage[i]);
+    // With the first two images alone as the corpus, "a", "b" and "a b" are in
+    // every document and weigh 0, as in ciderHandChecked; over all four
+    // they are not, and the same candidate scores.
+    const CiderD small({{"a b c"}, {"a b d"}});
+    COMPARE_NEAR(small.score({"a b c"}, "a b c"), 7.5);
+    COMPARE_NEAR(small.score({"a b c"}, "a b"), 0.0);
+    QVERIFY(scorer.score({"a b c"}, "a b") > 1.0);
 }
 
 void TestEvalCaptions::ciderOfOneImageIsZero()

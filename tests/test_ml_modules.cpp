@@ -81,6 +81,8 @@ private slots:
     void answerLosses();
     void captionerShapes();
     void beamOneIsGreedy();
+    void sampledCaptionsStopAtEos();
+    void selfCriticalLossFavoursRewardedSamples();
     void contrastiveHead();
     void configRoundTrip();
     void configErrors();
@@ -406,6 +408,81 @@ void TestMlModules::captionerShapes()
     loss.backward();
     for (const auto &p : captioner->named_parameters())
         QVERIFY2(p.value().grad().defined() && p.value().grad().abs().sum().item<float>() > 0, p.key().c_str());
+}
+
+namespace {
+
+AttentionCaptioner smallCaptioner(int64_t vocabSize)
+{
+    CaptionerOptions options;
+    options.regionDim = 10;
+    options.vocabSize = vocabSize;
+    options.hiddenDim = 16;
+    options.attentionDim = 8;
+    return AttentionCaptioner(options);
+}
+
+// log p of each sampled caption under teacher forcing: [N].
+at::Tensor teacherForcedLogProb(AttentionCaptioner &captioner, const at::Tensor &regions, const SampledCaptions &s)
+{
+    const at::Tensor captions = at::cat({at::full({s.tokens.size(0), 1}, Vocabulary::kBos, at::kLong), s.tokens}, 1);
+    const at::Tensor logP = at::log_softmax(captioner->forward(regions, captions).logits, -1);
+    return (logP.gather(2, s.tokens.unsqueeze(2)).squeeze(2) * s.mask).sum(1);
+}
+
+} // namespace
+
+void TestMlModules::sampledCaptionsStopAtEos()
+{
+    torch::manual_seed(4);
+    AttentionCaptioner captioner = smallCaptioner(6); // 2 real words: <eos> comes early and often
+    const SampledCaptions s = captioner->sample(at::randn({8, 4, 10}), 10);
+    QCOMPARE(s.tokens.size(0), int64_t(8));
+    QVERIFY(s.tokens.size(1) <= 10);
+    QVERIFY(s.logProbs.requires_grad());
+    for (int64_t row = 0; row < 8; ++row) {
+        bool ended = false;
+        for (int64_t t = 0; t < s.tokens.size(1); ++t) {
+            const int64_t word = s.tokens[row][t].item<int64_t>();
+            QCOMPARE(s.mask[row][t].item<float>(), ended ? 0.0f : 1.0f);
+            if (ended) {
+                QCOMPARE(word, Vocabulary::kPad);
+                QCOMPARE(s.logProbs[row][t].item<float>(), 0.0f);
+            } else {
+                QVERIFY(s.logProbs[row][t].item<float>() < 0);
+            }
+            ended = ended || word == Vocabulary::kEos;
+        }
+    }
+    // Seeded: the same draw again.
+    torch::manual_seed(4);
+    AttentionCaptioner again = smallCaptioner(6);
+    QVERIFY(at::equal(again->sample(at::randn({8, 4, 10}), 10).tokens, s.tokens));
+}
+
+void TestMlModules::selfCriticalLossFavoursRewardedSamples()
+{
+    torch::manual_seed(5);
+    AttentionCaptioner captioner = smallCaptioner(12);
+    const at::Tensor regions = at::randn({4, 4, 10}); // 2 images x 2 samples each
+    const SampledCaptions s = captioner->sample(regions, 8);
+    QVERIFY(!at::equal(s.tokens[0], s.tokens[1]));
+    const at::Tensor before = teacherForcedLogProb(captioner, regions, s).detach();
+    // The first sample of each image is rewarded, the second is not.
+    const at::Tensor loss = selfCriticalLoss(s, at::tensor({1.0, 0.0, 2.0, 0.5}, at::kDouble), 2);
+    loss.backward();
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &p : captioner->parameters())
+            p.sub_(0.05 * p.grad());
+    }
+    const at::Tensor after = teacherForcedLogProb(captioner, regions, s).detach();
+    QVERIFY2(after[0].item<float>() > before[0].item<float>(), "the rewarded sample became less likely");
+    QVERIFY2(after[1].item<float>() < before[1].item<float>(), "the unrewarded sample became more likely");
+    QVERIFY(after[2].item<float>() > before[2].item<float>());
+    QVERIFY(after[3].item<float>() < before[3].item<float>());
+    // Equal rewards: no advantage, no gradient.
+    QCOMPARE(selfCriticalLoss(s, at::tensor({1.0, 1.0, 3.0, 3.0}, at::kDouble), 2).item<float>(), 0.0f);
 }
 
 void TestMlModules::beamOneIsGreedy()

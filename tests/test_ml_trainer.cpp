@@ -43,11 +43,12 @@ public:
     int steps = 0;
 };
 
-// Every parameter and buffer of two checkpoints of the same VQA architecture, exactly equal.
+// Every parameter and buffer of two checkpoints of the same architecture, exactly equal.
+template <typename Model = ml::VqaModel>
 bool sameWeights(const QString &a, const QString &b, QString *why)
 {
     auto config = ml::readCheckpointConfig(a.toStdString());
-    ml::VqaModel first(config.value()), second(config.value());
+    Model first(config.value()), second(config.value());
     if (!ml::loadModel(first, a.toStdString()) || !ml::loadModel(second, b.toStdString())) {
         *why = QStringLiteral("a checkpoint does not load");
         return false;
@@ -80,10 +81,12 @@ private slots:
     void answersAreStored();
     void normalizationStatisticsCoverTheTrainImages();
     void captionsAreStoredWithAttention();
+    void selfCriticalTrainingResumes();
     void attentionBlobRoundTrips();
 
 private:
     TrainRequest tinyRequest(const QString &checkpoint) const;
+    TrainRequest tinyCaptionRequest(const QString &checkpoint) const;
     QString m_project;
     QTemporaryDir m_dir;
     ModelBackend *m_backend = nullptr;
@@ -298,15 +301,21 @@ void TestMlTrainer::normalizationStatisticsCoverTheTrainImages()
                             .arg(conv.mean({0, 2, 3})[0].item<double>())));
 }
 
+TrainRequest TestMlTrainer::tinyCaptionRequest(const QString &checkpoint) const
+{
+    TrainRequest r = tinyRequest(checkpoint);
+    r.task = QStringLiteral("caption");
+    r.epochs = 1;
+    r.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")},
+                      {QStringLiteral("embed_dim"), QStringLiteral("16")},
+                      {QStringLiteral("decoder_dim"), QStringLiteral("32")},
+                      {QStringLiteral("attention_dim"), QStringLiteral("16")}};
+    return r;
+}
+
 void TestMlTrainer::captionsAreStoredWithAttention()
 {
-    TrainRequest train = tinyRequest(QStringLiteral("caption.ckpt"));
-    train.task = QStringLiteral("caption");
-    train.epochs = 1;
-    train.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")},
-                          {QStringLiteral("embed_dim"), QStringLiteral("16")},
-                          {QStringLiteral("decoder_dim"), QStringLiteral("32")},
-                          {QStringLiteral("attention_dim"), QStringLiteral("16")}};
+    const TrainRequest train = tinyCaptionRequest(QStringLiteral("caption.ckpt"));
     auto trained = m_backend->train(train, nullptr);
     QVERIFY2(trained, qPrintable(trained ? QString() : trained.error().toString()));
     QVERIFY(trained->epochs.front().validation.contains(QStringLiteral("cider_d")));
@@ -336,6 +345,52 @@ void TestMlTrainer::captionsAreStoredWithAttention()
         for (const auto &word : maps->words) // each word's attention is a distribution over the regions
             QVERIFY(std::abs(word[0] + word[1] + word[2] + word[3] - 1.0f) < 1e-2f);
     }
+}
+
+void TestMlTrainer::selfCriticalTrainingResumes()
+{
+    TrainRequest request = tinyCaptionRequest(QStringLiteral("scst.ckpt"));
+    request.epochs = 2;
+    request.selfCriticalEpochs = 1; // epoch 2 samples captions and learns from their CIDEr-D
+    auto whole = m_backend->train(request, nullptr);
+    QVERIFY2(whole, qPrintable(whole ? QString() : whole.error().toString()));
+    QCOMPARE(int(whole->epochs.size()), 2);
+    QVERIFY(whole->epochs[1].validation.contains(QStringLiteral("cider_d")));
+    auto store = ProjectStore::open(m_project);
+    auto run = store->database().prepare("SELECT config FROM runs WHERE id = ?1");
+    run->bind(1, whole->runId);
+    QVERIFY(run->step());
+    QCOMPARE(QJsonDocument::fromJson(run->qtext(0).toUtf8()).object().value(QStringLiteral("self_critical_epochs")).toInt(), 1);
+
+    // Stopped after the cross-entropy epoch and resumed: the sampled epoch draws the same captions.
+    TrainRequest split = request;
+    split.checkpoint = m_dir.filePath(QStringLiteral("scst-resumed.ckpt"));
+    ScriptedObserver stopAfterFirstEpoch;
+    stopAfterFirstEpoch.onEpoch = [](ScriptedObserver &o, const EpochReport &) { o.requestCancel(); };
+    QVERIFY(m_backend->train(split, &stopAfterFirstEpoch));
+    split.resume = true;
+    auto resumed = m_backend->train(split, nullptr);
+    QVERIFY2(resumed, qPrintable(resumed ? QString() : resumed.error().toString()));
+    QCOMPARE(resumed->epochs[1].trainLoss, whole->epochs[1].trainLoss);
+    QString why;
+    QVERIFY2(sameWeights<ml::CaptionModel>(whole->checkpoint, resumed->checkpoint, &why), qPrintable(why));
+
+    TrainRequest bleu = request;
+    bleu.checkpoint = m_dir.filePath(QStringLiteral("scst-bleu.ckpt"));
+    bleu.selfCriticalReward = QStringLiteral("bleu4");
+    auto bleuRun = m_backend->train(bleu, nullptr);
+    QVERIFY2(bleuRun, qPrintable(bleuRun ? QString() : bleuRun.error().toString()));
+    QVERIFY(bleuRun->epochs[1].trainLoss != whole->epochs[1].trainLoss); // another reward, other updates
+    bleu.selfCriticalReward = QStringLiteral("spice");
+    auto unknown = m_backend->train(bleu, nullptr);
+    QVERIFY(!unknown);
+    QVERIFY2(unknown.error().toString().contains(QStringLiteral("spice")), qPrintable(unknown.error().toString()));
+
+    TrainRequest vqa = tinyRequest(QStringLiteral("scst-vqa.ckpt"));
+    vqa.selfCriticalEpochs = 1;
+    auto refused = m_backend->train(vqa, nullptr);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().toString().contains(QStringLiteral("self-critical")), qPrintable(refused.error().toString()));
 }
 
 void TestMlTrainer::attentionBlobRoundTrips()

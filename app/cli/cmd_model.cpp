@@ -89,7 +89,7 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     const std::pair<const char *, QString *> texts[] = {{"task", &r.task},     {"fusion", &r.fusion},
                                                         {"vision", &r.vision}, {"text", &r.text},
                                                         {"device", &r.device}, {"checkpoint", &r.checkpoint},
-                                                        {"name", &r.name}};
+                                                        {"name", &r.name}, {"reward", &r.selfCriticalReward}};
     for (const auto &[option, field] : texts)
         if (p.isSet(QLatin1String(option)))
             *field = p.value(QLatin1String(option));
@@ -98,6 +98,8 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     if (!readInt(p, QStringLiteral("epochs"), 1, &r.epochs) || !readInt(p, QStringLiteral("batch"), 1, &r.batchImages)
         || !readInt(p, QStringLiteral("image-size"), 16, &r.imageSize) || !readInt(p, QStringLiteral("threads"), 0, &r.threads))
         return usageError(QStringLiteral("--epochs and --batch need a number >= 1, --image-size >= 16"), cmd);
+    if (!readInt(p, QStringLiteral("self-critical"), 0, &r.selfCriticalEpochs))
+        return usageError(QStringLiteral("--self-critical needs a number of epochs >= 0"), cmd);
     bool ok = true;
     if (p.isSet(QStringLiteral("lr")))
         r.learningRate = p.value(QStringLiteral("lr")).toDouble(&ok);
@@ -157,6 +159,8 @@ void declareTrain(QCommandLineParser &p)
     add("epochs", "Passes over the train split (default 10).", "n");
     add("batch", "Images per step, each with all its questions or captions (default 32).", "n");
     add("lr", "Peak learning rate of AdamW (default 0.001).", "x");
+    add("self-critical", "Captions: the last N epochs learn from the --reward of sampled captions (default 0).", "n");
+    add("reward", "Self-critical reward: cider_d (default) or bleu4.", "metric");
     add("image-size", "Images are resized to this many pixels square (default 64).", "px");
     add("seed", "Seed of the weights, the data order and the augmentation (default 1).", "n");
     add("device", "auto, cpu or cuda (default auto: CUDA when available).", "device");
@@ -229,7 +233,13 @@ void declareCaption(QCommandLineParser &p)
 {
     declareInferenceOptions(p);
     p.addOption({QStringLiteral("beam"), QStringLiteral("Beam width; 1 is greedy (default 3)."), QStringLiteral("k"), QStringLiteral("3")});
-    p.addOption({QStringLiteral("max-words"), QStringLiteral("Words per caption at most (default 20)."), QStringLiteral("n"), QStringLiteral("20")});
+    p.addOption({QStringLiteral("max-words"),
+                 QStringLiteral("Words per caption at most (default: as many as the longest caption the model trained on)."),
+                 QStringLiteral("n")});
+    p.addOption({QStringLiteral("length-penalty"),
+                 QStringLiteral("Beam search ranks captions by log P / length^a (default 1: mean log P per word; "
+                                "0 prefers short captions)."),
+                 QStringLiteral("a"), QStringLiteral("1")});
 }
 
 int runCaption(QCommandLineParser &p)
@@ -237,6 +247,11 @@ int runCaption(QCommandLineParser &p)
     InferenceRequest request = inferenceRequest(p);
     if (!readInt(p, QStringLiteral("beam"), 1, &request.beam) || !readInt(p, QStringLiteral("max-words"), 1, &request.maxLength))
         return usageError(QStringLiteral("--beam and --max-words need a number >= 1"), QStringLiteral("caption"));
+    bool ok = true;
+    if (p.isSet(QStringLiteral("length-penalty")))
+        request.lengthPenalty = p.value(QStringLiteral("length-penalty")).toDouble(&ok);
+    if (!ok || request.lengthPenalty < 0)
+        return usageError(QStringLiteral("--length-penalty needs a number >= 0"), QStringLiteral("caption"));
     if (const int code = checkInferenceArgs(p, QStringLiteral("caption"), request); code != ExitOk)
         return code;
     auto result = runModelJob(p.isSet(QStringLiteral("quiet")),

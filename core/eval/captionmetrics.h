@@ -12,8 +12,11 @@
 // Every image needs at least one reference, and references and candidates
 // must have the same number of images (at least one); otherwise these throw
 // std::invalid_argument (the reference fails an assertion there).
+#include "eval/ngrams.h"
+
 #include <array>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tandem::eval {
@@ -51,6 +54,25 @@ struct CiderScores {
     std::vector<double> perImage;
 };
 CiderScores ciderD(const std::vector<Sentences> &references, const Sentences &candidates);
+
+// CIDEr-D of one image with the document frequencies fixed by a corpus, as
+// self-critical training uses it for its reward (cider/ciderD.py of the
+// SCST code, with df from the training set): ciderD() above is this with the
+// corpus being the evaluated set.
+class CiderD {
+public:
+    using DocumentFrequency = std::unordered_map<std::string, double>;
+
+    explicit CiderD(const std::vector<Sentences> &corpusReferences);
+    double score(const Sentences &references, const std::string &candidate) const;
+
+private:
+    void addDocument(const std::vector<NgramCounts> &references);
+    double score(const std::vector<NgramCounts> &references, const NgramCounts &candidate) const;
+
+    DocumentFrequency m_frequency;
+    double m_logImageCount = 0;
+};
 
 struct CaptionImageScores {
     std::array<double, 4> bleu{};

@@ -16,8 +16,6 @@ namespace {
 constexpr double kSigma = 6.0;
 constexpr double kE = 2.718281828459045; // numpy.e; the reference raises it with **, not exp()
 
-using DocumentFrequency = std::unordered_map<std::string, double>;
-
 // counts2vec(): tf-idf weights per n-gram order, their norms, and the length
 // the reference uses for its penalty (the number of bigrams).
 struct TfIdf {
@@ -34,7 +32,7 @@ struct TfIdf {
     }
 };
 
-TfIdf tfIdf(const NgramCounts &counts, const DocumentFrequency &frequency, double logImageCount)
+TfIdf tfIdf(const NgramCounts &counts, const CiderD::DocumentFrequency &frequency, double logImageCount)
 {
     TfIdf vector;
     vector.counts = &counts;
@@ -71,60 +69,64 @@ std::array<double, kMaxNgram> similarity(const TfIdf &candidate, const TfIdf &re
     return value;
 }
 
-struct CookedImage {
-    std::vector<NgramCounts> references;
-    NgramCounts candidate;
-};
+using CookedReferences = std::vector<NgramCounts>;
 
-// compute_doc_freq(): in how many images' references each n-gram occurs.
-DocumentFrequency documentFrequency(const std::vector<CookedImage> &images)
+CookedReferences cook(const Sentences &references)
 {
-    DocumentFrequency frequency;
-    for (const CookedImage &image : images) {
-        std::unordered_set<std::string> seen;
-        for (const NgramCounts &reference : image.references) {
-            for (const NgramCount &entry : reference.entries())
-                seen.insert(entry.ngram);
-        }
-        for (const std::string &ngram : seen)
-            frequency[ngram] += 1;
-    }
-    return frequency;
-}
-
-double ciderOfImage(const CookedImage &image, const DocumentFrequency &frequency, double logImageCount)
-{
-    const TfIdf candidate = tfIdf(image.candidate, frequency, logImageCount);
-    std::array<double, kMaxNgram> sum{};
-    for (const NgramCounts &counts : image.references) {
-        const std::array<double, kMaxNgram> value = similarity(candidate, tfIdf(counts, frequency, logImageCount));
-        for (int k = 0; k < kMaxNgram; ++k)
-            sum[k] += value[k];
-    }
-    double score = numpyMean(std::vector<double>(sum.begin(), sum.end()));
-    score /= static_cast<double>(image.references.size());
-    return score * 10.0;
+    CookedReferences cooked;
+    cooked.reserve(references.size());
+    for (const std::string &reference : references)
+        cooked.emplace_back(text::splitWhitespace(reference));
+    return cooked;
 }
 
 } // namespace
 
+// compute_doc_freq(): in how many images' references each n-gram occurs.
+CiderD::CiderD(const std::vector<Sentences> &references)
+{
+    for (const Sentences &image : references)
+        addDocument(cook(image));
+    m_logImageCount = std::log(static_cast<double>(references.size()));
+}
+
+void CiderD::addDocument(const std::vector<NgramCounts> &references)
+{
+    std::unordered_set<std::string> seen;
+    for (const NgramCounts &reference : references)
+        for (const NgramCount &entry : reference.entries())
+            seen.insert(entry.ngram);
+    for (const std::string &ngram : seen)
+        m_frequency[ngram] += 1;
+}
+
+double CiderD::score(const Sentences &references, const std::string &candidate) const
+{
+    return score(cook(references), NgramCounts(text::splitWhitespace(candidate)));
+}
+
+double CiderD::score(const std::vector<NgramCounts> &references, const NgramCounts &candidate) const
+{
+    const TfIdf cooked = tfIdf(candidate, m_frequency, m_logImageCount);
+    std::array<double, kMaxNgram> sum{};
+    for (const NgramCounts &counts : references) {
+        const std::array<double, kMaxNgram> value = similarity(cooked, tfIdf(counts, m_frequency, m_logImageCount));
+        for (int k = 0; k < kMaxNgram; ++k)
+            sum[k] += value[k];
+    }
+    double score = numpyMean(std::vector<double>(sum.begin(), sum.end()));
+    score /= static_cast<double>(references.size());
+    return score * 10.0;
+}
+
 CiderScores ciderD(const std::vector<Sentences> &references, const Sentences &candidates)
 {
     checkCaptionInput(references, candidates);
-    std::vector<CookedImage> images;
-    images.reserve(candidates.size());
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-        std::vector<NgramCounts> cooked;
-        for (const std::string &reference : references[i])
-            cooked.emplace_back(text::splitWhitespace(reference));
-        images.push_back({std::move(cooked), NgramCounts(text::splitWhitespace(candidates[i]))});
-    }
-    const DocumentFrequency frequency = documentFrequency(images);
-    const double logImageCount = std::log(static_cast<double>(images.size()));
+    CiderD scorer(references);
     CiderScores scores;
-    scores.perImage.reserve(images.size());
-    for (const CookedImage &image : images)
-        scores.perImage.push_back(ciderOfImage(image, frequency, logImageCount));
+    scores.perImage.reserve(candidates.size());
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        scores.perImage.push_back(scorer.score(references[i], candidates[i]));
     scores.corpus = numpyMean(scores.perImage);
     return scores;
 }

@@ -217,6 +217,41 @@ DecodedCaption AttentionCaptionerImpl::beamSearchOne(const at::Tensor &regions, 
     return best->caption;
 }
 
+SampledCaptions AttentionCaptionerImpl::sample(const at::Tensor &regions, int64_t maxLength) // [N,R,Dv]
+{
+    const int64_t n = regions.size(0);
+    const at::Tensor projected = m_attendRegion->forward(regions);
+    State state = initialState(regions);
+    at::Tensor previous = at::full({n}, Vocabulary::kBos, regions.options().dtype(at::kLong));
+    at::Tensor alive = at::ones({n}, regions.options().dtype(at::kBool));
+    std::vector<at::Tensor> tokens, logProbs, drawn;
+    for (int64_t t = 0; t < maxLength; ++t) {
+        Step next = step(previous, state, regions, projected);
+        const at::Tensor logP = at::log_softmax(next.logits, 1);
+        const at::Tensor word = at::multinomial(logP.detach().exp(), 1).squeeze(1).masked_fill(alive.logical_not(),
+                                                                                               Vocabulary::kPad);
+        tokens.push_back(word);
+        drawn.push_back(alive.to(logP.scalar_type()));
+        logProbs.push_back(logP.gather(1, word.unsqueeze(1)).squeeze(1) * drawn.back());
+        alive = alive.logical_and(word.ne(Vocabulary::kEos));
+        if (!alive.any().item<bool>())
+            break;
+        previous = word;
+        state = next.state;
+    }
+    return {at::stack(tokens, 1), at::stack(logProbs, 1), at::stack(drawn, 1)};
+}
+
+at::Tensor selfCriticalLoss(const SampledCaptions &samples, const at::Tensor &rewards, int64_t perImage)
+{
+    TORCH_CHECK(perImage >= 2 && rewards.size(0) % perImage == 0, "self-critical training needs >= 2 samples per image");
+    const at::Tensor grouped = rewards.view({-1, perImage});
+    // Each sample's baseline: the mean of the other samples of its image.
+    const at::Tensor baseline = (grouped.sum(1, true) - grouped) / double(perImage - 1);
+    const at::Tensor advantage = (grouped - baseline).reshape({-1, 1}).to(samples.logProbs.scalar_type());
+    return -(advantage * samples.logProbs).sum() / samples.mask.sum().clamp_min(1);
+}
+
 at::Tensor captionLoss(const CaptionerOutput &output, const at::Tensor &captions, double attentionRegularization)
 {
     const at::Tensor targets = captions.slice(1, 1);

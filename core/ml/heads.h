@@ -68,6 +68,14 @@ struct DecodedCaption {
     bool finished = false;                     // ended with <eos> (not cut at maxLength)
 };
 
+// Captions drawn word by word from the model's own distribution, for
+// self-critical training (see selfCriticalLoss()).
+struct SampledCaptions {
+    at::Tensor tokens;   // [N, L] word ids; <eos> ends a caption, kPad (0) fills after it
+    at::Tensor logProbs; // [N, L] log p of each drawn word, 0 after <eos>; carries the gradient
+    at::Tensor mask;     // [N, L] 1 for the drawn words (<eos> included), 0 after
+};
+
 // Show, Attend and Tell (Xu et al. 2015): an LSTM decoder that, before each
 // word, attends over the regions with additive attention, gates the context
 // (the paper's beta) and feeds it with the previous word's embedding.
@@ -84,6 +92,8 @@ public:
     // ranked by logProb / length^lengthPenalty (length counts the <eos>).
     std::vector<DecodedCaption> beamSearch(const VisionFeatures &features, int64_t beam = 3,
                                            int64_t maxLength = 20, double lengthPenalty = 0.0);
+    // One caption sampled per row of regions [N,R,Dv] (torch's global generator: seeded runs repeat).
+    SampledCaptions sample(const at::Tensor &regions, int64_t maxLength);
 
 private:
     struct State {
@@ -114,6 +124,12 @@ TORCH_MODULE(AttentionCaptioner);
 // Cross-entropy over the real next words (padding ignored), plus the paper's
 // "doubly stochastic" term lambda * mean_b sum_r (1 - sum_t alpha_tr)^2 that
 // asks every region to be looked at about once over the caption.
+// Self-critical sequence training (Rennie et al. 2017) with the mean reward of
+// the image's other samples as baseline (Luo 2020): minus the advantage times
+// each drawn word's log p, averaged over the drawn words (<eos> included).
+// rewards [N]; samples of one image share a baseline group of `perImage` rows.
+at::Tensor selfCriticalLoss(const SampledCaptions &samples, const at::Tensor &rewards, int64_t perImage);
+
 at::Tensor captionLoss(const CaptionerOutput &output, const at::Tensor &captions,
                        double attentionRegularization = 0.0);
 

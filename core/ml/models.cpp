@@ -319,6 +319,11 @@ std::vector<DecodedCaption> CaptionModelImpl::beamSearch(const at::Tensor &image
     return m_captioner->beamSearch(encodeImages(images), beam, maxLength, lengthPenalty);
 }
 
+SampledCaptions CaptionModelImpl::sample(const at::Tensor &images, int64_t perImage, int64_t maxLength)
+{
+    return m_captioner->sample(encodeImages(images).regions.repeat_interleave(perImage, 0), maxLength);
+}
+
 RetrievalModelImpl::RetrievalModelImpl(const ModelConfig &config) : ModelBase(config)
 {
     m_text = register_module("text", makeTextEncoder(textOptions(config)));

@@ -112,6 +112,8 @@ public:
     std::vector<DecodedCaption> greedy(const at::Tensor &images, int64_t maxLength = 20);
     std::vector<DecodedCaption> beamSearch(const at::Tensor &images, int64_t beam = 3, int64_t maxLength = 20,
                                            double lengthPenalty = 0.0);
+    // perImage captions sampled for each image, rows grouped by image: [Bi * perImage, L].
+    SampledCaptions sample(const at::Tensor &images, int64_t perImage, int64_t maxLength);
     AttentionCaptioner &captioner() { return m_captioner; }
 
 private:

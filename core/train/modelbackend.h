@@ -35,6 +35,8 @@ struct TrainRequest {
     double gradientClip = 1.0;   // max global L2 norm; 0: no clipping
     int imageSize = 64;          // images are resized to imageSize x imageSize
     bool augment = true;         // small shifts and brightness changes (no flips: questions say left/right)
+    int selfCriticalEpochs = 0;  // captions: the last N epochs train on the rewards of sampled captions
+    QString selfCriticalReward = QStringLiteral("cider_d"); // their metric: cider_d or bleu4
     quint64 seed = 1;
     QString device = QStringLiteral("auto"); // auto / cpu / cuda
     int threads = 0;             // CPU threads; 0: every core
@@ -96,7 +98,8 @@ struct InferenceRequest {
     QString split = QStringLiteral("val"); // "" = every image
     QString saveAs;              // non-empty: store the predictions as a run of this name
     int beam = 3;                // captions: beam width (1 = greedy)
-    int maxLength = 20;          // captions: words at most
+    int maxLength = 0;           // captions: words at most; 0: as many as the longest caption trained on
+    double lengthPenalty = 1.0;  // captions: beams ranked by log P / length^this (0 = raw log P)
     int batchImages = 32;
     QString device = QStringLiteral("auto");
     int threads = 0;

@@ -47,7 +47,8 @@ PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel
     options.imageSize = loaded.imageSize;
     options.batchImages = std::max(1, request.batchImages);
     options.beam = std::max(1, request.beam);
-    options.maxWords = std::max(1, request.maxLength);
+    options.maxWords = std::max(0, request.maxLength);
+    options.lengthPenalty = request.lengthPenalty;
     options.device = loaded.device;
     options.cancelled = [observer] { return observer && observer->cancelRequested(); };
     return options;

@@ -196,6 +196,7 @@ QJsonObject inferConfig(const InferenceRequest &request, const QString &task)
     if (task == QLatin1String("caption")) {
         config[QStringLiteral("beam")] = request.beam;
         config[QStringLiteral("max_length")] = request.maxLength;
+        config[QStringLiteral("length_penalty")] = request.lengthPenalty;
     }
     return config;
 }

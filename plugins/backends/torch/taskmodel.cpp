@@ -40,6 +40,11 @@ Batch toDevice(const Batch &batch, c10::Device device)
     return moved;
 }
 
+int64_t captionWordLimit(const ml::ModelConfig &config)
+{
+    return std::max<int64_t>(1, config.maxLength - 2);
+}
+
 at::Tensor trainingLoss(TaskModel &model, const Batch &batch)
 {
     if (model.vqa)
@@ -107,9 +112,11 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
 {
     model.module->eval();
     std::vector<CaptionPrediction> predictions;
+    const int64_t words = options.maxWords > 0 ? options.maxWords : captionWordLimit(model.config);
     forEachSlice(allImages(data), options.batchImages, options, [&](const std::vector<size_t> &images) {
         const at::Tensor pixels = loadImages(data, images, options.imageSize).to(options.device);
-        const auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), options.maxWords);
+        const auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), words,
+                                                           options.lengthPenalty);
         for (size_t k = 0; k < images.size(); ++k) {
             const ImageItem &image = data.images[images[k]];
             const ml::DecodedCaption &d = decoded[k];

@@ -35,7 +35,8 @@ struct PredictOptions {
     int imageSize = 64;
     int batchImages = 32;
     int beam = 1;            // captions
-    int maxWords = 20;       // captions
+    int maxWords = 0;        // captions; 0: captionWordLimit()
+    double lengthPenalty = 1.0; // captions: see ml::AttentionCaptionerImpl::beamSearch
     c10::Device device = c10::kCPU;
     std::function<bool()> cancelled; // checked between batches
 };
@@ -46,6 +47,8 @@ struct CancelledError : std::runtime_error {
 };
 
 Batch toDevice(const Batch &batch, c10::Device device);
+// The words of the longest caption the model trained on: max_length less <bos> and <eos>.
+int64_t captionWordLimit(const ml::ModelConfig &config);
 // The batch's loss in training mode: answers' cross-entropy, captions'
 // cross-entropy with the doubly stochastic attention term, or InfoNCE.
 at::Tensor trainingLoss(TaskModel &model, const Batch &batch);

@@ -2,6 +2,7 @@
 
 #include "batchloader.h"
 #include "projectdata.h"
+#include "selfcritical.h"
 #include "taskmodel.h"
 #include "trainstate.h"
 
@@ -75,7 +76,8 @@ QJsonObject requestJson(const TrainRequest &r)
             {QStringLiteral("gradient_clip"), r.gradientClip}, {QStringLiteral("image_size"), r.imageSize},
             {QStringLiteral("augment"), r.augment}, {QStringLiteral("seed"), QString::number(r.seed)},
             {QStringLiteral("device"), r.device}, {QStringLiteral("checkpoint"), r.checkpoint},
-            {QStringLiteral("resume"), r.resume}};
+            {QStringLiteral("resume"), r.resume}, {QStringLiteral("self_critical_epochs"), r.selfCriticalEpochs},
+            {QStringLiteral("self_critical_reward"), r.selfCriticalReward}};
 }
 
 class Trainer {
@@ -97,6 +99,8 @@ private:
     Status finishRun(const QString &status);
     std::vector<size_t> epochOrder(int64_t epoch) const;
     bool cancelRequested() const { return m_observer && m_observer->cancelRequested(); }
+    bool selfCritical(int64_t epoch) const { return epoch >= m_request.epochs - m_request.selfCriticalEpochs; }
+    const CaptionReward &reward();
 
     TrainRequest m_request;
     TrainObserver *m_observer;
@@ -116,7 +120,15 @@ private:
     int64_t m_samples = 0;
     double m_smoothedRate = 0;
     double m_smoothedStepSeconds = 0;
+    std::optional<CaptionReward> m_reward;
 };
+
+const CaptionReward &Trainer::reward()
+{
+    if (!m_reward)
+        m_reward.emplace(m_request.selfCriticalReward, m_train, m_trainImages, m_codec);
+    return *m_reward;
+}
 
 Status Trainer::openProject()
 {
@@ -257,7 +269,7 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
     for (auto &group : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
     m_optimizer->zero_grad();
-    const at::Tensor loss = trainingLoss(m_model, batch);
+    const at::Tensor loss = selfCritical(epoch) ? selfCriticalLoss(m_model, batch, reward(), {}) : trainingLoss(m_model, batch);
     loss.backward();
     if (m_request.gradientClip > 0)
         torch::nn::utils::clip_grad_norm_(m_model.module->parameters(), m_request.gradientClip);
@@ -378,6 +390,11 @@ Expected<TrainResult> Trainer::run()
     if (m_request.epochs < 1 || m_request.batchImages < 1 || m_request.imageSize < 16 || m_request.learningRate <= 0)
         return Error::usage(QStringLiteral("epochs and batch must be at least 1, the image size at least 16 pixels "
                                            "and the learning rate positive"));
+    if (m_request.selfCriticalEpochs < 0 || m_request.selfCriticalEpochs > m_request.epochs
+        || (m_request.selfCriticalEpochs > 0 && m_request.task != QLatin1String("caption")))
+        return Error::usage(QStringLiteral("self-critical epochs are for captioning, from 0 to the number of epochs"));
+    if (!CaptionReward::known(m_request.selfCriticalReward))
+        return Error::usage(QStringLiteral("unknown self-critical reward '%1': cider_d or bleu4").arg(m_request.selfCriticalReward));
     static const bool tuned = ml::tuneAllocatorForTraining();
     Q_UNUSED(tuned)
     ml::configureThreads(m_request.threads);
