@@ -31,7 +31,7 @@ struct FusionOptions {
     int64_t outputDim = 256;    // Df
     int64_t heads = 4;          // cross_attention
     int64_t mfbFactor = 5;      // mfb: k, the sum-pooling window
-    int64_t relationLayers = 3; // relation: layers of g, the first one included
+    int64_t relationLayers = 1; // relation: layers of g, the first one included
     int64_t filmBlocks = 2;     // film: FiLM-ed residual blocks
     bool filmContext = false;   // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
     int64_t numAnswers = 0;     // late: its classifiers' output size

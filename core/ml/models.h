@@ -43,7 +43,7 @@ struct ModelConfig {
     int64_t fusionDim = 256;
     int64_t fusionHeads = 4;
     int64_t mfbFactor = 5;
-    int64_t relationLayers = 3;
+    int64_t relationLayers = 1;        // g's layers; deeper g sat at chance on Sort-of-CLEVR (README)
     int64_t filmBlocks = 2;
     bool filmContext = false;          // film: blocks after the first read the max-pooled map too
     int64_t numAnswers = 0;
