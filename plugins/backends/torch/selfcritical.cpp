@@ -14,7 +14,7 @@ eval::CiderD ciderOverCorpus(const SplitData &data, const std::vector<size_t> &i
         eval::Sentences captions;
         for (size_t c : data.images[i].captions) {
             const std::vector<int64_t> ids = codec.vocabulary.encode(data.captions[c].text);
-            captions.push_back(idSentence(at::tensor(ids, at::kLong)));
+            captions.push_back(idSentence(ids.data(), int64_t(ids.size())));
         }
         references.push_back(std::move(captions));
     }
@@ -37,11 +37,10 @@ double CaptionReward::operator()(const eval::Sentences &references, const std::s
     return eval::bleu({references}, {candidate}).perImage.front()[3];
 }
 
-std::string idSentence(const at::Tensor &ids)
+std::string idSentence(const int64_t *id, int64_t count)
 {
     std::string sentence;
-    const int64_t *id = ids.data_ptr<int64_t>();
-    for (int64_t k = 0; k < ids.numel() && id[k] != ml::Vocabulary::kEos; ++k) {
+    for (int64_t k = 0; k < count && id[k] != ml::Vocabulary::kEos; ++k) {
         if (id[k] == ml::Vocabulary::kBos || id[k] == ml::Vocabulary::kPad)
             continue;
         if (!sentence.empty())
@@ -55,16 +54,18 @@ at::Tensor selfCriticalLoss(TaskModel &model, const Batch &batch, const CaptionR
                             const SelfCriticalOptions &options)
 {
     const int64_t perImage = options.samplesPerImage;
-    const int64_t words = options.maxWords > 0 ? options.maxWords : captionWordLimit(model.config);
+    const int64_t words = captionWordLimit(model.config, options.maxWords);
     const ml::SampledCaptions samples = model.caption->sample(batch.images, perImage, words);
-    const at::Tensor texts = batch.texts.cpu().contiguous(), imageOf = batch.imageIndex.cpu();
+    const at::Tensor texts = batch.texts.cpu().contiguous(), imageOf = batch.imageIndex.cpu().contiguous();
+    const int64_t *imageOfText = imageOf.data_ptr<int64_t>();
     std::vector<eval::Sentences> references(size_t(batch.images.size(0)));
     for (int64_t row = 0; row < texts.size(0); ++row)
-        references[size_t(imageOf[row].item<int64_t>())].push_back(idSentence(texts[row]));
+        references[size_t(imageOfText[row])].push_back(idSentence(texts[row].data_ptr<int64_t>(), texts.size(1)));
     const at::Tensor sampled = samples.tokens.cpu().contiguous();
     std::vector<double> rewards(size_t(sampled.size(0)));
     for (int64_t row = 0; row < sampled.size(0); ++row)
-        rewards[size_t(row)] = reward(references[size_t(row / perImage)], idSentence(sampled[row]));
+        rewards[size_t(row)] = reward(references[size_t(row / perImage)],
+                                      idSentence(sampled[row].data_ptr<int64_t>(), sampled.size(1)));
     return ml::selfCriticalLoss(samples, at::tensor(rewards, at::kDouble).to(samples.logProbs.device()), perImage);
 }
 

@@ -36,8 +36,8 @@ private:
 };
 
 // A caption as the reward reads it: word ids joined by spaces, without
-// <bos>/<pad>, ending before <eos>. ids: 1-D int64 on the CPU.
-std::string idSentence(const at::Tensor &ids);
+// <bos>/<pad>, ending before <eos>.
+std::string idSentence(const int64_t *ids, int64_t count);
 
 // The self-critical loss of a caption batch (the images' captions are the references).
 at::Tensor selfCriticalLoss(TaskModel &model, const Batch &batch, const CaptionReward &reward,

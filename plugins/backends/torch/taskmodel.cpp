@@ -40,9 +40,9 @@ Batch toDevice(const Batch &batch, c10::Device device)
     return moved;
 }
 
-int64_t captionWordLimit(const ml::ModelConfig &config)
+int64_t captionWordLimit(const ml::ModelConfig &config, int64_t requested)
 {
-    return std::max<int64_t>(1, config.maxLength - 2);
+    return requested > 0 ? requested : std::max<int64_t>(1, config.maxLength - 2);
 }
 
 at::Tensor trainingLoss(TaskModel &model, const Batch &batch)
@@ -112,7 +112,7 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
 {
     model.module->eval();
     std::vector<CaptionPrediction> predictions;
-    const int64_t words = options.maxWords > 0 ? options.maxWords : captionWordLimit(model.config);
+    const int64_t words = captionWordLimit(model.config, options.maxWords);
     forEachSlice(allImages(data), options.batchImages, options, [&](const std::vector<size_t> &images) {
         const at::Tensor pixels = loadImages(data, images, options.imageSize).to(options.device);
         const auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), words,

@@ -47,8 +47,9 @@ struct CancelledError : std::runtime_error {
 };
 
 Batch toDevice(const Batch &batch, c10::Device device);
-// The words of the longest caption the model trained on: max_length less <bos> and <eos>.
-int64_t captionWordLimit(const ml::ModelConfig &config);
+// Words per decoded caption: `requested` when > 0, else as many as the longest
+// caption the model trained on (max_length less <bos> and <eos>).
+int64_t captionWordLimit(const ml::ModelConfig &config, int64_t requested);
 // The batch's loss in training mode: answers' cross-entropy, captions'
 // cross-entropy with the doubly stochastic attention term, or InfoNCE.
 at::Tensor trainingLoss(TaskModel &model, const Batch &batch);
