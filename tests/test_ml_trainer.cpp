@@ -117,7 +117,7 @@ TrainRequest TestMlTrainer::tinyRequest(const QString &checkpoint) const
 {
     TrainRequest r;
     r.project = m_project;
-    r.task = QStringLiteral("vqa");
+    r.task = TaskKind::Vqa;
     r.fusion = QStringLiteral("film");
     r.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")},
                       {QStringLiteral("embed_dim"), QStringLiteral("16")},
@@ -304,7 +304,7 @@ void TestMlTrainer::normalizationStatisticsCoverTheTrainImages()
 TrainRequest TestMlTrainer::tinyCaptionRequest(const QString &checkpoint) const
 {
     TrainRequest r = tinyRequest(checkpoint);
-    r.task = QStringLiteral("caption");
+    r.task = TaskKind::Caption;
     r.epochs = 1;
     r.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")},
                       {QStringLiteral("embed_dim"), QStringLiteral("16")},

@@ -2,7 +2,7 @@
 // The dialogs that ask what to import and where to export: target project,
 // format (from the format plugins), files, folders and filters. They only
 // collect a request; the FileController runs it as a background job.
-#include "datasetjobs.h"
+#include "jobs/datasetjobs.h"
 
 #include <QDialog>
 

@@ -112,17 +112,10 @@ void FileController::newDemoProject()
         return;
     settings::demoImages.setValue(images);
     BackgroundJob::start(m_window, tr("Making the demo project"), [path, images](const Progress &progress) -> Status {
-        DemoOptions options;
-        options.images = images;
-        const QFileInfo info(path);
-        const QString media = info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("_images");
-        auto dataset = generateDemo(options, media, progress);
-        if (!dataset)
-            return dataset.error();
-        auto store = ProjectStore::create(path);
-        if (!store)
-            return store.error();
-        auto report = store->importDataset(*dataset, media, progress);
+        DemoRequest request;
+        request.project = path;
+        request.options.images = images;
+        auto report = makeDemoProject(request, progress);
         return report ? Status() : Status(report.error());
     }, [this, path] { emit openRequested(path); });
 }

@@ -2,12 +2,9 @@
 #include "cli.h"
 #include "commands.h"
 
-#include "data/projectstore.h"
-#include "demo/sortofclevr.h"
 #include "formats/formatregistry.h"
+#include "jobs/datasetjobs.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -46,35 +43,12 @@ void printReport(const ImportReport &r, const QString &project)
         out(QStringLiteral("  ... and %1 more warnings (--json lists them all)").arg(r.warnings.size() - shown));
 }
 
-// A project that this command created and then failed to fill is removed, so a
-// failed first import leaves nothing behind.
-struct CreatedProject {
-    QString path;
-    bool keep = false;
-    ~CreatedProject()
-    {
-        if (path.isEmpty() || keep)
-            return;
-        for (const char *suffix : {"", "-wal", "-shm"})
-            QFile::remove(path + QLatin1String(suffix));
-    }
-};
-
-Expected<ProjectStore> openOrCreate(const QString &path, CreatedProject &created)
-{
-    if (QFileInfo::exists(path))
-        return ProjectStore::open(path);
-    created.path = path;
-    return ProjectStore::create(path);
-}
-
 int finishImport(const Expected<ImportReport> &report, QCommandLineParser &p, const QString &project,
-                 CreatedProject &created, ProgressBar &bar)
+                 ProgressBar &bar)
 {
     bar.finish();
     if (!report)
         return fail(report.error());
-    created.keep = true;
     if (p.isSet(QStringLiteral("json")))
         printJson(reportJson(*report));
     else
@@ -99,8 +73,9 @@ int runDemo(QCommandLineParser &p)
 {
     if (p.positionalArguments().size() != 1)
         return usageError(QStringLiteral("expected one project path"), QStringLiteral("demo"));
-    const QString project = p.positionalArguments().first();
-    DemoOptions options;
+    DemoRequest request;
+    request.project = p.positionalArguments().first();
+    DemoOptions &options = request.options;
     bool ok[4];
     options.images = p.value(QStringLiteral("images")).toInt(&ok[0]);
     options.imageSize = p.value(QStringLiteral("size")).toInt(&ok[1]);
@@ -108,22 +83,11 @@ int runDemo(QCommandLineParser &p)
     options.seed = p.value(QStringLiteral("seed")).toULongLong(&ok[3]);
     if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || options.images < 1 || options.imageSize < 32 || options.questionsPerImage < 0)
         return usageError(QStringLiteral("--images, --size (>= 32), --questions and --seed take non-negative numbers"), QStringLiteral("demo"));
-    if (QFileInfo::exists(project))
-        return usageError(QStringLiteral("%1 already exists; choose a new project path").arg(project), QStringLiteral("demo"));
-    const QFileInfo info(project);
-    const QString media = p.isSet(QStringLiteral("media")) ? p.value(QStringLiteral("media"))
-                                                           : info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("_images");
+    if (QFileInfo::exists(request.project))
+        return usageError(QStringLiteral("%1 already exists; choose a new project path").arg(request.project), QStringLiteral("demo"));
+    request.media = p.value(QStringLiteral("media"));
     ProgressBar bar(p.isSet(QStringLiteral("quiet")));
-    auto dataset = generateDemo(options, media, bar.progress());
-    if (!dataset) {
-        bar.finish();
-        return fail(dataset.error());
-    }
-    CreatedProject created;
-    auto store = openOrCreate(project, created);
-    if (!store)
-        return fail(store.error());
-    return finishImport(store->importDataset(*dataset, media, bar.progress()), p, project, created, bar);
+    return finishImport(makeDemoProject(request, bar.progress()), p, request.project, bar);
 }
 
 void declareImport(QCommandLineParser &p)
@@ -143,40 +107,24 @@ int runImport(QCommandLineParser &p)
     const QStringList positional = p.positionalArguments();
     if (positional.size() < 2)
         return usageError(QStringLiteral("expected a project and at least one file"), QStringLiteral("import"));
-    const QString project = positional.first();
-    ImportOptions options;
+    ImportRequest request;
+    request.project = positional.first();
+    request.createProject = !QFileInfo::exists(request.project);
+    ImportOptions &options = request.options;
     options.files = positional.mid(1);
     for (const QString &file : options.files)
         if (!QFileInfo::exists(file))
             return fail(Error::input(QStringLiteral("no such file or folder"), file));
     FormatRegistry &registry = FormatRegistry::instance();
-    QString formatId = p.value(QStringLiteral("format"));
-    if (formatId.isEmpty()) {
-        auto detected = registry.detect(options.files.first());
-        if (!detected)
-            return fail(detected.error());
-        formatId = *detected;
-    }
-    const DatasetFormat *format = registry.format(formatId);
-    if (!format)
-        return usageError(QStringLiteral("unknown format '%1' (known: %2)").arg(formatId, registry.ids().join(QStringLiteral(", "))), QStringLiteral("import"));
+    request.formatId = p.value(QStringLiteral("format"));
+    if (!request.formatId.isEmpty() && !registry.format(request.formatId))
+        return usageError(QStringLiteral("unknown format '%1' (known: %2)").arg(request.formatId, registry.ids().join(QStringLiteral(", "))), QStringLiteral("import"));
     options.imagesDir = p.value(QStringLiteral("images"));
-    options.imagesDir = resolvedImagesDir(options);
     options.split = p.value(QStringLiteral("split"));
     options.imagePattern = p.value(QStringLiteral("image-pattern"));
 
     ProgressBar bar(p.isSet(QStringLiteral("quiet")));
-    bar.progress().report(0, 0, QStringLiteral("Reading ") + formatId);
-    auto dataset = format->read(options, bar.progress());
-    if (!dataset) {
-        bar.finish();
-        return fail(dataset.error());
-    }
-    CreatedProject created;
-    auto store = openOrCreate(project, created);
-    if (!store)
-        return fail(store.error());
-    return finishImport(store->importDataset(*dataset, options.imagesDir, bar.progress()), p, project, created, bar);
+    return finishImport(importDataset(request, bar.progress()), p, request.project, bar);
 }
 
 void declareExport(QCommandLineParser &p)
@@ -199,11 +147,13 @@ int runExport(QCommandLineParser &p)
     if (!p.isSet(QStringLiteral("format")))
         return usageError(QStringLiteral("--format is required"), QStringLiteral("export"));
     FormatRegistry &registry = FormatRegistry::instance();
-    const QString formatId = p.value(QStringLiteral("format"));
-    const DatasetFormat *format = registry.format(formatId);
-    if (!format)
+    ExportRequest request;
+    request.project = positional[0];
+    request.formatId = p.value(QStringLiteral("format"));
+    const QString &formatId = request.formatId;
+    if (!registry.format(formatId))
         return usageError(QStringLiteral("unknown format '%1' (known: %2)").arg(formatId, registry.ids().join(QStringLiteral(", "))), QStringLiteral("export"));
-    DatasetFilter filter;
+    DatasetFilter &filter = request.filter;
     filter.split = p.value(QStringLiteral("split"));
     filter.skipFlagged = p.isSet(QStringLiteral("skip-flagged"));
     if (p.isSet(QStringLiteral("status"))) {
@@ -212,28 +162,22 @@ int runExport(QCommandLineParser &p)
             return usageError(QStringLiteral("unknown status '%1'").arg(p.value(QStringLiteral("status"))), QStringLiteral("export"));
         filter.status = status;
     }
-    auto store = ProjectStore::open(positional[0]);
-    if (!store)
-        return fail(store.error());
-    auto dataset = store->loadDataset(filter);
-    if (!dataset)
-        return fail(dataset.error());
-    ExportOptions options;
+    ExportOptions &options = request.options;
     options.output = positional[1];
     options.copyImages = p.isSet(QStringLiteral("copy-images"));
     ProgressBar bar(p.isSet(QStringLiteral("quiet")));
-    const Status written = format->write(*dataset, options, bar.progress());
+    const auto written = exportDataset(request, bar.progress());
     bar.finish();
     if (!written)
         return fail(written.error());
     if (p.isSet(QStringLiteral("json")))
         printJson({{QStringLiteral("output"), options.output}, {QStringLiteral("format"), formatId},
-                   {QStringLiteral("images"), qint64(dataset->images.size())},
-                   {QStringLiteral("captions"), qint64(dataset->captions.size())},
-                   {QStringLiteral("questions"), qint64(dataset->questions.size())}});
+                   {QStringLiteral("images"), written->images},
+                   {QStringLiteral("captions"), written->captions},
+                   {QStringLiteral("questions"), written->questions}});
     else
         out(QStringLiteral("Exported %1 images, %2 captions, %3 questions to %4 (%5)")
-                .arg(dataset->images.size()).arg(dataset->captions.size()).arg(dataset->questions.size())
+                .arg(written->images).arg(written->captions).arg(written->questions)
                 .arg(options.output, formatId));
     return ExitOk;
 }

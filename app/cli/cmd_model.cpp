@@ -86,15 +86,17 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     if (p.positionalArguments().size() != 1)
         return usageError(QStringLiteral("expected one project path"), cmd);
     r.project = p.positionalArguments().first();
-    const std::pair<const char *, QString *> texts[] = {{"task", &r.task},     {"fusion", &r.fusion},
+    const std::pair<const char *, QString *> texts[] = {{"fusion", &r.fusion},
                                                         {"vision", &r.vision}, {"text", &r.text},
                                                         {"device", &r.device}, {"checkpoint", &r.checkpoint},
                                                         {"name", &r.name}, {"reward", &r.selfCriticalReward}};
     for (const auto &[option, field] : texts)
         if (p.isSet(QLatin1String(option)))
             *field = p.value(QLatin1String(option));
-    if (!QStringList{QStringLiteral("vqa"), QStringLiteral("caption"), QStringLiteral("retrieval")}.contains(r.task))
+    const std::optional<TaskKind> task = p.isSet(QStringLiteral("task")) ? parseTask(p.value(QStringLiteral("task"))) : TaskKind::Vqa;
+    if (!task)
         return usageError(QStringLiteral("--task must be vqa, caption or retrieval"), cmd);
+    r.task = *task;
     if (!readInt(p, QStringLiteral("epochs"), 1, &r.epochs) || !readInt(p, QStringLiteral("batch"), 1, &r.batchImages)
         || !readInt(p, QStringLiteral("image-size"), 16, &r.imageSize) || !readInt(p, QStringLiteral("threads"), 0, &r.threads))
         return usageError(QStringLiteral("--epochs and --batch need a number >= 1, --image-size >= 16"), cmd);

@@ -57,6 +57,19 @@ const std::vector<Command> &commands()
          QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"
                         "without it the split's images and captions are embedded first. Scores are cosines."),
          declareRetrieve, runRetrieve},
+        {QStringLiteral("ask"), QStringLiteral("Ask a VQA model a question about one image: its top answers."),
+         QStringLiteral("Prints the k most likely answers with their probabilities, and the words of the\n"
+                        "question that the model's vocabulary does not know."),
+         declareAsk, runAsk},
+        {QStringLiteral("explain"), QStringLiteral("Show where a model looks: attention or Grad-CAM over one image."),
+         QStringLiteral("--question: the VQA answer (attention for mfb and cross_attention, Grad-CAM for every fusion);\n"
+                        "--caption: the captioner's attention map of every word; --text: Grad-CAM of the\n"
+                        "retrieval score. --out writes the map over the image as PNG, --json the raw weights."),
+         declareExplain, runExplain},
+        {QStringLiteral("accept"), QStringLiteral("Accept a run's predictions as labels (captions, answers)."),
+         QStringLiteral("Every open prediction of the run (at least --min-score) becomes a human label, in one\n"
+                        "transaction: a caption of its image, or one more answer of its question."),
+         declareAccept, runAccept},
         {QStringLiteral("version"), QStringLiteral("Show the versions of Tandem and its libraries."), QString(),
          declareVersion, runVersion},
     };

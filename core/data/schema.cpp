@@ -120,7 +120,24 @@ CREATE TRIGGER answers_ai AFTER INSERT ON answers BEGIN
   INSERT INTO search(rowid, text) VALUES (new.id * 4 + 2, new.text); END;
 )sql";
 
-static const char *const migrations[] = {migration1};
+// Version 2: predictions are suggestions a person accepts or rejects (state:
+// SuggestionState; label_id: the caption or answer an accepted one became);
+// one run status vocabulary (eval runs said 'finished'); regions: a box and a
+// label per object, in pixels of the image (the demo generator writes one per shape).
+static const char *const migration2 = R"sql(
+ALTER TABLE predictions ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE predictions ADD COLUMN label_id INTEGER;
+CREATE INDEX predictions_image ON predictions(image_id);
+UPDATE runs SET status = 'completed' WHERE status = 'finished';
+CREATE TABLE regions(
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+  label TEXT NOT NULL DEFAULT '');
+CREATE INDEX regions_image ON regions(image_id);
+)sql";
+
+static const char *const migrations[] = {migration1, migration2};
 
 Status migrate(sql::Database &db)
 {

@@ -2,6 +2,7 @@
 #include "eval/resultsevaluation.h"
 
 #include "data/projectstore.h"
+#include "data/runstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -65,7 +66,6 @@ QJsonObject itemJson(const ResultsReport &report, size_t i)
             {QStringLiteral("question_type"), QString::fromStdString(item.questionType)}};
 }
 
-QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 
 } // namespace
 
@@ -90,37 +90,14 @@ QJsonObject reportJson(const ResultsReport &report, bool perItem)
 
 Expected<qint64> saveEvalRun(ProjectStore &store, const ResultsReport &report, const QString &name)
 {
-    sql::Database &db = store.database();
-    sql::Transaction tx(db);
-    if (!tx.begun())
-        return tx.begun().error();
     const QJsonObject config{{QStringLiteral("results_file"), report.resultsFile},
                              {QStringLiteral("task"), taskName(report.task)},
                              {QStringLiteral("split"), report.split}};
-    auto run = db.prepare("INSERT INTO runs(kind, name, status, config, metrics, finished_at) "
-                          "VALUES ('eval', ?1, 'finished', ?2, ?3, datetime('now'))");
-    if (!run)
-        return run.error();
-    run->bind(1, name).bind(2, compact(config).toStdString()).bind(3, compact(reportJson(report, false)).toStdString());
-    if (Status s = run->exec(); !s)
-        return s.error();
-    const qint64 runId = db.lastInsertId();
-    auto prediction = db.prepare("INSERT INTO predictions(run_id, image_id, question_id, text, score) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!prediction)
-        return prediction.error();
-    for (const ResultItem &item : report.items) {
-        prediction->bind(1, runId).bind(2, item.imageRowId).bind(4, std::string_view(item.prediction)).bind(5, item.score);
-        if (item.questionRowId)
-            prediction->bind(3, item.questionRowId);
-        else
-            prediction->bindNull(3);
-        if (Status s = prediction->exec(); !s)
-            return s.error();
-    }
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return runId;
+    std::vector<NewPrediction> rows;
+    rows.reserve(report.items.size());
+    for (const ResultItem &item : report.items)
+        rows.push_back({item.imageRowId, item.questionRowId, QString::fromStdString(item.prediction), item.score, {}});
+    return predictions::saveRun(store, RunKind::Eval, name, config, reportJson(report, false), rows);
 }
 
 } // namespace tandem::eval

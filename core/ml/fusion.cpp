@@ -241,8 +241,10 @@ at::Tensor CrossAttentionFusionImpl::forward(const at::Tensor &regions, const at
     at::Tensor x = m_norm1->forward(m_questionIn->forward(question)
                                     + m_overRegions->forward(question, perItem(regions, imageIndex)));
     m_regionAttention = m_overRegions->weights().mean(1);
-    if (tokens.defined())
+    if (tokens.defined()) {
         x = m_norm2->forward(x + m_overTokens->forward(x, tokens, tokenMask));
+        m_tokenAttention = m_overTokens->weights().mean(1);
+    }
     x = m_norm3->forward(x + m_mlp->forward(x)); // residual MLP
     return at::relu(m_output->forward(x));
 }

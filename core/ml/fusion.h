@@ -55,9 +55,13 @@ public:
     // Attention over the regions in the last forward, [B, R] (averaged over
     // heads), for fusions that attend; undefined otherwise.
     const at::Tensor &regionAttention() const { return m_regionAttention; }
+    // Attention over the question's tokens in the last forward, [B, T]; undefined
+    // for fusions that read only the pooled question.
+    const at::Tensor &tokenAttention() const { return m_tokenAttention; }
 
 protected:
     at::Tensor m_regionAttention;
+    at::Tensor m_tokenAttention;
 };
 
 class ConcatFusionImpl : public FusionImpl {

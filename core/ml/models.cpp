@@ -244,6 +244,11 @@ VisionFeatures ModelBase::encodeImages(const at::Tensor &images)
     return features;
 }
 
+int64_t ModelBase::featureChannels() const
+{
+    return m_vision->outputDim();
+}
+
 int64_t ModelBase::regionDim() const
 {
     return m_vision->outputDim() + (m_config.appendCoordinates ? 2 : 0);
@@ -342,7 +347,12 @@ at::Tensor RetrievalModelImpl::forward(const at::Tensor &images, const at::Tenso
 
 at::Tensor RetrievalModelImpl::embedImages(const at::Tensor &images) // [B,3,H,W] -> [B,E]
 {
-    return m_head->embedImage(encodeImages(images).regions.mean(1));
+    return embedFeatures(encodeImages(images));
+}
+
+at::Tensor RetrievalModelImpl::embedFeatures(const VisionFeatures &features) // regions [B,R,D] -> [B,E]
+{
+    return m_head->embedImage(features.regions.mean(1));
 }
 
 at::Tensor RetrievalModelImpl::embedTexts(const at::Tensor &texts, const at::Tensor &lengths) // [B,T] -> [B,E]

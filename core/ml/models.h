@@ -74,6 +74,7 @@ public:
     // images [B,3,H,W] -> regions [B,R,Dv(+2)] and the grid
     VisionFeatures encodeImages(const at::Tensor &images);
     int64_t regionDim() const; // Dv(+2)
+    int64_t featureChannels() const; // Dv: the region columns that are image features
 
 protected:
     explicit ModelBase(const ModelConfig &config); // throws c10::Error when validateConfig fails
@@ -128,6 +129,7 @@ public:
     // Symmetric InfoNCE over matching pairs: images [B,3,H,W], texts [B,T], lengths [B] -> scalar loss
     at::Tensor forward(const at::Tensor &images, const at::Tensor &texts, const at::Tensor &lengths);
     at::Tensor embedImages(const at::Tensor &images);                           // -> [B,E], unit length
+    at::Tensor embedFeatures(const VisionFeatures &features);                  // encoded images -> [B,E], unit length
     at::Tensor embedTexts(const at::Tensor &texts, const at::Tensor &lengths);  // -> [B,E], unit length
     ContrastiveHead &head() { return m_head; }
 

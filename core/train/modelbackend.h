@@ -6,6 +6,7 @@
 //
 // Every job is synchronous: call it from a worker thread. It opens its own
 // connection to the project, so the caller's store may stay in its thread.
+#include "data/runstore.h"
 #include "util/expected.h"
 
 #include <QJsonObject>
@@ -22,7 +23,7 @@ namespace tandem {
 
 struct TrainRequest {
     QString project;            // the project file
-    QString task = QStringLiteral("vqa");        // vqa / caption / retrieval
+    TaskKind task = TaskKind::Vqa;
     QString fusion = QStringLiteral("film");     // VQA: one of the fusion names
     QString vision = QStringLiteral("cnn");      // cnn / resnet
     QString text = QStringLiteral("gru");        // gru / transformer
@@ -171,6 +172,69 @@ struct RetrieveResult {
     std::vector<RetrievedItem> items; // best first, at most k
 };
 
+// ---- one image: asking and explaining ---------------------------------------------
+
+// A model and one image of the project. The backend keeps the last model it
+// loaded (and the last image it encoded), so that a question typed letter by
+// letter re-runs only the text and the fusion.
+struct ImageQuery {
+    QString project;
+    QString checkpoint;
+    QString image;               // a project image id or name
+    QString device = QStringLiteral("auto");
+    int threads = 0;
+};
+
+struct AskRequest : ImageQuery {
+    QString question;
+    int k = 5;
+};
+
+struct AnswerScore {
+    QString answer;
+    double probability = 0;
+};
+
+struct AskResult {
+    qint64 imageId = 0;
+    std::vector<AnswerScore> answers; // most likely first, at most k
+    QStringList words;           // the question as the model reads it
+    QStringList unknownWords;    // of those, the ones its vocabulary lacks (read as <unk>)
+    QString device;
+};
+
+enum class ExplainMethod { Attention, GradCam };
+enum class ExplainTarget {
+    Question,                    // VQA: the answer to ExplainRequest::text
+    Caption,                     // captioner: every word of the caption it writes
+    Text,                        // retrieval: the image's score against ExplainRequest::text
+};
+
+struct ExplainRequest : ImageQuery {
+    ExplainTarget target = ExplainTarget::Question;
+    ExplainMethod method = ExplainMethod::Attention;
+    QString text;                // the question, or the text to match
+    int beam = 1;                // captions
+};
+
+// One map over the image's region grid, row-major, scaled to a maximum of 1.
+struct ExplainMap {
+    QString label;               // the word (captions) or the answer
+    double score = 0;            // its probability, or the retrieval cosine
+    std::vector<float> weights;  // gridHeight x gridWidth
+};
+
+struct ExplainResult {
+    qint64 imageId = 0;
+    QString imagePath;
+    int gridHeight = 0, gridWidth = 0;
+    QString summary;             // the answer, the caption, or the score, in words
+    std::vector<ExplainMap> maps; // captions: one per word; otherwise one
+    QStringList words;           // the question's words, with their weights where the model has them
+    std::vector<float> wordWeights;
+    QString device;
+};
+
 // ---- the interface ---------------------------------------------------------------
 
 class ModelBackend {
@@ -187,9 +251,14 @@ public:
     virtual Expected<EmbedResult> embed(const InferenceRequest &request, TrainObserver *observer) = 0;
     // Retrieval: the k images nearest a text, or the k captions nearest an image.
     virtual Expected<RetrieveResult> retrieve(const RetrieveRequest &request, TrainObserver *observer) = 0;
+    // VQA: the k most likely answers to a question about one image.
+    virtual Expected<AskResult> ask(const AskRequest &request) = 0;
+    // Where the model looks: attention (captioner; fusions that attend) or Grad-CAM
+    // (every VQA fusion; the retrieval score).
+    virtual Expected<ExplainResult> explain(const ExplainRequest &request) = 0;
 };
 
 } // namespace tandem
 
-#define TandemModelBackend_iid "org.tandem.ModelBackend/1.1"
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.2"
 Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)

@@ -61,12 +61,12 @@ at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, 
     return at::stack(pixels);
 }
 
-std::vector<size_t> usableImages(const SplitData &data, const std::string &task)
+std::vector<size_t> usableImages(const SplitData &data, TaskKind task)
 {
     std::vector<size_t> images;
     for (size_t i = 0; i < data.images.size(); ++i) {
         const auto &image = data.images[i];
-        if (task == "vqa" ? !image.questions.empty() : !image.captions.empty())
+        if (task == TaskKind::Vqa ? !image.questions.empty() : !image.captions.empty())
             images.push_back(i);
     }
     return images;
@@ -82,7 +82,7 @@ Batch makeBatch(const SplitData &data, const std::vector<size_t> &images, const 
         const ImageItem &image = data.images[images[row]];
         const uint64_t seed = mixSeed(options.seed, uint64_t(options.epoch), uint64_t(image.id));
         pixels.push_back(loadImage(image.path, options.imageSize, options.augment, seed));
-        if (options.task == "vqa") {
+        if (options.task == TaskKind::Vqa) {
             for (size_t q : image.questions) {
                 const int64_t target = labels.index(data.questions[q].label);
                 if (options.training && target < 0)
@@ -91,7 +91,7 @@ Batch makeBatch(const SplitData &data, const std::vector<size_t> &images, const 
                 targets.push_back(target);
                 imageIndex.push_back(int64_t(row));
             }
-        } else if (options.task == "caption") {
+        } else if (options.task == TaskKind::Caption) {
             for (size_t c : image.captions) {
                 auto ids = vocabulary.encode(data.captions[c].text, true);
                 if (int64_t(ids.size()) > options.maxLength) { // keep the <eos>

@@ -25,7 +25,7 @@ struct Batch {
 };
 
 struct BatchOptions {
-    std::string task;          // vqa / caption / retrieval
+    TaskKind task = TaskKind::Vqa;
     int imageSize = 64;
     int64_t maxLength = 32;    // words per text at most
     bool augment = false;
@@ -41,7 +41,7 @@ at::Tensor loadImage(const QString &path, int size, bool augment, uint64_t seed)
 at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, int size);
 
 // The images that have something to learn from for the task (questions, captions).
-std::vector<size_t> usableImages(const SplitData &data, const std::string &task);
+std::vector<size_t> usableImages(const SplitData &data, TaskKind task);
 
 Batch makeBatch(const SplitData &data, const std::vector<size_t> &images, const ml::Vocabulary &vocabulary,
                 const ml::LabelSet &labels, const BatchOptions &options);

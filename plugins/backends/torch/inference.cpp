@@ -12,7 +12,7 @@
 
 namespace tandem::backend {
 
-Expected<LoadedModel> loadModel(const InferenceRequest &request, const std::string &task)
+Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task)
 {
     const QString file = request.checkpoint;
     if (!QFileInfo::exists(file))
@@ -21,9 +21,9 @@ Expected<LoadedModel> loadModel(const InferenceRequest &request, const std::stri
     auto attachments = ml::readCheckpointAttachments(file.toStdString());
     if (!config || !attachments)
         return Error::input(QString::fromStdString(config ? attachments.error() : config.error()), file);
-    if (config->task != task)
+    if (taskOf(config.value()) != task)
         return Error::usage(QStringLiteral("this checkpoint is a %1 model, not a %2 model")
-                                .arg(QString::fromStdString(config->task), QString::fromStdString(task)));
+                                .arg(QString::fromStdString(config->task), taskName(task)));
     auto codec = codecFromAttachments(attachments.value(), file);
     if (!codec)
         return codec.error();
@@ -59,7 +59,7 @@ namespace {
 // Opens the project and the model, runs `predict` in inference mode and, when
 // the request names a run, stores the result with `save` (which returns the run id).
 template <typename Result, typename Predict, typename Save>
-Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer, const std::string &task,
+Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer, TaskKind task,
                        Predict &&predict, Save &&save)
 {
     auto store = ProjectStore::open(request.project);
@@ -94,7 +94,7 @@ Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer,
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer)
 {
     return infer<InferenceResult>(
-        request, observer, "vqa",
+        request, observer, TaskKind::Vqa,
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
             result.answers = predictAnswers(loaded.model, data, loaded.codec, options);
             result.metrics = scoreAnswers(result.answers, data);
@@ -107,7 +107,7 @@ Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObser
 Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObserver *observer)
 {
     return infer<InferenceResult>(
-        request, observer, "caption",
+        request, observer, TaskKind::Caption,
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
             result.captions = predictCaptions(loaded.model, data, loaded.codec, options);
             result.metrics = scoreCaptionPredictions(result.captions, data);
@@ -124,7 +124,7 @@ Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *o
         named.saveAs = QStringLiteral("embed %1").arg(QFileInfo(request.checkpoint).completeBaseName());
     SplitEmbeddings embeddings;
     return infer<EmbedResult>(
-        named, observer, "retrieval",
+        named, observer, TaskKind::Retrieval,
         [&](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, EmbedResult &result) {
             embeddings = predictEmbeddings(loaded.model, data, allImages(data), loaded.codec, options);
             result.device = loaded.deviceName;

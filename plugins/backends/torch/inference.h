@@ -18,7 +18,7 @@ struct LoadedModel {
 
 // The checkpoint of request.checkpoint on the requested device, in eval mode.
 // A checkpoint of another task is a usage error naming both tasks.
-Expected<LoadedModel> loadModel(const InferenceRequest &request, const std::string &task);
+Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task);
 PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel &loaded, TrainObserver *observer);
 
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer);

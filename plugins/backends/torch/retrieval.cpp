@@ -29,7 +29,7 @@ Expected<InferenceRequest> modelRequest(ProjectStore &store, const RetrieveReque
     r.device = request.device;
     r.threads = request.threads;
     if (request.embeddingsRun > 0) {
-        auto run = readEmbedRun(store, request.embeddingsRun);
+        auto run = embeddings::readRun(store, request.embeddingsRun);
         if (!run)
             return run.error();
         if (r.checkpoint.isEmpty())
@@ -49,8 +49,8 @@ Expected<SplitEmbeddings> candidateEmbeddings(ProjectStore &store, const Retriev
 {
     SplitEmbeddings embeddings;
     if (request.embeddingsRun > 0) {
-        auto images = loadEmbeddings(store, request.embeddingsRun, "image");
-        auto captions = loadEmbeddings(store, request.embeddingsRun, "caption");
+        auto images = embeddings::load(store, request.embeddingsRun, "image");
+        auto captions = embeddings::load(store, request.embeddingsRun, "caption");
         if (!images || !captions)
             return images ? captions.error() : images.error();
         embeddings.images = std::move(*images);
@@ -92,8 +92,12 @@ Expected<std::vector<RetrievedItem>> rank(ProjectStore &store, const RetrieveReq
         RetrievedItem item;
         item.id = candidates.ids[row];
         item.score = score;
-        if (auto s = describe(store, kind, item); !s)
-            return s.error();
+        auto text = embeddings::describe(store, kind == QLatin1String("caption"), item.id);
+        if (!text)
+            return text.error();
+        item.imageId = text->imageId;
+        item.image = text->image;
+        item.caption = text->caption;
         items.push_back(std::move(item));
     }
     return items;
@@ -113,7 +117,7 @@ Expected<RetrieveResult> runRetrieve(const RetrieveRequest &request, TrainObserv
     auto modelReq = modelRequest(*store, request);
     if (!modelReq)
         return modelReq.error();
-    auto loaded = loadModel(*modelReq, "retrieval");
+    auto loaded = loadModel(*modelReq, TaskKind::Retrieval);
     if (!loaded)
         return loaded.error();
     RetrieveResult result;

@@ -11,14 +11,20 @@
 
 namespace tandem::backend {
 
+TaskKind taskOf(const ml::ModelConfig &config)
+{
+    return parseTask(QString::fromStdString(config.task)).value_or(TaskKind::Vqa);
+}
+
 TaskModel makeTaskModel(const ml::ModelConfig &config)
 {
     TaskModel model;
     model.config = config;
-    if (config.task == "vqa") {
+    model.task = taskOf(config);
+    if (model.task == TaskKind::Vqa) {
         model.vqa = ml::VqaModel(config);
         model.module = model.vqa.ptr();
-    } else if (config.task == "caption") {
+    } else if (model.task == TaskKind::Caption) {
         model.caption = ml::CaptionModel(config);
         model.module = model.caption.ptr();
     } else {
@@ -84,12 +90,12 @@ std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &
 {
     model.module->eval();
     BatchOptions batchOptions;
-    batchOptions.task = "vqa";
+    batchOptions.task = TaskKind::Vqa;
     batchOptions.imageSize = options.imageSize;
     batchOptions.maxLength = model.config.maxLength;
     batchOptions.training = false;
     std::vector<AnswerPrediction> predictions;
-    forEachSlice(usableImages(data, "vqa"), options.batchImages, options, [&](const std::vector<size_t> &images) {
+    forEachSlice(usableImages(data, TaskKind::Vqa), options.batchImages, options, [&](const std::vector<size_t> &images) {
         const Batch batch = toDevice(makeBatch(data, images, codec.vocabulary, codec.labels, batchOptions), options.device);
         const at::Tensor logits = model.vqa->forward(batch.images, batch.texts, batch.lengths, batch.imageIndex);
         const auto [best, index] = logits.softmax(1).max(1);
@@ -235,7 +241,7 @@ void recalibrateNormalization(TaskModel &model, const SplitData &data, const Pre
 QJsonObject retrievalMetrics(TaskModel &model, const SplitData &data, const TextCodec &codec,
                              const PredictOptions &options)
 {
-    return recallMetrics(predictEmbeddings(model, data, usableImages(data, "retrieval"), codec, options));
+    return recallMetrics(predictEmbeddings(model, data, usableImages(data, TaskKind::Retrieval), codec, options));
 }
 
 QJsonObject evaluate(TaskModel &model, const SplitData &data, const TextCodec &codec, const PredictOptions &options)

@@ -23,11 +23,14 @@ struct TextCodec {
 
 struct TaskModel {
     ml::ModelConfig config;
+    TaskKind task = TaskKind::Vqa;
     std::shared_ptr<torch::nn::Module> module; // the one below that is set
     ml::VqaModel vqa{nullptr};
     ml::CaptionModel caption{nullptr};
     ml::RetrievalModel retrieval{nullptr};
 };
+// The config's task (validateConfig() admits only the three names).
+TaskKind taskOf(const ml::ModelConfig &config);
 // Throws c10::Error when the config does not validate.
 TaskModel makeTaskModel(const ml::ModelConfig &config);
 

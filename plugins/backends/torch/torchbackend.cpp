@@ -1,5 +1,6 @@
 #include "torchbackend.h"
 
+#include "explain.h"
 #include "inference.h"
 #include "retrieval.h"
 #include "trainer.h"
@@ -56,6 +57,16 @@ Expected<EmbedResult> TorchBackend::embed(const InferenceRequest &request, Train
 Expected<RetrieveResult> TorchBackend::retrieve(const RetrieveRequest &request, TrainObserver *observer)
 {
     return guarded(request.project, [&] { return runRetrieve(request, observer); });
+}
+
+Expected<AskResult> TorchBackend::ask(const AskRequest &request)
+{
+    return guarded(request.project, [&] { return runAsk(request); });
+}
+
+Expected<ExplainResult> TorchBackend::explain(const ExplainRequest &request)
+{
+    return guarded(request.project, [&] { return runExplain(request); });
 }
 
 } // namespace tandem::backend

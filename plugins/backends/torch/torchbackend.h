@@ -19,6 +19,8 @@ public:
     Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<EmbedResult> embed(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<RetrieveResult> retrieve(const RetrieveRequest &request, TrainObserver *observer) override;
+    Expected<AskResult> ask(const AskRequest &request) override;
+    Expected<ExplainResult> explain(const ExplainRequest &request) override;
 };
 
 } // namespace tandem::backend

@@ -41,7 +41,7 @@ double learningRateAt(int64_t step, int64_t totalSteps, const TrainRequest &requ
 Expected<ml::ModelConfig> configFor(const TrainRequest &request, const TextCodec &codec)
 {
     ml::ModelConfig config;
-    config.task = request.task.toStdString();
+    config.task = taskName(request.task).toStdString();
     config.vision = request.vision.toStdString();
     config.text = request.text.toStdString();
     config.fusion = request.fusion.toStdString();
@@ -70,7 +70,7 @@ QJsonObject configJson(const ml::ModelConfig &config)
 
 QJsonObject requestJson(const TrainRequest &r)
 {
-    return {{QStringLiteral("task"), r.task}, {QStringLiteral("epochs"), r.epochs},
+    return {{QStringLiteral("task"), taskName(r.task)}, {QStringLiteral("epochs"), r.epochs},
             {QStringLiteral("batch_images"), r.batchImages}, {QStringLiteral("learning_rate"), r.learningRate},
             {QStringLiteral("weight_decay"), r.weightDecay}, {QStringLiteral("warmup_fraction"), r.warmupFraction},
             {QStringLiteral("gradient_clip"), r.gradientClip}, {QStringLiteral("image_size"), r.imageSize},
@@ -96,7 +96,7 @@ private:
     void step(const Batch &batch, int64_t epoch, double waitedSeconds);
     Status finishEpoch(int64_t epoch);
     Status writeCheckpoint();
-    Status finishRun(const QString &status);
+    Status finishRun(RunStatus status);
     std::vector<size_t> epochOrder(int64_t epoch) const;
     bool cancelRequested() const { return m_observer && m_observer->cancelRequested(); }
     bool selfCritical(int64_t epoch) const { return epoch >= m_request.epochs - m_request.selfCriticalEpochs; }
@@ -144,10 +144,10 @@ Status Trainer::openProject()
     if (!val)
         return val.error();
     m_val = std::move(val.value());
-    m_trainImages = usableImages(m_train, m_request.task.toStdString());
+    m_trainImages = usableImages(m_train, m_request.task);
     if (m_trainImages.empty())
         return Error::input(QStringLiteral("the train split has no images with %1 to learn from")
-                                .arg(m_request.task == QLatin1String("vqa") ? QStringLiteral("questions") : QStringLiteral("captions")),
+                                .arg(m_request.task == TaskKind::Vqa ? QStringLiteral("questions") : QStringLiteral("captions")),
                             m_request.project);
     return {};
 }
@@ -156,16 +156,16 @@ Status Trainer::startFresh()
 {
     std::vector<std::string> texts, answers;
     for (const auto &q : m_train.questions) {
-        if (m_request.task == QLatin1String("vqa"))
+        if (m_request.task == TaskKind::Vqa)
             texts.push_back(q.text);
         if (!q.label.empty())
             answers.push_back(q.label);
     }
-    if (m_request.task != QLatin1String("vqa"))
+    if (m_request.task != TaskKind::Vqa)
         for (const auto &c : m_train.captions)
             texts.push_back(c.text);
     m_codec.vocabulary = ml::Vocabulary::build(texts);
-    if (m_request.task == QLatin1String("vqa"))
+    if (m_request.task == TaskKind::Vqa)
         m_codec.labels = ml::LabelSet::build(answers);
     auto config = configFor(m_request, m_codec);
     if (!config)
@@ -234,15 +234,15 @@ Status Trainer::openRun()
 {
     if (m_request.checkpoint.isEmpty())
         m_request.checkpoint = QFileInfo(m_request.project).absolutePath() + QStringLiteral("/models/%1-%2.ckpt")
-                                   .arg(m_request.task, QString::number(QDateTime::currentSecsSinceEpoch()));
+                                   .arg(taskName(m_request.task), QString::number(QDateTime::currentSecsSinceEpoch()));
     QDir().mkpath(QFileInfo(m_request.checkpoint).absolutePath());
-    if (m_state.runId > 0 && runExists(*m_store, m_state.runId)) {
+    if (m_state.runId > 0 && runs::exists(*m_store, m_state.runId)) {
         for (const auto &report : m_state.epochs)
             m_result.epochs.push_back(reportFromJson(report.toObject()));
     } else {
         QJsonObject config = requestJson(m_request);
         config[QStringLiteral("model")] = configJson(m_model.config);
-        auto run = createRun(*m_store, QStringLiteral("train"), m_request.name, config);
+        auto run = runs::create(*m_store, RunKind::Train, m_request.name, config);
         if (!run)
             return run.error();
         m_state.runId = *run;
@@ -297,7 +297,7 @@ Status Trainer::trainEpoch(int64_t epoch)
 {
     const std::vector<size_t> order = epochOrder(epoch);
     BatchOptions options;
-    options.task = m_request.task.toStdString();
+    options.task = m_request.task;
     options.imageSize = m_state.imageSize;
     options.maxLength = m_model.config.maxLength;
     options.augment = m_request.augment;
@@ -355,7 +355,7 @@ Status Trainer::finishEpoch(int64_t epoch)
         return s;
     if (m_observer)
         m_observer->epochDone(report);
-    return updateRun(*m_store, m_state.runId, {{QStringLiteral("epochs"), m_state.epochs}}, QStringLiteral("running"), false);
+    return runs::update(*m_store, m_state.runId, {{QStringLiteral("epochs"), m_state.epochs}}, RunStatus::Running);
 }
 
 Status Trainer::writeCheckpoint()
@@ -368,14 +368,14 @@ Status Trainer::writeCheckpoint()
     if (m_result.modelId > 0)
         return {};
     const QString name = m_request.name.isEmpty() ? QFileInfo(m_request.checkpoint).completeBaseName() : m_request.name;
-    auto model = saveModelRow(*m_store, name, configJson(m_model.config), m_request.checkpoint);
+    auto model = models::save(*m_store, name, configJson(m_model.config), m_request.checkpoint);
     if (!model)
         return model.error();
     m_result.modelId = *model;
-    return linkRunToModel(*m_store, m_state.runId, m_result.modelId);
+    return runs::linkToModel(*m_store, m_state.runId, m_result.modelId);
 }
 
-Status Trainer::finishRun(const QString &status)
+Status Trainer::finishRun(RunStatus status)
 {
     m_result.steps = m_state.step;
     m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
@@ -383,7 +383,7 @@ Status Trainer::finishRun(const QString &status)
                               {QStringLiteral("steps"), qint64(m_state.step)},
                               {QStringLiteral("device"), m_result.device},
                               {QStringLiteral("samples_per_second"), m_result.samplesPerSecond}};
-    return updateRun(*m_store, m_state.runId, metrics, status, status != QLatin1String("running"));
+    return runs::update(*m_store, m_state.runId, metrics, status);
 }
 
 Expected<TrainResult> Trainer::run()
@@ -392,7 +392,7 @@ Expected<TrainResult> Trainer::run()
         return Error::usage(QStringLiteral("epochs and batch must be at least 1, the image size at least 16 pixels "
                                            "and the learning rate positive"));
     if (m_request.selfCriticalEpochs < 0 || m_request.selfCriticalEpochs > m_request.epochs
-        || (m_request.selfCriticalEpochs > 0 && m_request.task != QLatin1String("caption")))
+        || (m_request.selfCriticalEpochs > 0 && m_request.task != TaskKind::Caption))
         return Error::usage(QStringLiteral("self-critical epochs are for captioning, from 0 to the number of epochs"));
     if (!CaptionReward::known(m_request.selfCriticalReward))
         return Error::usage(QStringLiteral("unknown self-critical reward '%1': cider_d or bleu4").arg(m_request.selfCriticalReward));
@@ -413,14 +413,14 @@ Expected<TrainResult> Trainer::run()
     try {
         for (int64_t epoch = m_state.epoch; epoch < m_request.epochs && !m_result.cancelled; ++epoch)
             if (auto s = trainEpoch(epoch); !s) {
-                (void)finishRun(QStringLiteral("failed"));
+                (void)finishRun(RunStatus::Failed);
                 return s.error();
             }
     } catch (const std::exception &e) {
-        (void)finishRun(QStringLiteral("failed"));
+        (void)finishRun(RunStatus::Failed);
         return Error::input(QStringLiteral("training stopped: %1").arg(QString::fromUtf8(e.what())), m_request.project);
     }
-    if (auto s = finishRun(m_result.cancelled ? QStringLiteral("cancelled") : QStringLiteral("completed")); !s)
+    if (auto s = finishRun(m_result.cancelled ? RunStatus::Cancelled : RunStatus::Completed); !s)
         return s.error();
     return m_result;
 }

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 
 namespace tandem {
 
@@ -43,6 +44,21 @@ struct CreatedProject {
     }
 };
 
+// Into `project`, made first when `create` says so.
+Expected<ImportReport> importInto(const QString &project, bool create, const Dataset &dataset,
+                                  const QString &imagesDir, const Progress &progress)
+{
+    CreatedProject created;
+    if (create)
+        created.path = project;
+    auto store = create ? ProjectStore::create(project) : ProjectStore::open(project);
+    if (!store)
+        return store.error();
+    auto report = store->importDataset(dataset, imagesDir, progress);
+    created.keep = report.ok();
+    return report;
+}
+
 } // namespace
 
 Expected<ImportReport> importDataset(ImportRequest request, const Progress &progress)
@@ -61,15 +77,24 @@ Expected<ImportReport> importDataset(ImportRequest request, const Progress &prog
     auto dataset = (*format)->read(options, progress);
     if (!dataset)
         return dataset.error();
-    CreatedProject created;
-    if (request.createProject)
-        created.path = request.project;
-    auto store = request.createProject ? ProjectStore::create(request.project) : ProjectStore::open(request.project);
-    if (!store)
-        return store.error();
-    auto report = store->importDataset(*dataset, options.imagesDir, progress);
-    created.keep = report.ok();
-    return report;
+    return importInto(request.project, request.createProject, *dataset, options.imagesDir, progress);
+}
+
+QString defaultDemoMedia(const QString &project)
+{
+    const QFileInfo info(project);
+    return info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("_images");
+}
+
+Expected<ImportReport> makeDemoProject(const DemoRequest &request, const Progress &progress)
+{
+    if (QFileInfo::exists(request.project))
+        return Error::usage(tr("%1 already exists; choose a new project path").arg(request.project));
+    const QString media = request.media.isEmpty() ? defaultDemoMedia(request.project) : request.media;
+    auto dataset = generateDemo(request.options, media, progress);
+    if (!dataset)
+        return dataset.error();
+    return importInto(request.project, true, *dataset, media, progress);
 }
 
 Expected<ExportSummary> exportDataset(const ExportRequest &request, const Progress &progress)

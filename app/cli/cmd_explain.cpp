@@ -1,0 +1,230 @@
+// ask, explain, accept: one image and a model (the top answers to a question,
+// where the model looks), and turning a run's suggestions into labels.
+#include "commands.h"
+#include "modeljobs.h"
+
+#include "data/projectstore.h"
+#include "data/runstore.h"
+#include "explain/heatmap.h"
+
+#include <QFileInfo>
+#include <QImageReader>
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace tandem::cli {
+
+namespace {
+
+void declareImageQuery(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
+    p.addOption({QStringLiteral("model"), QStringLiteral("The checkpoint written by 'train'."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("image"), QStringLiteral("A project image id or name."), QStringLiteral("id-or-name")});
+    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default auto)."), QStringLiteral("device"), QStringLiteral("auto")});
+}
+
+int parseImageQuery(QCommandLineParser &p, const QString &command, ImageQuery &q)
+{
+    q.project = p.positionalArguments().value(0);
+    q.checkpoint = p.value(QStringLiteral("model"));
+    q.image = p.value(QStringLiteral("image"));
+    q.device = p.value(QStringLiteral("device"));
+    if (q.checkpoint.isEmpty() || q.image.isEmpty())
+        return usageError(QStringLiteral("expected one project path, --model FILE and --image ID"), command);
+    return ExitOk;
+}
+
+QJsonArray numbers(const std::vector<float> &values)
+{
+    QJsonArray array;
+    for (float v : values)
+        array.append(double(v));
+    return array;
+}
+
+QJsonObject explainJson(const ExplainResult &r)
+{
+    QJsonArray maps;
+    for (const ExplainMap &m : r.maps)
+        maps.append(QJsonObject{{QStringLiteral("label"), m.label}, {QStringLiteral("score"), m.score},
+                                {QStringLiteral("weights"), numbers(m.weights)}});
+    return {{QStringLiteral("image_id"), r.imageId}, {QStringLiteral("summary"), r.summary},
+            {QStringLiteral("grid_height"), r.gridHeight}, {QStringLiteral("grid_width"), r.gridWidth},
+            {QStringLiteral("words"), QJsonArray::fromStringList(r.words)},
+            {QStringLiteral("word_weights"), numbers(r.wordWeights)}, {QStringLiteral("maps"), maps},
+            {QStringLiteral("device"), r.device}};
+}
+
+// map.png for one map; map-01-red.png, map-02-circle.png ... for a caption's words.
+QString mapPath(const QString &out, size_t index, size_t count, const QString &label)
+{
+    if (count == 1)
+        return out;
+    const QFileInfo info(out);
+    QString word = label;
+    word.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")), QStringLiteral("_"));
+    return info.path() + QLatin1Char('/') + info.completeBaseName()
+           + QStringLiteral("-%1-%2.").arg(index + 1, 2, 10, QLatin1Char('0')).arg(word) + info.suffix();
+}
+
+Expected<QStringList> writeMaps(const ExplainResult &r, const QString &out, double opacity)
+{
+    QImageReader reader(r.imagePath);
+    const QImage image = reader.read();
+    if (image.isNull())
+        return Error::input(QStringLiteral("cannot decode the image: %1").arg(reader.errorString()), r.imagePath);
+    QStringList written;
+    for (size_t i = 0; i < r.maps.size(); ++i) {
+        const QString path = mapPath(out, i, r.maps.size(), r.maps[i].label);
+        if (!explain::blendMap(image, r.maps[i].weights, r.gridHeight, r.gridWidth, opacity).save(path, "PNG"))
+            return Error::io(QStringLiteral("cannot write the map"), path);
+        written << path;
+    }
+    return written;
+}
+
+} // namespace
+
+void declareAsk(QCommandLineParser &p)
+{
+    declareImageQuery(p);
+    p.addPositionalArgument(QStringLiteral("question"), QStringLiteral("The question, in quotes."));
+    p.addOption({QStringLiteral("k"), QStringLiteral("How many answers (default 5)."), QStringLiteral("n"), QStringLiteral("5")});
+    addCommonOptions(p, true, false);
+}
+
+int runAsk(QCommandLineParser &p)
+{
+    AskRequest request;
+    const QString cmd = QStringLiteral("ask");
+    if (p.positionalArguments().size() != 2)
+        return usageError(QStringLiteral("expected a project path and a question"), cmd);
+    if (const int code = parseImageQuery(p, cmd, request); code != ExitOk)
+        return code;
+    request.question = p.positionalArguments().value(1);
+    if (!readInt(p, QStringLiteral("k"), 1, &request.k))
+        return usageError(QStringLiteral("--k needs a number >= 1"), cmd);
+    auto result = runModelJob(true, [&](ModelBackend *backend, TrainObserver &) { return backend->ask(request); });
+    if (!result)
+        return fail(result.error());
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray answers;
+        for (const AnswerScore &a : result->answers)
+            answers.append(QJsonObject{{QStringLiteral("answer"), a.answer}, {QStringLiteral("probability"), a.probability}});
+        printJson({{QStringLiteral("image_id"), result->imageId}, {QStringLiteral("question"), request.question},
+                   {QStringLiteral("answers"), answers}, {QStringLiteral("words"), QJsonArray::fromStringList(result->words)},
+                   {QStringLiteral("unknown_words"), QJsonArray::fromStringList(result->unknownWords)}});
+        return ExitOk;
+    }
+    for (const AnswerScore &a : result->answers)
+        out(QStringLiteral("%1%  %2").arg(100.0 * a.probability, 6, 'f', 2).arg(a.answer));
+    if (!result->unknownWords.isEmpty())
+        out(QStringLiteral("words the model does not know: %1").arg(result->unknownWords.join(QStringLiteral(", "))));
+    return ExitOk;
+}
+
+void declareExplain(QCommandLineParser &p)
+{
+    declareImageQuery(p);
+    p.addOption({QStringLiteral("question"), QStringLiteral("VQA: explain the answer to this question."), QStringLiteral("text")});
+    p.addOption({QStringLiteral("caption"), QStringLiteral("Captioner: the map of every word of its caption.")});
+    p.addOption({QStringLiteral("text"), QStringLiteral("Retrieval: explain the image's score against this text."), QStringLiteral("text")});
+    p.addOption({QStringLiteral("method"), QStringLiteral("attention or gradcam (default: attention, gradcam for --text)."), QStringLiteral("method")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Write the map over the image as PNG (a caption: one file per word)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("opacity"), QStringLiteral("Of the map over the image, 0..1 (default 0.6)."), QStringLiteral("x"), QStringLiteral("0.6")});
+    addCommonOptions(p, true, false);
+}
+
+int runExplain(QCommandLineParser &p)
+{
+    ExplainRequest request;
+    const QString cmd = QStringLiteral("explain");
+    if (p.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("expected one project path"), cmd);
+    if (const int code = parseImageQuery(p, cmd, request); code != ExitOk)
+        return code;
+    const int targets = int(p.isSet(QStringLiteral("question"))) + int(p.isSet(QStringLiteral("caption"))) + int(p.isSet(QStringLiteral("text")));
+    if (targets != 1)
+        return usageError(QStringLiteral("give one of --question TEXT, --caption or --text TEXT"), cmd);
+    request.target = p.isSet(QStringLiteral("question")) ? ExplainTarget::Question
+                     : p.isSet(QStringLiteral("caption")) ? ExplainTarget::Caption : ExplainTarget::Text;
+    request.text = p.value(request.target == ExplainTarget::Question ? QStringLiteral("question") : QStringLiteral("text"));
+    const QString method = p.value(QStringLiteral("method"));
+    if (!method.isEmpty() && method != QLatin1String("attention") && method != QLatin1String("gradcam"))
+        return usageError(QStringLiteral("--method must be attention or gradcam"), cmd);
+    request.method = method == QLatin1String("gradcam") || (method.isEmpty() && request.target == ExplainTarget::Text)
+                         ? ExplainMethod::GradCam : ExplainMethod::Attention;
+    bool ok = false;
+    const double opacity = p.value(QStringLiteral("opacity")).toDouble(&ok);
+    if (!ok || opacity < 0 || opacity > 1)
+        return usageError(QStringLiteral("--opacity must be between 0 and 1"), cmd);
+    if (!p.isSet(QStringLiteral("out")) && !p.isSet(QStringLiteral("json")))
+        return usageError(QStringLiteral("say where the map goes: --out map.png, or --json for the raw weights"), cmd);
+    auto result = runModelJob(true, [&](ModelBackend *backend, TrainObserver &) { return backend->explain(request); });
+    if (!result)
+        return fail(result.error());
+    QStringList written;
+    if (p.isSet(QStringLiteral("out"))) {
+        auto files = writeMaps(*result, p.value(QStringLiteral("out")), opacity);
+        if (!files)
+            return fail(files.error());
+        written = *files;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject o = explainJson(*result);
+        o[QStringLiteral("files")] = QJsonArray::fromStringList(written);
+        printJson(o);
+        return ExitOk;
+    }
+    out(result->summary);
+    for (const QString &file : written)
+        out(QStringLiteral("wrote %1").arg(file));
+    return ExitOk;
+}
+
+void declareAccept(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
+    p.addOption({QStringLiteral("run"), QStringLiteral("The run whose predictions become labels."), QStringLiteral("run-id")});
+    p.addOption({QStringLiteral("min-score"), QStringLiteral("Only predictions scoring at least this (default: all)."), QStringLiteral("x")});
+    addCommonOptions(p, true, false);
+}
+
+int runAccept(QCommandLineParser &p)
+{
+    const QString cmd = QStringLiteral("accept");
+    int run = 0;
+    if (p.positionalArguments().size() != 1 || !p.isSet(QStringLiteral("run")) || !readInt(p, QStringLiteral("run"), 1, &run))
+        return usageError(QStringLiteral("expected one project path and --run N"), cmd);
+    double minScore = -1e300;
+    if (p.isSet(QStringLiteral("min-score"))) {
+        bool ok = false;
+        minScore = p.value(QStringLiteral("min-score")).toDouble(&ok);
+        if (!ok)
+            return usageError(QStringLiteral("--min-score needs a number"), cmd);
+    }
+    auto store = ProjectStore::open(p.positionalArguments().first());
+    if (!store)
+        return fail(store.error());
+    if (auto exists = runs::get(*store, run); !exists)
+        return fail(exists.error());
+    auto ids = predictions::openIds(*store, run, minScore);
+    if (!ids)
+        return fail(ids.error());
+    auto change = predictions::accept(*store, *ids);
+    if (!change)
+        return fail(change.error());
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({{QStringLiteral("run_id"), run}, {QStringLiteral("accepted"), qint64(change->changed.size())},
+                   {QStringLiteral("images"), qint64(change->images.size())},
+                   {QStringLiteral("skipped"), QJsonArray::fromStringList(change->skipped)}});
+        return ExitOk;
+    }
+    out(QStringLiteral("Accepted %1 suggestions of run %2 on %3 images").arg(change->changed.size()).arg(run).arg(change->images.size()));
+    for (const QString &why : change->skipped)
+        out(QStringLiteral("  skipped: %1").arg(why));
+    return ExitOk;
+}
+
+} // namespace tandem::cli

@@ -1,0 +1,128 @@
+#include "splitdata.h"
+
+#include "data/projectstore.h"
+
+#include <map>
+#include <unordered_map>
+
+namespace tandem {
+
+namespace {
+
+std::string mostCommon(const std::vector<std::string> &answers)
+{
+    std::map<std::string, int> counts;
+    for (const auto &a : answers)
+        ++counts[a];
+    std::string best;
+    int bestCount = 0;
+    for (const auto &[answer, count] : counts) // ties: the first in byte order, the same every time
+        if (count > bestCount) {
+            best = answer;
+            bestCount = count;
+        }
+    return best;
+}
+
+Status loadImages(ProjectStore &store, const QString &split, SplitData &data,
+                  std::unordered_map<qint64, size_t> &index)
+{
+    auto stmt = store.database().prepare(
+        "SELECT i.id, r.path, i.name FROM images i JOIN media_roots r ON r.id = i.root_id "
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) ORDER BY i.id");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, split);
+    while (stmt->step()) {
+        ImageItem image;
+        image.id = stmt->int64(0);
+        image.name = stmt->qtext(2);
+        image.path = store.rootPath(stmt->qtext(1)) + QLatin1Char('/') + image.name;
+        index.emplace(image.id, data.images.size());
+        data.images.push_back(std::move(image));
+    }
+    return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
+}
+
+Status loadQuestions(ProjectStore &store, const QString &split, SplitData &data,
+                     const std::unordered_map<qint64, size_t> &index)
+{
+    auto stmt = store.database().prepare(
+        "SELECT q.id, q.image_id, q.text, q.question_type, q.answer_type, q.multiple_choice_answer, a.text "
+        "FROM questions q JOIN images i ON i.id = q.image_id LEFT JOIN answers a ON a.question_id = q.id "
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) ORDER BY q.id, a.id");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, split);
+    std::vector<std::string> multipleChoice;
+    while (stmt->step()) {
+        const qint64 id = stmt->int64(0);
+        if (data.questions.empty() || data.questions.back().id != id) {
+            QuestionItem q;
+            q.id = id;
+            q.image = index.at(stmt->int64(1));
+            q.text = stmt->text(2);
+            q.questionType = stmt->text(3);
+            q.answerType = stmt->text(4);
+            multipleChoice.push_back(stmt->text(5));
+            data.images[q.image].questions.push_back(data.questions.size());
+            data.questions.push_back(std::move(q));
+        }
+        if (!stmt->isNull(6))
+            data.questions.back().answers.push_back(stmt->text(6));
+    }
+    for (size_t i = 0; i < data.questions.size(); ++i)
+        data.questions[i].label = multipleChoice[i].empty() ? mostCommon(data.questions[i].answers) : multipleChoice[i];
+    return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
+}
+
+Status loadCaptions(ProjectStore &store, const QString &split, SplitData &data,
+                    const std::unordered_map<qint64, size_t> &index)
+{
+    auto stmt = store.database().prepare(
+        "SELECT c.id, c.image_id, c.text FROM captions c JOIN images i ON i.id = c.image_id "
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) ORDER BY c.id");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, split);
+    while (stmt->step()) {
+        CaptionItem c{stmt->int64(0), index.at(stmt->int64(1)), stmt->text(2)};
+        data.images[c.image].captions.push_back(data.captions.size());
+        data.captions.push_back(std::move(c));
+    }
+    return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
+}
+
+} // namespace
+
+Expected<SplitData> loadSplit(ProjectStore &store, const QString &split)
+{
+    SplitData data;
+    std::unordered_map<qint64, size_t> index;
+    if (auto s = loadImages(store, split, data, index); !s)
+        return s.error();
+    if (auto s = loadQuestions(store, split, data, index); !s)
+        return s.error();
+    if (auto s = loadCaptions(store, split, data, index); !s)
+        return s.error();
+    return data;
+}
+
+Expected<ImageItem> findImage(ProjectStore &store, const QString &idOrName)
+{
+    auto stmt = store.database().prepare(
+        "SELECT i.id, r.path, i.name FROM images i JOIN media_roots r ON r.id = i.root_id "
+        "WHERE i.name = ?1 OR CAST(i.id AS TEXT) = ?1 ORDER BY i.name = ?1 DESC LIMIT 1");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, idOrName);
+    if (!stmt->step())
+        return Error::usage(QStringLiteral("the project has no image '%1' (give an image id or name)").arg(idOrName));
+    ImageItem image;
+    image.id = stmt->int64(0);
+    image.name = stmt->qtext(2);
+    image.path = store.rootPath(stmt->qtext(1)) + QLatin1Char('/') + image.name;
+    return image;
+}
+
+} // namespace tandem

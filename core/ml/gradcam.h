@@ -1,0 +1,20 @@
+#pragma once
+// Grad-CAM (Selvaraju et al. 2017) over a grid of region features: each
+// channel is weighted by the mean gradient of the explained score over the
+// regions, and the map is the ReLU of the weighted sum, scaled to a maximum of 1.
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace tandem::ml {
+
+// regions and gradient [R, D]; only the first `channels` columns are feature
+// channels (the vision encoder may append x, y coordinates after them).
+// -> R weights in [0, 1] (all 0 when no channel raises the score).
+std::vector<float> gradCam(const at::Tensor &regions, const at::Tensor &gradient, int64_t channels);
+
+// Weights scaled so that the largest is 1 (unchanged when all are <= 0).
+std::vector<float> scaledToMax(const at::Tensor &weights);
+
+} // namespace tandem::ml

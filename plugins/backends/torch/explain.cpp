@@ -1,0 +1,266 @@
+#include "explain.h"
+
+#include "inference.h"
+
+#include "data/splitdata.h"
+#include "ml/gradcam.h"
+
+#include <c10/core/InferenceMode.h>
+#include <torch/autograd.h>
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <mutex>
+#include <optional>
+
+namespace tandem::backend {
+
+namespace {
+
+// The model of the last call and the encoded features of its last image.
+struct Session {
+    QString key;                      // checkpoint, its size and time, device, threads
+    std::optional<LoadedModel> model;
+    qint64 imageId = -1;
+    ml::VisionFeatures features;      // inference tensors: for answers, never for gradients
+};
+
+std::mutex sessionMutex;
+Session &session()
+{
+    static Session s;
+    return s;
+}
+
+QString sessionKey(const ImageQuery &q)
+{
+    const QFileInfo info(q.checkpoint);
+    return QStringLiteral("%1|%2|%3|%4|%5").arg(info.absoluteFilePath()).arg(info.size())
+        .arg(info.lastModified().toMSecsSinceEpoch()).arg(q.device).arg(q.threads);
+}
+
+// Call with sessionMutex held.
+Expected<LoadedModel *> cachedModel(const ImageQuery &q, TaskKind task)
+{
+    Session &s = session();
+    const QString key = sessionKey(q);
+    if (s.key != key || !s.model) {
+        s = Session();
+        InferenceRequest r;
+        r.project = q.project;
+        r.checkpoint = q.checkpoint;
+        r.device = q.device;
+        r.threads = q.threads;
+        auto loaded = loadModel(r, task);
+        if (!loaded)
+            return loaded.error();
+        s.model = std::move(loaded.value());
+        s.key = key;
+    }
+    if (s.model->model.task != task)
+        return Error::usage(QStringLiteral("this checkpoint is a %1 model, not a %2 model")
+                                .arg(taskName(s.model->model.task), taskName(task)));
+    return &*s.model;
+}
+
+Expected<ImageItem> resolveImage(const ImageQuery &q)
+{
+    auto store = ProjectStore::open(q.project);
+    if (!store)
+        return store.error();
+    return findImage(*store, q.image);
+}
+
+at::Tensor pixelsOf(const LoadedModel &m, const ImageItem &image)
+{
+    return loadImage(image.path, m.imageSize, false, 0).unsqueeze(0).to(m.device);
+}
+
+ml::TokenBatch questionTokens(const LoadedModel &m, const QString &question, c10::Device device)
+{
+    ml::TokenBatch tokens = ml::padBatch({m.codec.vocabulary.encode(question.toStdString())}, m.model.config.maxLength);
+    tokens.ids = tokens.ids.to(device);
+    return tokens;
+}
+
+QStringList wordsOf(const QString &text)
+{
+    QStringList words;
+    for (const std::string &w : ml::tokenize(text.toStdString()))
+        words << QString::fromStdString(w);
+    return words;
+}
+
+Status requireText(const QString &text, const QString &what)
+{
+    if (text.trimmed().isEmpty())
+        return Error::usage(QStringLiteral("type a %1 first").arg(what));
+    return {};
+}
+
+// ---- VQA ----
+
+void fillWordWeights(ExplainResult &result, ml::VqaModelImpl &vqa, const QString &question)
+{
+    result.words = wordsOf(question);
+    const at::Tensor &tokens = vqa.fusion().tokenAttention();
+    if (!tokens.defined())
+        return;
+    std::vector<float> weights = ml::scaledToMax(tokens[0]);
+    weights.resize(size_t(result.words.size()), 0.0f); // words past the model's maximum length were not read
+    result.wordWeights = std::move(weights);
+}
+
+Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, const ImageItem &image)
+{
+    if (auto s = requireText(r.text, QStringLiteral("question")); !s)
+        return s.error();
+    ml::VqaModelImpl &vqa = *m.model.vqa;
+    const bool gradCam = r.method == ExplainMethod::GradCam;
+    torch::AutoGradMode grad(gradCam);
+    ml::VisionFeatures features = vqa.encodeImages(pixelsOf(m, image));
+    features.regions = features.regions.detach().requires_grad_(gradCam);
+    const ml::TokenBatch tokens = questionTokens(m, r.text, m.device);
+    const at::Tensor logits = vqa.answer(features, tokens.ids, tokens.lengths); // [1, A]
+    const int64_t best = logits.argmax(1).item<int64_t>();
+    ExplainResult result;
+    result.gridHeight = int(features.gridHeight);
+    result.gridWidth = int(features.gridWidth);
+    const QString answer = QString::fromStdString(m.codec.labels.label(best));
+    const double probability = logits.softmax(1)[0][best].item<double>();
+    result.summary = QStringLiteral("answer: %1 (%2%)").arg(answer).arg(100.0 * probability, 0, 'f', 1);
+    fillWordWeights(result, vqa, r.text);
+    std::vector<float> weights;
+    if (gradCam) {
+        logits[0][best].backward();
+        weights = ml::gradCam(features.regions[0], features.regions.grad()[0], vqa.featureChannels());
+    } else {
+        const at::Tensor &attention = vqa.fusion().regionAttention();
+        if (!attention.defined())
+            return Error::usage(QStringLiteral("the %1 fusion has no attention over the image; use Grad-CAM")
+                                    .arg(QString::fromStdString(m.model.config.fusion)));
+        weights = ml::scaledToMax(attention[0]);
+    }
+    result.maps.push_back({answer, probability, std::move(weights)});
+    return result;
+}
+
+// ---- captions ----
+
+Expected<ExplainResult> explainCaption(const ExplainRequest &r, LoadedModel &m, const ImageItem &image)
+{
+    if (r.method != ExplainMethod::Attention)
+        return Error::usage(QStringLiteral("captions are explained by their attention maps (--method attention)"));
+    c10::InferenceMode inference;
+    const auto decoded = m.model.caption->beamSearch(pixelsOf(m, image), std::max(1, r.beam),
+                                                     captionWordLimit(m.model.config, 0), 1.0);
+    const ml::DecodedCaption &d = decoded.front();
+    ExplainResult result;
+    result.gridHeight = int(d.gridHeight);
+    result.gridWidth = int(d.gridWidth);
+    result.summary = QString::fromStdString(m.codec.vocabulary.decode(d.tokens));
+    for (size_t i = 0; i < d.tokens.size(); ++i) {
+        const at::Tensor row = at::tensor(d.attention[i]);
+        result.maps.push_back({QString::fromStdString(m.codec.vocabulary.word(d.tokens[i])), d.logProb,
+                               ml::scaledToMax(row)});
+    }
+    return result;
+}
+
+// ---- retrieval ----
+
+Expected<ExplainResult> explainMatch(const ExplainRequest &r, LoadedModel &m, const ImageItem &image)
+{
+    if (auto s = requireText(r.text, QStringLiteral("text to match")); !s)
+        return s.error();
+    if (r.method != ExplainMethod::GradCam)
+        return Error::usage(QStringLiteral("a retrieval score is explained by Grad-CAM (--method gradcam)"));
+    ml::RetrievalModelImpl &retrieval = *m.model.retrieval;
+    torch::AutoGradMode grad(true);
+    ml::VisionFeatures features = retrieval.encodeImages(pixelsOf(m, image));
+    features.regions = features.regions.detach().requires_grad_(true);
+    const ml::TokenBatch tokens = questionTokens(m, r.text, m.device);
+    const at::Tensor score = (retrieval.embedFeatures(features) * retrieval.embedTexts(tokens.ids, tokens.lengths)).sum();
+    score.backward();
+    ExplainResult result;
+    result.gridHeight = int(features.gridHeight);
+    result.gridWidth = int(features.gridWidth);
+    result.summary = QStringLiteral("cosine %1").arg(score.item<double>(), 0, 'f', 3);
+    result.words = wordsOf(r.text);
+    result.maps.push_back({r.text, score.item<double>(),
+                           ml::gradCam(features.regions[0], features.regions.grad()[0], retrieval.featureChannels())});
+    return result;
+}
+
+TaskKind taskFor(ExplainTarget target)
+{
+    switch (target) {
+    case ExplainTarget::Question: return TaskKind::Vqa;
+    case ExplainTarget::Caption: return TaskKind::Caption;
+    case ExplainTarget::Text: return TaskKind::Retrieval;
+    }
+    return TaskKind::Vqa;
+}
+
+} // namespace
+
+Expected<AskResult> runAsk(const AskRequest &request)
+{
+    if (auto s = requireText(request.question, QStringLiteral("question")); !s)
+        return s.error();
+    if (request.k < 1)
+        return Error::usage(QStringLiteral("k must be at least 1"));
+    auto image = resolveImage(request);
+    if (!image)
+        return image.error();
+    std::lock_guard<std::mutex> lock(sessionMutex);
+    auto model = cachedModel(request, TaskKind::Vqa);
+    if (!model)
+        return model.error();
+    LoadedModel &m = **model;
+    Session &s = session();
+    c10::InferenceMode inference;
+    if (s.imageId != image->id) {
+        s.imageId = -1; // until the new image is encoded (a decode error throws)
+        s.features = m.model.vqa->encodeImages(pixelsOf(m, *image));
+        s.imageId = image->id;
+    }
+    const ml::TokenBatch tokens = questionTokens(m, request.question, m.device);
+    const at::Tensor probabilities = m.model.vqa->answer(s.features, tokens.ids, tokens.lengths).softmax(1)[0];
+    const auto [top, index] = probabilities.topk(std::min<int64_t>(request.k, probabilities.size(0)));
+    const at::Tensor topCpu = top.cpu(), indexCpu = index.cpu();
+    AskResult result;
+    result.imageId = image->id;
+    result.device = m.deviceName;
+    for (int64_t i = 0; i < topCpu.size(0); ++i)
+        result.answers.push_back({QString::fromStdString(m.codec.labels.label(indexCpu[i].item<int64_t>())),
+                                  topCpu[i].item<double>()});
+    result.words = wordsOf(request.question);
+    for (const QString &w : result.words)
+        if (!m.codec.vocabulary.contains(w.toStdString()))
+            result.unknownWords << w;
+    return result;
+}
+
+Expected<ExplainResult> runExplain(const ExplainRequest &request)
+{
+    auto image = resolveImage(request);
+    if (!image)
+        return image.error();
+    std::lock_guard<std::mutex> lock(sessionMutex);
+    auto model = cachedModel(request, taskFor(request.target));
+    if (!model)
+        return model.error();
+    LoadedModel &m = **model;
+    Expected<ExplainResult> result = request.target == ExplainTarget::Question ? explainAnswer(request, m, *image)
+                                     : request.target == ExplainTarget::Caption ? explainCaption(request, m, *image)
+                                                                                 : explainMatch(request, m, *image);
+    if (result) {
+        result->imageId = image->id;
+        result->imagePath = image->path;
+        result->device = m.deviceName;
+    }
+    return result;
+}
+
+} // namespace tandem::backend
