@@ -1,6 +1,7 @@
 #include "editcommands.h"
 
 #include "data/imageedits.h"
+#include "data/runstore.h"
 #include "imagelistmodel.h"
 #include "projectworker.h"
 
@@ -182,6 +183,41 @@ void EditQuestionCommand::redo()
 void EditQuestionCommand::undo()
 {
     set(m_before);
+}
+
+SuggestionCommand::SuggestionCommand(ProjectWorker *worker, std::vector<qint64> predictionIds, Action action,
+                                     std::vector<QString> texts)
+    : m_worker(worker), m_ids(std::move(predictionIds)), m_action(action), m_texts(std::move(texts)),
+      m_changed(std::make_shared<std::vector<qint64>>())
+{
+    const bool accept = action == Action::Accept;
+    if (m_ids.size() == 1)
+        setText(accept ? (m_texts.empty() ? tr("Accept suggestion") : tr("Accept edited suggestion: %1").arg(shortened(m_texts[0])))
+                       : tr("Reject suggestion"));
+    else
+        setText((accept ? tr("Accept %1 suggestions") : tr("Reject %1 suggestions")).arg(m_ids.size()));
+}
+
+void SuggestionCommand::redo()
+{
+    m_worker->editImages([ids = m_ids, texts = m_texts, accept = m_action == Action::Accept,
+                          changed = m_changed](ProjectStore &store) -> Expected<std::vector<qint64>> {
+        auto change = accept ? predictions::accept(store, ids, texts) : predictions::reject(store, ids);
+        if (!change)
+            return change.error();
+        *changed = change->changed; // a suggestion whose question has ten answers already stays open
+        return change->images;
+    });
+}
+
+void SuggestionCommand::undo()
+{
+    m_worker->editImages([changed = m_changed](ProjectStore &store) -> Expected<std::vector<qint64>> {
+        auto change = predictions::reopen(store, *changed);
+        if (!change)
+            return change.error();
+        return change->images;
+    });
 }
 
 } // namespace tandem

@@ -116,4 +116,24 @@ private:
     QuestionRecord m_before, m_after;
 };
 
+// Accepts (each becomes a human caption or answer) or rejects model
+// suggestions, all in one step; undo opens them again and removes what
+// accepting made.
+class SuggestionCommand : public QUndoCommand {
+public:
+    enum class Action { Accept, Reject };
+    // texts: empty, or the edited text of each accepted suggestion.
+    SuggestionCommand(ProjectWorker *worker, std::vector<qint64> predictionIds, Action action,
+                      std::vector<QString> texts = {});
+    void redo() override;
+    void undo() override;
+
+private:
+    ProjectWorker *m_worker;
+    std::vector<qint64> m_ids;
+    Action m_action;
+    std::vector<QString> m_texts;
+    std::shared_ptr<std::vector<qint64>> m_changed; // set on the worker thread: what redo changed
+};
+
 } // namespace tandem

@@ -53,6 +53,11 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent), m_typingPause(new QTime
     setItems(m_content, {{tr("Any content"), int(ContentFilter::Any)}, {tr("Has captions"), int(ContentFilter::HasCaptions)},
                          {tr("No captions"), int(ContentFilter::NoCaptions)}, {tr("Has questions"), int(ContentFilter::HasQuestions)},
                          {tr("No questions"), int(ContentFilter::NoQuestions)}});
+    m_suggestions = addCombo(QStringLiteral("suggestionFilter"), tr("Images with a model's suggestions to review, or "
+                                                                      "whose predicted answer differs from the human one"));
+    setItems(m_suggestions, {{tr("Any suggestions"), int(SuggestionFilter::Any)},
+                             {tr("Unreviewed suggestions"), int(SuggestionFilter::Unreviewed)},
+                             {tr("Prediction disagrees"), int(SuggestionFilter::Disagrees)}});
     m_sort = addCombo(QStringLiteral("sortCombo"), tr("Order of the grid"));
     setItems(m_sort, {{tr("Order added"), int(ImageSort::Added)}, {tr("Name"), int(ImageSort::Name)},
                       {tr("Status"), int(ImageSort::Status)}, {tr("Split"), int(ImageSort::Split)}});
@@ -69,7 +74,8 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent), m_typingPause(new QTime
     auto *layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
-    layout->addWidget(m_search, 0, 0, 1, 4);
+    layout->addWidget(m_search, 0, 0, 1, 3);
+    layout->addWidget(m_suggestions, 0, 3);
     layout->addWidget(m_sort, 0, 4);
     layout->addWidget(m_descending, 0, 5);
     int column = 0;
@@ -119,6 +125,7 @@ ImageQuery FilterBar::query() const
     q.tag = m_tag->currentText().trimmed();
     q.flags = FlagFilter(m_flags->currentData().toInt());
     q.content = ContentFilter(m_content->currentData().toInt());
+    q.suggestions = SuggestionFilter(m_suggestions->currentData().toInt());
     q.sort = ImageSort(m_sort->currentData().toInt());
     q.descending = m_descending->isChecked();
     return q;
@@ -140,7 +147,7 @@ void FilterBar::reset()
 {
     const QSignalBlocker block(m_search);
     m_search->clear();
-    for (QComboBox *combo : {m_split, m_status, m_flags, m_content, m_sort})
+    for (QComboBox *combo : {m_split, m_status, m_flags, m_content, m_suggestions, m_sort})
         combo->setCurrentIndex(0);
     m_tag->setEditText(QString());
     const QSignalBlocker blockOrder(m_descending);

@@ -36,6 +36,7 @@ private:
     QComboBox *m_tag;
     QComboBox *m_flags;
     QComboBox *m_content;
+    QComboBox *m_suggestions;
     QComboBox *m_sort;
     QToolButton *m_descending;
     QTimer *m_typingPause;

@@ -3,6 +3,7 @@
 #include "annotationmodels.h"
 #include "editcommands.h"
 #include "imagelistmodel.h"
+#include "suggestionsbox.h"
 #include "tagsedit.h"
 
 #include <QAction>
@@ -48,6 +49,8 @@ ImagePanel::ImagePanel(ProjectWorker *worker, ImageListModel *images, QUndoStack
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_header);
     layout->addWidget(buildProperties());
+    m_suggestions = new SuggestionsBox(worker, undoStack, this);
+    layout->addWidget(m_suggestions, 2);
     layout->addWidget(buildCaptions(), 2);
     layout->addWidget(buildQuestions(), 3);
     connect(m_captions, &CaptionsModel::refused, this, &ImagePanel::message);
@@ -165,6 +168,7 @@ void ImagePanel::showDetail(const ImageDetail &detail)
         m_tags->setTags(detail.tags);
     m_captions->setImage(s.id, detail.captions);
     m_questions->setImage(s.id, detail.questions);
+    m_suggestions->setSuggestions(detail.suggestions);
     if (!sameImage) {
         m_newCaption->clear();
         m_newQuestion->clear();
@@ -179,6 +183,7 @@ void ImagePanel::clear()
     m_tags->setTags({});
     m_captions->setImage(0, {});
     m_questions->setImage(0, {});
+    m_suggestions->setSuggestions({});
     setEnabledForImage(false);
 }
 

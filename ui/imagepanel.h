@@ -19,6 +19,7 @@ class CaptionsModel;
 class ImageListModel;
 class ProjectWorker;
 class QuestionsModel;
+class SuggestionsBox;
 class TagsEdit;
 
 class ImagePanel : public QWidget {
@@ -35,6 +36,7 @@ public:
     void focusNewCaption();
     void focusNewQuestion();
     void focusTags();
+    SuggestionsBox *suggestions() const { return m_suggestions; }
 
 signals:
     void message(const QString &text); // for the status bar
@@ -62,6 +64,7 @@ private:
     QLineEdit *m_newCaption = nullptr;
     QTableView *m_questionsView = nullptr;
     QLineEdit *m_newQuestion = nullptr;
+    SuggestionsBox *m_suggestions = nullptr;
 };
 
 } // namespace tandem

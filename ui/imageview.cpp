@@ -1,5 +1,7 @@
 #include "imageview.h"
 
+#include "explain/heatmap.h"
+
 #include <QImageReader>
 #include <QMouseEvent>
 #include <QPainter>
@@ -29,6 +31,9 @@ void ImageView::showFile(const QString &path)
     if (path == m_path)
         return;
     m_path = path;
+    m_mapWeights.clear(); // maps and outlines belong to the image they were made for
+    m_map = {};
+    m_regions.clear();
     if (m_watcher)
         m_watcher->disconnect(this); // its result is stale now
     if (path.isEmpty()) {
@@ -61,7 +66,71 @@ void ImageView::setDecoded(const QString &path, const Decoded &decoded)
                                : decoded.image.isNull() ? tr("Cannot show %1:\n%2").arg(path, decoded.error) : QString();
     m_fit = true;
     m_offset = {};
+    rebuildMap(); // a map set while the image was decoding belongs to it
+    emit imageShown(path);
+}
+
+void ImageView::setMap(const std::vector<float> &weights, int gridHeight, int gridWidth)
+{
+    m_mapWeights = weights;
+    m_mapHeight = gridHeight;
+    m_mapWidth = gridWidth;
+    rebuildMap();
+}
+
+void ImageView::clearMap()
+{
+    m_mapWeights.clear();
+    rebuildMap();
+}
+
+void ImageView::rebuildMap()
+{
+    m_map = m_mapWeights.empty() || m_image.isNull()
+                ? QImage()
+                : explain::mapImage(m_mapWeights, m_mapHeight, m_mapWidth)
+                      .scaled(m_image.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     update();
+}
+
+void ImageView::setMapOpacity(double opacity)
+{
+    m_mapOpacity = std::clamp(opacity, 0.0, 1.0);
+    update();
+}
+
+void ImageView::setMapVisible(bool visible)
+{
+    m_mapVisible = visible;
+    update();
+}
+
+QImage ImageView::blendedImage() const
+{
+    return m_mapWeights.empty() ? m_image : explain::blendMap(m_image, m_mapWeights, m_mapHeight, m_mapWidth, m_mapOpacity);
+}
+
+void ImageView::setRegions(std::vector<std::pair<QRectF, QString>> regions)
+{
+    m_regions = std::move(regions);
+    update();
+}
+
+void ImageView::setRegionsVisible(bool visible)
+{
+    m_regionsVisible = visible;
+    update();
+}
+
+void ImageView::paintRegions(QPainter &p, const QRectF &target) const
+{
+    const double sx = target.width() / m_image.width(), sy = target.height() / m_image.height();
+    p.setPen(QPen(QColor(255, 64, 160), 1.5));
+    for (const auto &[box, label] : m_regions) {
+        const QRectF shown(target.left() + box.left() * sx, target.top() + box.top() * sy, box.width() * sx, box.height() * sy);
+        p.drawRect(shown);
+        p.drawText(shown.bottomLeft() + QPointF(0, p.fontMetrics().ascent() + 1), label);
+    }
 }
 
 double ImageView::fitScale() const
@@ -93,6 +162,14 @@ void ImageView::paintEvent(QPaintEvent *)
     // Pixels stay sharp when enlarged (labelling needs to see them), smooth when reduced.
     p.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < m_image.width());
     p.drawImage(target, m_image);
+    if (!m_map.isNull() && m_mapVisible) {
+        p.setOpacity(m_mapOpacity);
+        p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        p.drawImage(target, m_map);
+        p.setOpacity(1.0);
+    }
+    if (m_regionsVisible)
+        paintRegions(p, target);
     p.setPen(QColor(0xc8, 0xcc, 0xd2));
     p.drawText(rect().adjusted(8, 4, -8, -4), Qt::AlignRight | Qt::AlignBottom,
                QStringLiteral("%1 × %2 · %3%").arg(m_image.width()).arg(m_image.height())

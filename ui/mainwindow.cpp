@@ -6,10 +6,14 @@
 #include "imagelistmodel.h"
 #include "imagepanel.h"
 #include "imageview.h"
+#include "inspectpanel.h"
+#include "modelcontroller.h"
+#include "modelsdock.h"
 #include "projectworker.h"
 #include "reviewcontroller.h"
 #include "settings.h"
 #include "shortcutsdialog.h"
+#include "suggestionsbox.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -35,9 +39,11 @@ MainWindow::MainWindow(QWidget *parent)
     buildDocks();
     m_review = new ReviewController(m_grid, m_images, m_worker, m_undoStack, this);
     m_files = new FileController(this);
+    buildModelsDock();
     buildMenus();
     connectWorker();
     connectGrid();
+    connectModels();
     m_shownLabel = new QLabel(this);
     m_countsLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_shownLabel);
@@ -61,9 +67,17 @@ void MainWindow::buildCentre()
     layout->addWidget(m_grid, 1);
     m_view = new ImageView(this);
     m_view->setObjectName(QStringLiteral("imageView"));
+    m_inspect = new InspectPanel(m_view, this);
+    m_inspect->setObjectName(QStringLiteral("inspectPanel"));
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_view);
+    right->addWidget(m_inspect);
+    right->setStretchFactor(0, 1);
+    right->setCollapsible(0, false);
+    right->setSizes({600, 260});
     m_splitter = new QSplitter(this);
     m_splitter->addWidget(left);
-    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({620, 520});
@@ -106,6 +120,7 @@ void MainWindow::buildMenus()
     review->addActions(m_review->statusActions());
     review->addSeparator();
     review->addActions(m_review->navigationActions());
+    m_modelController->fillMenu(menuBar()->addMenu(tr("&Model")));
     buildViewMenu(menuBar()->addMenu(tr("&View")));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
@@ -171,6 +186,54 @@ void MainWindow::buildViewMenu(QMenu *menu)
     }
 }
 
+void MainWindow::buildModelsDock()
+{
+    m_models = new ModelsDock(m_worker, [this](ModelsDock::Scope scope) { return imagesOf(int(scope)); }, this);
+    m_models->setObjectName(QStringLiteral("modelsPanel"));
+    auto *dock = new QDockWidget(tr("Models"), this);
+    dock->setObjectName(QStringLiteral("modelsDock"));
+    dock->setWidget(m_models);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    m_modelController = new ModelController(m_models, m_inspect, m_panel->suggestions(), m_worker, m_undoStack,
+                                            [this] { return imagesOf(int(ModelsDock::Scope::Selection)); }, this);
+}
+
+std::vector<qint64> MainWindow::imagesOf(int scope) const
+{
+    std::vector<qint64> ids;
+    if (ModelsDock::Scope(scope) == ModelsDock::Scope::Shown) {
+        for (int row = 0; row < m_images->rowCount(); ++row)
+            ids.push_back(m_images->idAt(row));
+        return ids;
+    }
+    const QModelIndex current = m_grid->currentIndex();
+    if (ModelsDock::Scope(scope) == ModelsDock::Scope::CurrentImage)
+        return current.isValid() ? std::vector<qint64>{m_images->idAt(current.row())} : ids;
+    for (int row : m_review->selectedRows())
+        ids.push_back(m_images->idAt(row));
+    return ids;
+}
+
+void MainWindow::connectModels()
+{
+    connect(m_models, &ModelsDock::currentModelChanged, m_inspect, &InspectPanel::setModel);
+    connect(m_models, &ModelsDock::deviceChanged, m_inspect, &InspectPanel::setDevice);
+    connect(m_models, &ModelsDock::runFinished, this, [this](qint64, const std::vector<qint64> &) {
+        m_images->refresh(); // statuses: unlabeled images with suggestions are now "predicted"
+        m_worker->refreshLists();
+        if (const qint64 shown = m_panel->imageId())
+            m_worker->loadDetail(shown);
+    });
+    for (QObject *source : std::initializer_list<QObject *>{m_models, m_inspect, m_modelController})
+        connect(source, SIGNAL(message(QString)), this, SLOT(showMessage(QString)));
+    connect(m_panel->suggestions(), &SuggestionsBox::captionChosen, m_inspect, &InspectPanel::showPrediction);
+}
+
+void MainWindow::showMessage(const QString &text)
+{
+    statusBar()->showMessage(text, 10000);
+}
+
 void MainWindow::connectWorker()
 {
     connect(m_worker, &ProjectWorker::opened, this, &MainWindow::onOpened);
@@ -196,6 +259,7 @@ void MainWindow::connectWorker()
     connect(m_worker, &ProjectWorker::tagsChanged, m_filter, &FilterBar::setKnownTags);
     connect(m_worker, &ProjectWorker::splitsChanged, this, [this](const QStringList &splits) {
         m_splits = splits;
+        m_models->setSplits(splits);
         m_panel->setKnownSplits(splits);
         m_filter->setKnownSplits(splits);
         m_files->setProject(m_worker->path(), splits);
@@ -249,6 +313,8 @@ void MainWindow::onOpened(const QString &path)
     m_files->setProject(path, m_splits);
     m_filter->reset();
     m_images->setProject(path, m_filter->query());
+    m_models->setProject(path);
+    m_inspect->setProject(path);
     statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
 }
 
@@ -258,6 +324,7 @@ void MainWindow::onCurrentChanged()
     if (!current.isValid()) {
         m_panel->clear();
         m_view->showFile({});
+        m_inspect->setImage(0);
         return;
     }
     m_worker->loadDetail(m_images->idAt(current.row()));
@@ -270,6 +337,7 @@ void MainWindow::onDetail(const ImageDetail &detail)
         return; // the user has moved on
     m_panel->showDetail(detail);
     m_view->showFile(detail.summary.path);
+    m_inspect->setImage(detail.summary.id); // after the view: a map arriving later belongs to this image
 }
 
 void MainWindow::onImagesChanged(const std::vector<qint64> &ids)

@@ -19,6 +19,9 @@ class ImageGridView;
 class ImageListModel;
 class ImagePanel;
 class ImageView;
+class InspectPanel;
+class ModelController;
+class ModelsDock;
 class ProjectWorker;
 class ReviewController;
 struct ImageDetail;
@@ -39,12 +42,18 @@ signals:
 protected:
     void closeEvent(QCloseEvent *event) override;
 
+private slots:
+    void showMessage(const QString &text);
+
 private:
     void buildCentre();
     void buildDocks();
     void buildMenus();
     void buildEditMenu(QMenu *menu);
     void buildViewMenu(QMenu *menu);
+    void buildModelsDock();
+    void connectModels();
+    std::vector<qint64> imagesOf(int scope) const;
     void connectWorker();
     void connectGrid();
     void onOpened(const QString &path);
@@ -61,6 +70,9 @@ private:
     FilterBar *m_filter = nullptr;
     ImageView *m_view = nullptr;
     ImagePanel *m_panel = nullptr;
+    InspectPanel *m_inspect = nullptr;
+    ModelsDock *m_models = nullptr;
+    ModelController *m_modelController = nullptr;
     QSplitter *m_splitter = nullptr;
     ReviewController *m_review = nullptr;
     FileController *m_files = nullptr;

@@ -67,6 +67,18 @@ void ProjectWorker::edit(const std::vector<qint64> &imageIds, Edit edit)
     });
 }
 
+void ProjectWorker::editImages(ImagesEdit edit)
+{
+    post([this, edit = std::move(edit)](ProjectStore &store) {
+        const Expected<std::vector<qint64>> touched = edit(store);
+        if (!touched)
+            emit editFailed(touched.error().toString());
+        else
+            emit imagesChanged(*touched);
+        emitLists(store);
+    });
+}
+
 void ProjectWorker::loadDetail(qint64 imageId)
 {
     post([this, imageId](ProjectStore &store) {

@@ -8,6 +8,7 @@
 #include "util/expected.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 #include <QThread>
 #include <functional>
@@ -32,8 +33,27 @@ public:
 
     // Runs `edit` (committed at once), then reports the images it touched.
     void edit(const std::vector<qint64> &imageIds, Edit edit);
+    // The same for an edit that finds out itself which images it touches.
+    using ImagesEdit = std::function<Expected<std::vector<qint64>>(ProjectStore &)>;
+    void editImages(ImagesEdit edit);
     void loadDetail(qint64 imageId);
     void refreshLists(); // tags, splits and counts
+
+    // Runs `read` on the writer's thread, then `done` with its result on
+    // `receiver`'s thread (not at all if the receiver is gone by then).
+    template <typename T>
+    void query(QObject *receiver, std::function<Expected<T>(ProjectStore &)> read,
+               std::function<void(const Expected<T> &)> done)
+    {
+        post([receiver = QPointer<QObject>(receiver), read = std::move(read), done = std::move(done)](ProjectStore &store) {
+            auto result = std::make_shared<Expected<T>>(read(store));
+            if (receiver)
+                QMetaObject::invokeMethod(receiver, [receiver, result, done] {
+                    if (receiver)
+                        done(*result);
+                }, Qt::QueuedConnection);
+        });
+    }
 
 signals:
     void opened(const QString &path);

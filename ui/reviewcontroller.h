@@ -26,6 +26,7 @@ public:
 
     void goToRow(int row);
     void setStatusOfSelection(int status);
+    std::vector<int> selectedRows() const; // the current row when nothing is selected
 
 private:
     QAction *makeAction(const QString &text, const QKeySequence &shortcut, const QString &tip, void (ReviewController::*slot)());
@@ -38,7 +39,6 @@ private:
     void previousImage();
     void jumpToStatus(int step);
     int currentRow() const;
-    std::vector<int> selectedRows() const;
 
     ImageGridView *m_view;
     ImageListModel *m_images;

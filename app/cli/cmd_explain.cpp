@@ -1,16 +1,22 @@
 // ask, explain, accept: one image and a model (the top answers to a question,
 // where the model looks), and turning a run's suggestions into labels.
 #include "commands.h"
-#include "modeljobs.h"
+#include "modelcli.h"
 
+#include "data/imagequery.h"
 #include "data/projectstore.h"
 #include "data/runstore.h"
 #include "explain/heatmap.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QJsonArray>
 #include <QRegularExpression>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
 
 namespace tandem::cli {
 
@@ -22,9 +28,25 @@ void declareImageQuery(QCommandLineParser &p)
     p.addOption({QStringLiteral("model"), QStringLiteral("The checkpoint written by 'train'."), QStringLiteral("file")});
     p.addOption({QStringLiteral("image"), QStringLiteral("A project image id or name."), QStringLiteral("id-or-name")});
     p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default auto)."), QStringLiteral("device"), QStringLiteral("auto")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: every core)."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("repeat"), QStringLiteral("Time N more calls in this process: median, p90 and max in ms."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("warmup"), QStringLiteral("Untimed calls before those N (default 2)."), QStringLiteral("n"), QStringLiteral("2")});
 }
 
-int parseImageQuery(QCommandLineParser &p, const QString &command, ImageQuery &q)
+// --repeat: the backend call timed in-process, as the GUI waits for it (no
+// process start, no plugin load), with the model kept between calls.
+struct TimingOptions {
+    int repeat = 0;          // 0: one call, not reported
+    int warmup = 2;
+};
+
+struct Timing {
+    std::vector<double> ms;  // the repeated calls
+    double firstMs = 0;      // the first call, loading the model
+    double newImageMs = -1;  // ask: the image again after another one (encoded anew); -1 when not measured
+};
+
+int parseImageQuery(QCommandLineParser &p, const QString &command, ImageRequest &q, TimingOptions &t)
 {
     q.project = p.positionalArguments().value(0);
     q.checkpoint = p.value(QStringLiteral("model"));
@@ -32,7 +54,92 @@ int parseImageQuery(QCommandLineParser &p, const QString &command, ImageQuery &q
     q.device = p.value(QStringLiteral("device"));
     if (q.checkpoint.isEmpty() || q.image.isEmpty())
         return usageError(QStringLiteral("expected one project path, --model FILE and --image ID"), command);
+    if (!readInt(p, QStringLiteral("threads"), 0, &q.threads) || !readInt(p, QStringLiteral("repeat"), 1, &t.repeat)
+        || !readInt(p, QStringLiteral("warmup"), 0, &t.warmup))
+        return usageError(QStringLiteral("--threads, --repeat and --warmup need whole numbers (--repeat >= 1)"), command);
     return ExitOk;
+}
+
+double msSince(const QElapsedTimer &clock)
+{
+    return double(clock.nsecsElapsed()) / 1e6;
+}
+
+// call(image) once; with --repeat, warm-up and timed calls after it, keeping
+// the last result. otherImage(id), when given, names an image to call on
+// before one more timed call on `image`, so that it is encoded anew.
+template <typename Call>
+auto timedCalls(const TimingOptions &o, const QString &image, Timing &timing, Call &&call,
+                const std::function<QString(qint64)> &otherImage = {}) -> decltype(call(image))
+{
+    QElapsedTimer clock;
+    clock.start();
+    auto result = call(image);
+    timing.firstMs = msSince(clock);
+    if (!result || o.repeat == 0)
+        return result;
+    if (const QString other = otherImage ? otherImage(result->imageId) : QString(); !other.isEmpty() && call(other)) {
+        clock.restart();
+        result = call(image);
+        timing.newImageMs = msSince(clock);
+    }
+    for (int i = 0; result && i < o.warmup + o.repeat; ++i) {
+        clock.restart();
+        result = call(image);
+        if (i >= o.warmup)
+            timing.ms.push_back(msSince(clock));
+    }
+    return result;
+}
+
+// A usable image of the project other than `id`; "" when there is none.
+QString anotherImage(const QString &project, qint64 id)
+{
+    auto store = ProjectStore::open(project);
+    if (!store)
+        return {};
+    ImageQuery query;
+    query.flags = FlagFilter::Usable;
+    const auto images = queryImages(*store, query);
+    if (images)
+        for (qint64 other : images->ids)
+            if (other != id)
+                return QString::number(other);
+    return {};
+}
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double> &sorted, double p)
+{
+    const size_t rank = size_t(std::ceil(p * double(sorted.size())));
+    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+QJsonObject timingJson(const Timing &t, const TimingOptions &options)
+{
+    std::vector<double> s = t.ms;
+    std::sort(s.begin(), s.end());
+    const size_t n = s.size();
+    QJsonObject json{{QStringLiteral("calls"), qint64(n)}, {QStringLiteral("warmup"), options.warmup},
+                     {QStringLiteral("first_ms"), t.firstMs},
+                     {QStringLiteral("median_ms"), n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2},
+                     {QStringLiteral("p90_ms"), percentile(s, 0.9)}, {QStringLiteral("max_ms"), s.back()}};
+    if (t.newImageMs >= 0)
+        json[QStringLiteral("new_image_ms")] = t.newImageMs;
+    return json;
+}
+
+QString timingText(const QJsonObject &t)
+{
+    QString line = QStringLiteral("timing: %1 calls, median %2 ms, p90 %3 ms, max %4 ms; first call %5 ms (loads the model)")
+                       .arg(t.value(QStringLiteral("calls")).toInt())
+                       .arg(t.value(QStringLiteral("median_ms")).toDouble(), 0, 'f', 2)
+                       .arg(t.value(QStringLiteral("p90_ms")).toDouble(), 0, 'f', 2)
+                       .arg(t.value(QStringLiteral("max_ms")).toDouble(), 0, 'f', 2)
+                       .arg(t.value(QStringLiteral("first_ms")).toDouble(), 0, 'f', 1);
+    if (t.contains(QStringLiteral("new_image_ms")))
+        line += QStringLiteral(", a new image %1 ms").arg(t.value(QStringLiteral("new_image_ms")).toDouble(), 0, 'f', 2);
+    return line;
 }
 
 QJsonArray numbers(const std::vector<float> &values)
@@ -100,27 +207,42 @@ int runAsk(QCommandLineParser &p)
     const QString cmd = QStringLiteral("ask");
     if (p.positionalArguments().size() != 2)
         return usageError(QStringLiteral("expected a project path and a question"), cmd);
-    if (const int code = parseImageQuery(p, cmd, request); code != ExitOk)
+    TimingOptions timing;
+    if (const int code = parseImageQuery(p, cmd, request, timing); code != ExitOk)
         return code;
     request.question = p.positionalArguments().value(1);
     if (!readInt(p, QStringLiteral("k"), 1, &request.k))
         return usageError(QStringLiteral("--k needs a number >= 1"), cmd);
-    auto result = runModelJob(true, [&](ModelBackend *backend, TrainObserver &) { return backend->ask(request); });
+    Timing times;
+    auto result = runModelJob(true, [&](ModelBackend *backend, TrainObserver &) {
+        // Typing a question: the image stays encoded and each call re-reads only the question.
+        return timedCalls(timing, request.image, times, [&](const QString &image) {
+            AskRequest r = request;
+            r.image = image;
+            return backend->ask(r);
+        }, [&](qint64 id) { return anotherImage(request.project, id); });
+    });
     if (!result)
         return fail(result.error());
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray answers;
         for (const AnswerScore &a : result->answers)
             answers.append(QJsonObject{{QStringLiteral("answer"), a.answer}, {QStringLiteral("probability"), a.probability}});
-        printJson({{QStringLiteral("image_id"), result->imageId}, {QStringLiteral("question"), request.question},
-                   {QStringLiteral("answers"), answers}, {QStringLiteral("words"), QJsonArray::fromStringList(result->words)},
-                   {QStringLiteral("unknown_words"), QJsonArray::fromStringList(result->unknownWords)}});
+        QJsonObject o{{QStringLiteral("image_id"), result->imageId}, {QStringLiteral("question"), request.question},
+                      {QStringLiteral("answers"), answers}, {QStringLiteral("words"), QJsonArray::fromStringList(result->words)},
+                      {QStringLiteral("unknown_words"), QJsonArray::fromStringList(result->unknownWords)},
+                      {QStringLiteral("device"), result->device}};
+        if (timing.repeat > 0)
+            o[QStringLiteral("timing")] = timingJson(times, timing);
+        printJson(o);
         return ExitOk;
     }
     for (const AnswerScore &a : result->answers)
         out(QStringLiteral("%1%  %2").arg(100.0 * a.probability, 6, 'f', 2).arg(a.answer));
     if (!result->unknownWords.isEmpty())
         out(QStringLiteral("words the model does not know: %1").arg(result->unknownWords.join(QStringLiteral(", "))));
+    if (timing.repeat > 0)
+        out(timingText(timingJson(times, timing)));
     return ExitOk;
 }
 
@@ -142,7 +264,8 @@ int runExplain(QCommandLineParser &p)
     const QString cmd = QStringLiteral("explain");
     if (p.positionalArguments().size() != 1)
         return usageError(QStringLiteral("expected one project path"), cmd);
-    if (const int code = parseImageQuery(p, cmd, request); code != ExitOk)
+    TimingOptions timing;
+    if (const int code = parseImageQuery(p, cmd, request, timing); code != ExitOk)
         return code;
     const int targets = int(p.isSet(QStringLiteral("question"))) + int(p.isSet(QStringLiteral("caption"))) + int(p.isSet(QStringLiteral("text")));
     if (targets != 1)
@@ -159,9 +282,13 @@ int runExplain(QCommandLineParser &p)
     const double opacity = p.value(QStringLiteral("opacity")).toDouble(&ok);
     if (!ok || opacity < 0 || opacity > 1)
         return usageError(QStringLiteral("--opacity must be between 0 and 1"), cmd);
-    if (!p.isSet(QStringLiteral("out")) && !p.isSet(QStringLiteral("json")))
+    if (!p.isSet(QStringLiteral("out")) && !p.isSet(QStringLiteral("json")) && timing.repeat == 0)
         return usageError(QStringLiteral("say where the map goes: --out map.png, or --json for the raw weights"), cmd);
-    auto result = runModelJob(true, [&](ModelBackend *backend, TrainObserver &) { return backend->explain(request); });
+    Timing times;
+    // Each call decodes and encodes the image again: what selecting an image costs.
+    auto result = runModelJob(true, [&](ModelBackend *backend, TrainObserver &) {
+        return timedCalls(timing, request.image, times, [&](const QString &) { return backend->explain(request); });
+    });
     if (!result)
         return fail(result.error());
     QStringList written;
@@ -174,12 +301,16 @@ int runExplain(QCommandLineParser &p)
     if (p.isSet(QStringLiteral("json"))) {
         QJsonObject o = explainJson(*result);
         o[QStringLiteral("files")] = QJsonArray::fromStringList(written);
+        if (timing.repeat > 0)
+            o[QStringLiteral("timing")] = timingJson(times, timing);
         printJson(o);
         return ExitOk;
     }
     out(result->summary);
     for (const QString &file : written)
         out(QStringLiteral("wrote %1").arg(file));
+    if (timing.repeat > 0)
+        out(timingText(timingJson(times, timing)));
     return ExitOk;
 }
 

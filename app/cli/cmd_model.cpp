@@ -2,7 +2,7 @@
 // reach LibTorch through the model-backend plugin, loaded only here, so the
 // other subcommands start without it.
 #include "commands.h"
-#include "modeljobs.h"
+#include "modelcli.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -180,7 +180,7 @@ int runTrain(QCommandLineParser &p)
     TrainRequest request;
     if (const int code = parseTrain(p, request); code != ExitOk)
         return code;
-    auto backend = loadBackend();
+    auto backend = modelBackend();
     if (!backend)
         return fail(backend.error());
     ProgressBar bar(p.isSet(QStringLiteral("quiet")));

@@ -2,7 +2,7 @@
 // vectors of a split's images and captions as a run and scores recall@K;
 // retrieve ranks images for a text, or captions for an image.
 #include "commands.h"
-#include "modeljobs.h"
+#include "modelcli.h"
 
 #include <QJsonArray>
 

@@ -57,6 +57,9 @@ const std::vector<Command> &commands()
          QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"
                         "without it the split's images and captions are embedded first. Scores are cosines."),
          declareRetrieve, runRetrieve},
+        {QStringLiteral("models"), QStringLiteral("List the project's models; add a checkpoint, rename, remove, choose the current one."),
+         QStringLiteral("The current model (*) is the one the GUI's Models dock runs, asks and explains with."),
+         declareModels, runModels},
         {QStringLiteral("ask"), QStringLiteral("Ask a VQA model a question about one image: its top answers."),
          QStringLiteral("Prints the k most likely answers with their probabilities, and the words of the\n"
                         "question that the model's vocabulary does not know."),
@@ -70,6 +73,12 @@ const std::vector<Command> &commands()
          QStringLiteral("Every open prediction of the run (at least --min-score) becomes a human label, in one\n"
                         "transaction: a caption of its image, or one more answer of its question."),
          declareAccept, runAccept},
+        {QStringLiteral("pointing"), QStringLiteral("Score where a model looks: the pointing game over a split."),
+         QStringLiteral("For each question of the split that names an object (default: the shape, left and top\n"
+                        "questions), or each colour word of the captioner's captions, a hit when the map's largest\n"
+                        "cell lies in that object's box (the project's regions). --baseline random scores\n"
+                        "random maps; --randomize-weights the same model with its weights drawn afresh."),
+         declarePointing, runPointing},
         {QStringLiteral("version"), QStringLiteral("Show the versions of Tandem and its libraries."), QString(),
          declareVersion, runVersion},
     };

@@ -29,12 +29,16 @@ void declareEmbed(QCommandLineParser &p);
 int runEmbed(QCommandLineParser &p);
 void declareRetrieve(QCommandLineParser &p);
 int runRetrieve(QCommandLineParser &p);
+void declareModels(QCommandLineParser &p);
+int runModels(QCommandLineParser &p);
 void declareAsk(QCommandLineParser &p);
 int runAsk(QCommandLineParser &p);
 void declareExplain(QCommandLineParser &p);
 int runExplain(QCommandLineParser &p);
 void declareAccept(QCommandLineParser &p);
 int runAccept(QCommandLineParser &p);
+void declarePointing(QCommandLineParser &p);
+int runPointing(QCommandLineParser &p);
 void declareVersion(QCommandLineParser &p);
 int runVersion(QCommandLineParser &p);
 

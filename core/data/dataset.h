@@ -59,10 +59,19 @@ struct DatasetQuestion {
     std::vector<DatasetAnswer> answers; // up to 10 human answers
 };
 
+// An object's box in pixels of its image (x right, y down, from the top-left
+// corner) and what it is: "red square", or a phrase (Visual Genome style).
+struct DatasetRegion {
+    size_t image = 0;
+    double x = 0, y = 0, width = 0, height = 0;
+    std::string label;
+};
+
 struct Dataset {
     std::vector<DatasetImage> images;
     std::vector<DatasetCaption> captions;
     std::vector<DatasetQuestion> questions;
+    std::vector<DatasetRegion> regions;
     QStringList warnings; // things fixed or skipped while reading
 };
 

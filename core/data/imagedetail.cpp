@@ -104,6 +104,10 @@ Expected<ImageDetail> loadImageDetail(ProjectStore &store, qint64 imageId)
         return s.error();
     if (auto s = loadQuestions(store, *detail); !s)
         return s.error();
+    auto suggestions = predictions::forImage(store, imageId);
+    if (!suggestions)
+        return suggestions.error();
+    detail->suggestions = std::move(*suggestions);
     return detail;
 }
 

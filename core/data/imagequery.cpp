@@ -36,6 +36,16 @@ std::string whereClause(const ImageQuery &q)
     case ContentFilter::HasQuestions: where += " AND EXISTS (SELECT 1 FROM questions q WHERE q.image_id = i.id)"; break;
     case ContentFilter::NoQuestions: where += " AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.image_id = i.id)"; break;
     }
+    switch (q.suggestions) {
+    case SuggestionFilter::Any: break;
+    case SuggestionFilter::Unreviewed:
+        where += " AND i.id IN (SELECT image_id FROM predictions WHERE state = 0)";
+        break;
+    case SuggestionFilter::Disagrees:
+        where += " AND i.id IN (SELECT p.image_id FROM predictions p JOIN questions q ON q.id = p.question_id"
+                 " WHERE q.multiple_choice_answer <> '' AND lower(trim(p.text)) <> lower(trim(q.multiple_choice_answer)))";
+        break;
+    }
     return where;
 }
 

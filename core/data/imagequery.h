@@ -17,6 +17,9 @@ class ProjectStore;
 
 enum class FlagFilter { Any, Flagged, Usable }; // Flagged: missing or corrupt files
 enum class ContentFilter { Any, HasCaptions, NoCaptions, HasQuestions, NoQuestions };
+// Unreviewed: a model's suggestion nobody accepted or rejected yet; Disagrees: a
+// predicted answer that is not the question's (most common) human answer.
+enum class SuggestionFilter { Any, Unreviewed, Disagrees };
 enum class ImageSort { Added, Name, Status, Split };
 
 struct ImageQuery {
@@ -26,6 +29,7 @@ struct ImageQuery {
     QString tag;                        // "" = any
     FlagFilter flags = FlagFilter::Any;
     ContentFilter content = ContentFilter::Any;
+    SuggestionFilter suggestions = SuggestionFilter::Any;
     ImageSort sort = ImageSort::Added;
     bool descending = false;
 };

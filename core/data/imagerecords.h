@@ -2,6 +2,7 @@
 // What the labelling GUI reads and edits about one image, as plain values:
 // the grid shows an ImageSummary, the side panel an ImageDetail.
 #include "data/dataset.h"
+#include "data/runstore.h"
 
 #include <QString>
 #include <QStringList>
@@ -51,6 +52,7 @@ struct ImageDetail {
     QStringList tags;
     std::vector<CaptionRecord> captions;
     std::vector<QuestionRecord> questions;
+    std::vector<PredictionRecord> suggestions; // every model prediction for the image, newest run first
 };
 
 } // namespace tandem

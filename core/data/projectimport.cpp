@@ -96,6 +96,7 @@ public:
                   std::vector<qint64> &ids, ImportReport &report);
     Status captions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report);
     Status questions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report);
+    Status regions(const Dataset &dataset, const std::vector<qint64> &ids);
 
 private:
     Status tick(qint64 rows = 1); // progress and cancellation, every kProgressEvery rows
@@ -238,6 +239,24 @@ Status Importer::questions(const Dataset &dataset, const std::vector<qint64> &id
     return {};
 }
 
+// Prepared here rather than with the others: most datasets have no regions.
+Status Importer::regions(const Dataset &dataset, const std::vector<qint64> &ids)
+{
+    if (dataset.regions.empty())
+        return {};
+    auto insert = m_db.prepare("INSERT INTO regions(image_id, x, y, width, height, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert)
+        return insert.error();
+    for (const DatasetRegion &r : dataset.regions) {
+        insert->bind(1, ids[r.image]).bind(2, r.x).bind(3, r.y).bind(4, r.width).bind(5, r.height).bindStatic(6, r.label);
+        if (auto s = insert->exec(); !s)
+            return s;
+        if (auto s = tick(); !s)
+            return s;
+    }
+    return {};
+}
+
 } // namespace
 
 Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const QString &imagesDir,
@@ -249,6 +268,9 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
     for (const DatasetQuestion &q : dataset.questions)
         if (q.image >= dataset.images.size())
             return Error::usage(QStringLiteral("internal error: question refers to image %1 of %2").arg(q.image).arg(dataset.images.size()));
+    for (const DatasetRegion &r : dataset.regions)
+        if (r.image >= dataset.images.size())
+            return Error::usage(QStringLiteral("internal error: region refers to image %1 of %2").arg(r.image).arg(dataset.images.size()));
 
     const QString root = QDir::cleanPath(QDir(imagesDir).absolutePath());
     progress.report(0, qint64(dataset.images.size()), QStringLiteral("Checking images"));
@@ -296,7 +318,8 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
 
     ImportReport report;
     report.warnings = dataset.warnings;
-    const qint64 total = qint64(dataset.images.size() + dataset.captions.size() + dataset.questions.size());
+    const qint64 total = qint64(dataset.images.size() + dataset.captions.size() + dataset.questions.size()
+                                + dataset.regions.size());
     Importer importer(m_db, *stmts, progress, total);
     std::vector<qint64> ids;
     if (auto s = importer.images(dataset, *root_id, probes, ids, report); !s)
@@ -309,6 +332,8 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
     if (auto s = importer.captions(dataset, ids, report); !s)
         return s.error();
     if (auto s = importer.questions(dataset, ids, report); !s)
+        return s.error();
+    if (auto s = importer.regions(dataset, ids); !s)
         return s.error();
     if (progress.cancelled())
         return Error::cancelled();

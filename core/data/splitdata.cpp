@@ -24,15 +24,16 @@ std::string mostCommon(const std::vector<std::string> &answers)
     return best;
 }
 
-Status loadImages(ProjectStore &store, const QString &split, SplitData &data,
+Status loadImages(ProjectStore &store, const QString &split, const QByteArray &ids, SplitData &data,
                   std::unordered_map<qint64, size_t> &index)
 {
     auto stmt = store.database().prepare(
         "SELECT i.id, r.path, i.name FROM images i JOIN media_roots r ON r.id = i.root_id "
-        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) ORDER BY i.id");
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) AND (?2 IS NULL OR i.id IN (SELECT value FROM json_each(?2))) ORDER BY i.id");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, split);
+    ids.isEmpty() ? stmt->bindNull(2) : stmt->bind(2, std::string_view(ids.constData(), size_t(ids.size())));
     while (stmt->step()) {
         ImageItem image;
         image.id = stmt->int64(0);
@@ -44,16 +45,17 @@ Status loadImages(ProjectStore &store, const QString &split, SplitData &data,
     return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
 }
 
-Status loadQuestions(ProjectStore &store, const QString &split, SplitData &data,
+Status loadQuestions(ProjectStore &store, const QString &split, const QByteArray &ids, SplitData &data,
                      const std::unordered_map<qint64, size_t> &index)
 {
     auto stmt = store.database().prepare(
         "SELECT q.id, q.image_id, q.text, q.question_type, q.answer_type, q.multiple_choice_answer, a.text "
         "FROM questions q JOIN images i ON i.id = q.image_id LEFT JOIN answers a ON a.question_id = q.id "
-        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) ORDER BY q.id, a.id");
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) AND (?2 IS NULL OR i.id IN (SELECT value FROM json_each(?2))) ORDER BY q.id, a.id");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, split);
+    ids.isEmpty() ? stmt->bindNull(2) : stmt->bind(2, std::string_view(ids.constData(), size_t(ids.size())));
     std::vector<std::string> multipleChoice;
     while (stmt->step()) {
         const qint64 id = stmt->int64(0);
@@ -76,15 +78,16 @@ Status loadQuestions(ProjectStore &store, const QString &split, SplitData &data,
     return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
 }
 
-Status loadCaptions(ProjectStore &store, const QString &split, SplitData &data,
+Status loadCaptions(ProjectStore &store, const QString &split, const QByteArray &ids, SplitData &data,
                     const std::unordered_map<qint64, size_t> &index)
 {
     auto stmt = store.database().prepare(
         "SELECT c.id, c.image_id, c.text FROM captions c JOIN images i ON i.id = c.image_id "
-        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) ORDER BY c.id");
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) AND (?2 IS NULL OR i.id IN (SELECT value FROM json_each(?2))) ORDER BY c.id");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, split);
+    ids.isEmpty() ? stmt->bindNull(2) : stmt->bind(2, std::string_view(ids.constData(), size_t(ids.size())));
     while (stmt->step()) {
         CaptionItem c{stmt->int64(0), index.at(stmt->int64(1)), stmt->text(2)};
         data.images[c.image].captions.push_back(data.captions.size());
@@ -93,17 +96,31 @@ Status loadCaptions(ProjectStore &store, const QString &split, SplitData &data,
     return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
 }
 
+
+// A JSON array of the ids ("" for none), for json_each().
+QByteArray idList(const std::vector<qint64> &ids)
+{
+    if (ids.empty())
+        return {};
+    QByteArray json = "[";
+    for (qint64 id : ids)
+        json += QByteArray::number(id) + ',';
+    json[json.size() - 1] = ']';
+    return json;
+}
+
 } // namespace
 
-Expected<SplitData> loadSplit(ProjectStore &store, const QString &split)
+Expected<SplitData> loadSplit(ProjectStore &store, const QString &split, const std::vector<qint64> &imageIds)
 {
+    const QByteArray ids = idList(imageIds);
     SplitData data;
     std::unordered_map<qint64, size_t> index;
-    if (auto s = loadImages(store, split, data, index); !s)
+    if (auto s = loadImages(store, split, ids, data, index); !s)
         return s.error();
-    if (auto s = loadQuestions(store, split, data, index); !s)
+    if (auto s = loadQuestions(store, split, ids, data, index); !s)
         return s.error();
-    if (auto s = loadCaptions(store, split, data, index); !s)
+    if (auto s = loadCaptions(store, split, ids, data, index); !s)
         return s.error();
     return data;
 }

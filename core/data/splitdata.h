@@ -41,8 +41,8 @@ struct SplitData {
     std::vector<CaptionItem> captions;
 };
 
-// The images of `split` ("" = all), in id order.
-Expected<SplitData> loadSplit(ProjectStore &store, const QString &split);
+// The images of `split` ("" = all), in id order; with imageIds, only those of them.
+Expected<SplitData> loadSplit(ProjectStore &store, const QString &split, const std::vector<qint64> &imageIds = {});
 
 // An image by id ("42") or by name; a usage error when the project has none.
 Expected<ImageItem> findImage(ProjectStore &store, const QString &idOrName);

@@ -1,6 +1,6 @@
 // Renders Sort-of-CLEVR scenes with OpenCV and writes the demo dataset to disk,
 // rendering, encoding and writing images in parallel.
-#include "sortofclevr.h"
+#include "sortofclevr_p.h"
 
 #include <QDir>
 #include <QFile>
@@ -78,6 +78,13 @@ void append(Dataset &dataset, const DemoOptions &options, const std::string &spl
                                  q.type, q.answerType, q.answer, {{q.answer, "yes"}}};
         dataset.questions.push_back(std::move(question));
     }
+    // One region per object, the pixels it is drawn on (centre pixel +- objectSize / 2):
+    // what the pointing game scores explanation maps against.
+    const DemoScene &scene = slot.sample.scene;
+    const int half = scene.objectSize / 2;
+    for (const DemoObject &o : scene.objects)
+        dataset.regions.push_back({image, double(o.x - half), double(o.y - half), double(scene.objectSize),
+                                   double(scene.objectSize), demodetail::describe(o)});
 }
 
 } // namespace

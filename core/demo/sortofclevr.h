@@ -113,7 +113,7 @@ QByteArray encodeDemoPng(const DemoScene &scene);
 
 // Writes options.images PNGs into outputFolder (created if needed), rendering
 // and encoding in parallel, and returns the dataset with names relative to
-// outputFolder. On cancel or a write error the PNGs written so far are removed.
+// outputFolder and one region per object (its box, label "red square"). On cancel or a write error the PNGs written so far are removed.
 Expected<Dataset> generateDemo(const DemoOptions &options, const QString &outputFolder,
                                const Progress &progress = {});
 

@@ -97,12 +97,20 @@ void syncParentFolder(const std::string &path)
     }
 }
 
+// The message without LibTorch's backtrace: users read it in a dialog.
+std::string messageOf(const std::exception &e)
+{
+    if (const auto *torchError = dynamic_cast<const c10::Error *>(&e))
+        return torchError->what_without_backtrace();
+    return e.what();
+}
+
 Outcome openArchive(const std::string &path, torch::serialize::InputArchive &archive)
 {
     try {
         archive.load_from(path);
     } catch (const std::exception &e) {
-        return Outcome::failure("cannot read checkpoint " + path + ": " + c10::GetExceptionString(e));
+        return Outcome::failure("cannot read checkpoint " + path + ": " + messageOf(e));
     }
     return {};
 }
@@ -184,7 +192,7 @@ Outcome saveCheckpoint(const torch::nn::Module &model, const ModelConfig &config
         }
     } catch (const std::exception &e) {
         std::remove(temporary.c_str());
-        return Outcome::failure("cannot save checkpoint " + path + ": " + c10::GetExceptionString(e));
+        return Outcome::failure("cannot save checkpoint " + path + ": " + messageOf(e));
     }
     if (std::rename(temporary.c_str(), path.c_str()) != 0) {
         std::remove(temporary.c_str());
@@ -232,7 +240,7 @@ Outcome loadCheckpoint(torch::nn::Module &model, const ModelConfig &config, cons
         for (const auto &[name, tensor] : modelTensors)
             const_cast<at::Tensor &>(tensor).copy_(tensors.at(name));
     } catch (const std::exception &e) {
-        return Outcome::failure("cannot load checkpoint " + path + ": " + c10::GetExceptionString(e));
+        return Outcome::failure("cannot load checkpoint " + path + ": " + messageOf(e));
     }
     return {};
 }

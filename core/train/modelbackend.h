@@ -46,6 +46,8 @@ struct TrainRequest {
     QString name;                // the model's name in the project; default: the checkpoint's base name
 };
 
+// Inference jobs report their progress through stepDone() too: step = images
+// done, totalSteps = images in all.
 struct TrainProgress {
     qint64 step = 0;             // optimizer steps done, over all epochs
     qint64 totalSteps = 0;
@@ -97,6 +99,7 @@ struct InferenceRequest {
     QString project;
     QString checkpoint;          // a checkpoint written by train()
     QString split = QStringLiteral("val"); // "" = every image
+    std::vector<qint64> imageIds; // non-empty: only these images (of the split)
     QString saveAs;              // non-empty: store the predictions as a run of this name
     int beam = 3;                // captions: beam width (1 = greedy)
     int maxLength = 0;           // captions: words at most; 0: as many as the longest caption trained on
@@ -126,6 +129,7 @@ struct CaptionPrediction {
 
 struct InferenceResult {
     qint64 runId = 0;            // 0 when not saved
+    QString device;              // what ran it: "cpu (2 threads)"
     QJsonObject metrics;         // vqa_accuracy / bleu1..4, rouge_l, cider_d (when the split has references)
     std::vector<AnswerPrediction> answers;
     std::vector<CaptionPrediction> captions;
@@ -177,15 +181,19 @@ struct RetrieveResult {
 // A model and one image of the project. The backend keeps the last model it
 // loaded (and the last image it encoded), so that a question typed letter by
 // letter re-runs only the text and the fusion.
-struct ImageQuery {
+struct ImageRequest {
     QString project;
     QString checkpoint;
     QString image;               // a project image id or name
     QString device = QStringLiteral("auto");
     int threads = 0;
+    // The model-randomisation check (Adebayo et al. 2018): every parameter drawn
+    // afresh (seeded) after loading. An explanation that still looks the same
+    // does not depend on what the model learned.
+    bool randomizeWeights = false;
 };
 
-struct AskRequest : ImageQuery {
+struct AskRequest : ImageRequest {
     QString question;
     int k = 5;
 };
@@ -210,7 +218,7 @@ enum class ExplainTarget {
     Text,                        // retrieval: the image's score against ExplainRequest::text
 };
 
-struct ExplainRequest : ImageQuery {
+struct ExplainRequest : ImageRequest {
     ExplainTarget target = ExplainTarget::Question;
     ExplainMethod method = ExplainMethod::Attention;
     QString text;                // the question, or the text to match
@@ -237,10 +245,19 @@ struct ExplainResult {
 
 // ---- the interface ---------------------------------------------------------------
 
+// What a checkpoint holds, read without building the model.
+struct CheckpointInfo {
+    TaskKind task = TaskKind::Vqa;
+    QJsonObject architecture;    // the config keys, as the models table stores them
+    QString summary;             // "vqa: cnn + gru + film"
+};
+
 class ModelBackend {
 public:
     virtual ~ModelBackend() = default;
     virtual QString version() const = 0; // "LibTorch 1.13.0"
+    // A file that is not a Tandem checkpoint is an input error naming it.
+    virtual Expected<CheckpointInfo> inspect(const QString &checkpoint) = 0;
     virtual Expected<TrainResult> train(const TrainRequest &request, TrainObserver *observer) = 0;
     // VQA: the most likely answer to every question of the split's images.
     virtual Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) = 0;

@@ -5,11 +5,14 @@
 #include "data/splitdata.h"
 #include "ml/gradcam.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/autograd.h>
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <optional>
 
@@ -32,15 +35,42 @@ Session &session()
     return s;
 }
 
-QString sessionKey(const ImageQuery &q)
+QString sessionKey(const ImageRequest &q)
 {
     const QFileInfo info(q.checkpoint);
-    return QStringLiteral("%1|%2|%3|%4|%5").arg(info.absoluteFilePath()).arg(info.size())
-        .arg(info.lastModified().toMSecsSinceEpoch()).arg(q.device).arg(q.threads);
+    return QStringLiteral("%1|%2|%3|%4|%5|%6").arg(info.absoluteFilePath()).arg(info.size())
+        .arg(info.lastModified().toMSecsSinceEpoch()).arg(q.device).arg(q.threads).arg(q.randomizeWeights);
+}
+
+// The model-randomisation check: every matrix and filter drawn afresh (He normal,
+// so activations keep their scale through the ReLUs and the maps stay defined),
+// vectors and normalisation statistics back to their initial values (scale 1,
+// shift and bias 0, mean 0, variance 1). Seeded: the same random model each time.
+void randomizeParameters(torch::nn::Module &module)
+{
+    torch::NoGradGuard noGrad;
+    at::Generator generator = at::detail::createCPUGenerator(20180101);
+    for (const auto &item : module.named_parameters()) {
+        at::Tensor p = item.value();
+        if (p.dim() >= 2) {
+            const double fanIn = double(p.numel() / p.size(0));
+            p.copy_(at::normal(0.0, std::sqrt(2.0 / fanIn), p.sizes(), generator));
+        } else {
+            const std::string &name = item.key();
+            const bool scale = name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0;
+            p.fill_(scale ? 1.0 : 0.0);
+        }
+    }
+    for (const auto &item : module.named_buffers()) {
+        if (item.key().find("running_mean") != std::string::npos)
+            item.value().zero_();
+        else if (item.key().find("running_var") != std::string::npos)
+            item.value().fill_(1.0);
+    }
 }
 
 // Call with sessionMutex held.
-Expected<LoadedModel *> cachedModel(const ImageQuery &q, TaskKind task)
+Expected<LoadedModel *> cachedModel(const ImageRequest &q, TaskKind task)
 {
     Session &s = session();
     const QString key = sessionKey(q);
@@ -55,6 +85,8 @@ Expected<LoadedModel *> cachedModel(const ImageQuery &q, TaskKind task)
         if (!loaded)
             return loaded.error();
         s.model = std::move(loaded.value());
+        if (q.randomizeWeights)
+            randomizeParameters(*s.model->model.module);
         s.key = key;
     }
     if (s.model->model.task != task)
@@ -63,12 +95,41 @@ Expected<LoadedModel *> cachedModel(const ImageQuery &q, TaskKind task)
     return &*s.model;
 }
 
-Expected<ImageItem> resolveImage(const ImageQuery &q)
+// Changes when anything is committed to the project (into the file or its
+// write-ahead log), without opening it.
+QString projectStamp(const QString &project)
 {
+    const QFileInfo file(project), wal(project + QStringLiteral("-wal"));
+    const auto stamp = [](const QFileInfo &f) {
+        return f.exists() ? QStringLiteral("%1@%2").arg(f.size()).arg(f.lastModified().toMSecsSinceEpoch()) : QString();
+    };
+    return file.absoluteFilePath() + QLatin1Char('|') + stamp(file) + QLatin1Char('|') + stamp(wal);
+}
+
+// The last image looked up, kept while the project is unchanged: opening the
+// project (schema check, WAL files made and removed) cost more than the
+// answer itself for a question typed letter by letter.
+Expected<ImageItem> resolveImage(const ImageRequest &q)
+{
+    static std::mutex mutex;
+    static QString lastKey;
+    static ImageItem last;
+    const QString key = projectStamp(q.project) + QLatin1Char('|') + q.image;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (key == lastKey)
+            return last;
+    }
     auto store = ProjectStore::open(q.project);
     if (!store)
         return store.error();
-    return findImage(*store, q.image);
+    auto image = findImage(*store, q.image);
+    if (image) {
+        std::lock_guard<std::mutex> lock(mutex);
+        lastKey = key;
+        last = *image;
+    }
+    return image;
 }
 
 at::Tensor pixelsOf(const LoadedModel &m, const ImageItem &image)
@@ -147,23 +208,39 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
 
 // ---- captions ----
 
+// A word's attention row scaled to a maximum of 1, as ml::scaledToMax() does,
+// without making a tensor of every row.
+std::vector<float> scaledRow(std::vector<float> row)
+{
+    const auto top = std::max_element(row.begin(), row.end());
+    if (top != row.end() && *top > 0) {
+        const float max = *top;
+        for (float &w : row)
+            w /= max;
+    }
+    return row;
+}
+
 Expected<ExplainResult> explainCaption(const ExplainRequest &r, LoadedModel &m, const ImageItem &image)
 {
     if (r.method != ExplainMethod::Attention)
         return Error::usage(QStringLiteral("captions are explained by their attention maps (--method attention)"));
     c10::InferenceMode inference;
-    const auto decoded = m.model.caption->beamSearch(pixelsOf(m, image), std::max(1, r.beam),
-                                                     captionWordLimit(m.model.config, 0), 1.0);
-    const ml::DecodedCaption &d = decoded.front();
+    const at::Tensor pixels = pixelsOf(m, image);
+    const int64_t words = captionWordLimit(m.model.config, 0);
+    // Beam 1 is greedy decoding, without the beam's bookkeeping (small tensors
+    // every word): the same caption, about a tenth sooner.
+    auto decoded = r.beam <= 1 ? m.model.caption->greedy(pixels, words)
+                               : m.model.caption->beamSearch(pixels, r.beam, words, 1.0);
+    ml::DecodedCaption &d = decoded.front();
+    dropSpecialTokens(d); // the words of the caption and their maps line up
     ExplainResult result;
     result.gridHeight = int(d.gridHeight);
     result.gridWidth = int(d.gridWidth);
     result.summary = QString::fromStdString(m.codec.vocabulary.decode(d.tokens));
-    for (size_t i = 0; i < d.tokens.size(); ++i) {
-        const at::Tensor row = at::tensor(d.attention[i]);
+    for (size_t i = 0; i < d.tokens.size(); ++i)
         result.maps.push_back({QString::fromStdString(m.codec.vocabulary.word(d.tokens[i])), d.logProb,
-                               ml::scaledToMax(row)});
-    }
+                               scaledRow(d.attention[i])});
     return result;
 }
 

@@ -41,6 +41,23 @@ Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task)
     return loaded;
 }
 
+Expected<CheckpointInfo> inspectCheckpoint(const QString &file)
+{
+    if (!QFileInfo(file).isFile())
+        return Error::input(QStringLiteral("no such checkpoint"), file);
+    auto config = ml::readCheckpointConfig(file.toStdString());
+    if (!config)
+        return Error::input(QStringLiteral("not a Tandem checkpoint: %1").arg(QString::fromStdString(config.error())), file);
+    CheckpointInfo info;
+    info.task = taskOf(config.value());
+    info.architecture = configJson(config.value());
+    info.summary = QStringLiteral("%1: %2 + %3").arg(taskName(info.task), QString::fromStdString(config->vision),
+                                                    QString::fromStdString(config->task == "caption" ? "attention captioner" : config->text));
+    if (info.task == TaskKind::Vqa)
+        info.summary += QStringLiteral(" + %1").arg(QString::fromStdString(config->fusion));
+    return info;
+}
+
 PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel &loaded, TrainObserver *observer)
 {
     PredictOptions options;
@@ -51,6 +68,10 @@ PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel
     options.lengthPenalty = request.lengthPenalty;
     options.device = loaded.device;
     options.cancelled = [observer] { return observer && observer->cancelRequested(); };
+    options.progress = [observer](size_t done, size_t total) {
+        if (observer)
+            observer->stepDone({qint64(done), qint64(total), 1, 1, 0, 0, 0, 0});
+    };
     return options;
 }
 
@@ -65,7 +86,7 @@ Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer,
     auto store = ProjectStore::open(request.project);
     if (!store)
         return store.error();
-    auto data = loadSplit(*store, request.split);
+    auto data = loadSplit(*store, request.split, request.imageIds);
     if (!data)
         return data.error();
     if (data->images.empty())
@@ -96,6 +117,7 @@ Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObser
     return infer<InferenceResult>(
         request, observer, TaskKind::Vqa,
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
+            result.device = loaded.deviceName;
             result.answers = predictAnswers(loaded.model, data, loaded.codec, options);
             result.metrics = scoreAnswers(result.answers, data);
         },
@@ -109,6 +131,7 @@ Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObse
     return infer<InferenceResult>(
         request, observer, TaskKind::Caption,
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
+            result.device = loaded.deviceName;
             result.captions = predictCaptions(loaded.model, data, loaded.codec, options);
             result.metrics = scoreCaptionPredictions(result.captions, data);
         },

@@ -21,6 +21,7 @@ struct LoadedModel {
 Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task);
 PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel &loaded, TrainObserver *observer);
 
+Expected<CheckpointInfo> inspectCheckpoint(const QString &checkpoint);
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer);
 Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObserver *observer);
 Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *observer);

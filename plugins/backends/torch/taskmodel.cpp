@@ -7,6 +7,7 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/utils.h>
 
+#include <QString>
 #include <numeric>
 
 namespace tandem::backend {
@@ -32,6 +33,16 @@ TaskModel makeTaskModel(const ml::ModelConfig &config)
         model.module = model.retrieval.ptr();
     }
     return model;
+}
+
+QJsonObject configJson(const ml::ModelConfig &config)
+{
+    QJsonObject json;
+    for (const QString &line : QString::fromStdString(ml::configToString(config)).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const int eq = line.indexOf(QLatin1Char('='));
+        json[line.left(eq)] = line.mid(eq + 1);
+    }
+    return json;
 }
 
 Batch toDevice(const Batch &batch, c10::Device device)
@@ -73,6 +84,8 @@ void forEachSlice(const std::vector<size_t> &items, int size, const PredictOptio
             throw CancelledError();
         const size_t last = std::min(items.size(), first + size_t(size));
         fn(std::vector<size_t>(items.begin() + long(first), items.begin() + long(last)));
+        if (options.progress)
+            options.progress(last, items.size());
     }
 }
 
@@ -113,6 +126,22 @@ std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &
     return predictions;
 }
 
+void dropSpecialTokens(ml::DecodedCaption &caption)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < caption.tokens.size(); ++i)
+        if (caption.tokens[i] >= ml::Vocabulary::kSpecials) {
+            if (kept != i) { // a self-move would empty the row
+                caption.tokens[kept] = caption.tokens[i];
+                if (i < caption.attention.size())
+                    caption.attention[kept] = std::move(caption.attention[i]);
+            }
+            ++kept;
+        }
+    caption.tokens.resize(kept);
+    caption.attention.resize(std::min(kept, caption.attention.size()));
+}
+
 std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData &data, const TextCodec &codec,
                                                const PredictOptions &options)
 {
@@ -121,11 +150,11 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
     const int64_t words = captionWordLimit(model.config, options.maxWords);
     forEachSlice(allImages(data), options.batchImages, options, [&](const std::vector<size_t> &images) {
         const at::Tensor pixels = loadImages(data, images, options.imageSize).to(options.device);
-        const auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), words,
-                                                           options.lengthPenalty);
+        auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), words, options.lengthPenalty);
         for (size_t k = 0; k < images.size(); ++k) {
             const ImageItem &image = data.images[images[k]];
-            const ml::DecodedCaption &d = decoded[k];
+            ml::DecodedCaption &d = decoded[k];
+            dropSpecialTokens(d);
             predictions.push_back({image.id, image.name, QString::fromStdString(codec.vocabulary.decode(d.tokens)),
                                    d.logProb, int(d.gridHeight), int(d.gridWidth), d.attention});
         }

@@ -31,6 +31,8 @@ struct TaskModel {
 };
 // The config's task (validateConfig() admits only the three names).
 TaskKind taskOf(const ml::ModelConfig &config);
+// The config as the models table stores it: {"key": "value"} for every line of configToString().
+QJsonObject configJson(const ml::ModelConfig &config);
 // Throws c10::Error when the config does not validate.
 TaskModel makeTaskModel(const ml::ModelConfig &config);
 
@@ -42,6 +44,7 @@ struct PredictOptions {
     double lengthPenalty = 1.0; // captions: see ml::AttentionCaptionerImpl::beamSearch
     c10::Device device = c10::kCPU;
     std::function<bool()> cancelled; // checked between batches
+    std::function<void(size_t done, size_t total)> progress; // after each batch (items of the job)
 };
 
 // Thrown by the predictions when PredictOptions::cancelled says so.
@@ -59,6 +62,10 @@ at::Tensor trainingLoss(TaskModel &model, const Batch &batch);
 
 // 0 .. data.images.size() - 1.
 std::vector<size_t> allImages(const SplitData &data);
+
+// Leaves out the tokens decode() does not print (<pad>, <unk>, …) with their
+// attention rows, so that the caption's words and its maps line up one to one.
+void dropSpecialTokens(ml::DecodedCaption &caption);
 
 // In eval mode without gradients; the caller chooses no-grad or inference mode.
 std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &data, const TextCodec &codec,

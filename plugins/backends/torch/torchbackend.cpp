@@ -34,6 +34,11 @@ QString TorchBackend::version() const
                                                ml::cudaAvailable() ? QStringLiteral(" (CUDA)") : QString());
 }
 
+Expected<CheckpointInfo> TorchBackend::inspect(const QString &checkpoint)
+{
+    return guarded(checkpoint, [&] { return inspectCheckpoint(checkpoint); });
+}
+
 Expected<TrainResult> TorchBackend::train(const TrainRequest &request, TrainObserver *observer)
 {
     return guarded(request.project, [&] { return runTraining(request, observer); });

@@ -14,6 +14,7 @@ class TorchBackend : public QObject, public ModelBackend {
 
 public:
     QString version() const override;
+    Expected<CheckpointInfo> inspect(const QString &checkpoint) override;
     Expected<TrainResult> train(const TrainRequest &request, TrainObserver *observer) override;
     Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) override;

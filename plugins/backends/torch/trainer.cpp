@@ -58,15 +58,6 @@ Expected<ml::ModelConfig> configFor(const TrainRequest &request, const TextCodec
     return parsed.value();
 }
 
-QJsonObject configJson(const ml::ModelConfig &config)
-{
-    QJsonObject json;
-    for (const QString &line : QString::fromStdString(ml::configToString(config)).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-        const int eq = line.indexOf(QLatin1Char('='));
-        json[line.left(eq)] = line.mid(eq + 1);
-    }
-    return json;
-}
 
 QJsonObject requestJson(const TrainRequest &r)
 {

@@ -3,13 +3,11 @@
 // backend plugin, the options of the inference jobs, Ctrl+C, metrics as text.
 #include "cli.h"
 
-#include "train/modelbackend.h"
+#include "jobs/modeljobs.h"
 
 #include <utility>
 
 namespace tandem::cli {
-
-Expected<ModelBackend *> loadBackend();
 
 // Reads an optional integer option; false when it is set but not a number >= minimum.
 bool readInt(QCommandLineParser &p, const QString &name, int minimum, int *value);
@@ -30,7 +28,7 @@ private:
 template <typename Job>
 auto runModelJob(bool quiet, Job &&job) -> decltype(job(std::declval<ModelBackend *>(), std::declval<TrainObserver &>()))
 {
-    auto backend = loadBackend();
+    auto backend = modelBackend();
     if (!backend)
         return backend.error();
     ProgressBar bar(quiet);

@@ -1,15 +1,10 @@
-#include "modeljobs.h"
+#include "modelcli.h"
 
-#include "train/backendregistry.h"
+#include "jobs/modeljobs.h"
 
 #include <cmath>
 
 namespace tandem::cli {
-
-Expected<ModelBackend *> loadBackend()
-{
-    return BackendRegistry::instance().backend(QStringLiteral("torch"));
-}
 
 bool readInt(QCommandLineParser &p, const QString &name, int minimum, int *value)
 {

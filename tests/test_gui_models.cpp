@@ -1,0 +1,235 @@
+// Drives the real main window (offscreen) with models: run a model on the
+// current image, accept one of its suggestions, undo it, ask a question while
+// typing, and show the attention map of a caption's word. Tiny models are
+// trained once with tandem-cli; the project file is checked through a
+// separate connection. TANDEM_SCREENSHOTS=folder saves the window as PNGs.
+#include "data/imagedetail.h"
+#include "data/projectstore.h"
+#include "data/runstore.h"
+#include "imagegridview.h"
+#include "imagelistmodel.h"
+#include "imagepanel.h"
+#include "imageview.h"
+#include "mainwindow.h"
+#include "modelsdock.h"
+#include "testsupport.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+#include <memory>
+
+using namespace tandem;
+using namespace tandem::test;
+
+class TestGuiModels : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void runAcceptUndo();
+    void askWhileTyping();
+    void wordMapOverlay();
+    void badCheckpointIsRefused();
+
+private:
+    QString train(const QString &task, const QStringList &options);
+    void useModel(const QString &checkpoint);
+    void screenshot(const QString &name);
+    ImageDetail stored(qint64 imageId);
+    qint64 currentImage() const;
+
+    QTemporaryDir m_dir;
+    QString m_template, m_project;
+    QString m_vqa, m_caption;
+    std::unique_ptr<MainWindow> m_window;
+    ImageGridView *m_grid = nullptr;
+    ImageListModel *m_images = nullptr;
+    ImagePanel *m_panel = nullptr;
+};
+
+QString TestGuiModels::train(const QString &task, const QStringList &options)
+{
+    const QString checkpoint = m_dir.filePath(task + QStringLiteral(".ckpt"));
+    QStringList args{QStringLiteral("train"), m_template, QStringLiteral("--task"), task, QStringLiteral("--epochs"),
+                     QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("8"), QStringLiteral("--image-size"),
+                     QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--device"),
+                     QStringLiteral("cpu"), QStringLiteral("--checkpoint"), checkpoint, QStringLiteral("-q")};
+    for (const QString &option : options)
+        args << QStringLiteral("--model-option") << option;
+    const CliResult r = runCli(args);
+    if (r.exitCode != 0)
+        qWarning() << r.err;
+    return r.exitCode == 0 ? checkpoint : QString();
+}
+
+void TestGuiModels::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_template = m_dir.filePath(QStringLiteral("template.tandem"));
+    const CliResult demo = runCli({QStringLiteral("demo"), m_template, QStringLiteral("--images"), QStringLiteral("24"),
+                                   QStringLiteral("--size"), QStringLiteral("32"), QStringLiteral("--questions"),
+                                   QStringLiteral("4"), QStringLiteral("-q")});
+    QCOMPARE(demo.exitCode, 0);
+    m_vqa = train(QStringLiteral("vqa"), {QStringLiteral("fusion=cross_attention"), QStringLiteral("vision_channels=8"),
+                                         QStringLiteral("text_dim=32"), QStringLiteral("fusion_dim=32"),
+                                         QStringLiteral("fusion_hidden=32"), QStringLiteral("answer_hidden=32")});
+    m_caption = train(QStringLiteral("caption"), {QStringLiteral("vision_channels=8"), QStringLiteral("decoder_dim=32"),
+                                                 QStringLiteral("attention_dim=16")});
+    QVERIFY(!m_vqa.isEmpty());
+    QVERIFY(!m_caption.isEmpty());
+}
+
+void TestGuiModels::init()
+{
+    m_project = m_dir.filePath(QStringLiteral("%1.tandem").arg(QTest::currentTestFunction()));
+    QVERIFY(QFile::copy(m_template, m_project));
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1400, 900);
+    m_window->show();
+    QApplication::setActiveWindow(m_window.get());
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QSignalSpy ready(m_window.get(), &MainWindow::firstScreenReady);
+    m_window->openProject(m_project);
+    QVERIFY(ready.wait(5000));
+    m_grid = m_window->findChild<ImageGridView *>(QStringLiteral("imageGrid"));
+    m_images = qobject_cast<ImageListModel *>(m_grid->model());
+    m_panel = m_window->findChild<ImagePanel *>(QStringLiteral("imagePanel"));
+    QTRY_VERIFY(m_panel->imageId() > 0);
+}
+
+void TestGuiModels::cleanup()
+{
+    m_window.reset();
+}
+
+qint64 TestGuiModels::currentImage() const
+{
+    return m_images->idAt(m_grid->currentIndex().row());
+}
+
+ImageDetail TestGuiModels::stored(qint64 imageId)
+{
+    auto store = ProjectStore::open(m_project);
+    if (!store)
+        return {};
+    auto detail = loadImageDetail(*store, imageId);
+    return detail ? *detail : ImageDetail{};
+}
+
+// The project's model row of this checkpoint (the training made one), made current through the dock.
+void TestGuiModels::useModel(const QString &checkpoint)
+{
+    auto *dock = m_window->findChild<ModelsDock *>(QStringLiteral("modelsPanel"));
+    auto *table = m_window->findChild<QTableView *>(QStringLiteral("modelsTable"));
+    QTRY_VERIFY(table->model()->rowCount() >= 2);
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        if (!table->model()->index(row, 0).data(Qt::ToolTipRole).toString().contains(checkpoint))
+            continue;
+        table->selectRow(row);
+        QSignalSpy changed(dock, &ModelsDock::currentModelChanged);
+        auto *use = dock->findChild<QPushButton *>(QString(), Qt::FindChildrenRecursively);
+        for (QPushButton *b : dock->findChildren<QPushButton *>())
+            if (b->text() == QLatin1String("Use"))
+                use = b;
+        QTest::mouseClick(use, Qt::LeftButton);
+        QVERIFY(changed.wait(5000));
+        QCOMPARE(dock->currentModel()->checkpoint, checkpoint);
+        return;
+    }
+    QFAIL("the model is not listed");
+}
+
+void TestGuiModels::screenshot(const QString &name)
+{
+    const QString folder = qEnvironmentVariable("TANDEM_SCREENSHOTS");
+    if (!folder.isEmpty())
+        m_window->grab().save(folder + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
+void TestGuiModels::runAcceptUndo()
+{
+    useModel(m_caption);
+    const qint64 image = currentImage();
+    const int captionsBefore = int(stored(image).captions.size());
+    auto *dock = m_window->findChild<ModelsDock *>(QStringLiteral("modelsPanel"));
+    auto *scope = dock->findChild<QComboBox *>(QStringLiteral("runScope"));
+    scope->setCurrentIndex(0); // the current image
+    QSignalSpy finished(dock, &ModelsDock::runFinished);
+    QTest::mouseClick(dock->findChild<QPushButton *>(QStringLiteral("runModel")), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    QVERIFY(dock->findChild<QLabel *>(QStringLiteral("runStatus"))->text().contains(QStringLiteral("cpu")));
+
+    // The suggestion shows beside the labels, and the image is now "predicted".
+    auto *suggestions = m_window->findChild<QListView *>(QStringLiteral("suggestionsView"));
+    QTRY_COMPARE(suggestions->model()->rowCount(), 1);
+    QCOMPARE(stored(image).summary.status, ReviewStatus::Predicted);
+    screenshot(QStringLiteral("suggestions"));
+    suggestions->setCurrentIndex(suggestions->model()->index(0, 0));
+    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("acceptSuggestion")), Qt::LeftButton);
+    QTRY_COMPARE(int(stored(image).captions.size()), captionsBefore + 1);
+    QCOMPARE(stored(image).suggestions.front().state, SuggestionState::Accepted);
+
+    m_grid->setFocus();
+    QTest::keyClick(m_grid, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(int(stored(image).captions.size()), captionsBefore);
+    QCOMPARE(stored(image).suggestions.front().state, SuggestionState::Open);
+}
+
+void TestGuiModels::askWhileTyping()
+{
+    useModel(m_vqa);
+    auto *ask = m_window->findChild<QLineEdit *>(QStringLiteral("askEdit"));
+    QTRY_VERIFY(ask->isEnabled());
+    QTest::keyClicks(ask, QStringLiteral("what shape is the red zebra"));
+    auto *answers = m_window->findChild<QTableWidget *>(QStringLiteral("answersTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(!answers->item(0, 0)->text().isEmpty(), 20000);
+    auto *words = m_window->findChild<QLabel *>(QStringLiteral("questionWords"));
+    QTRY_VERIFY(words->text().contains(QStringLiteral("line-through'")) || words->text().contains(QStringLiteral("line-through")));
+    QVERIFY(words->toolTip().contains(QStringLiteral("zebra")));
+    screenshot(QStringLiteral("ask"));
+}
+
+void TestGuiModels::wordMapOverlay()
+{
+    useModel(m_caption);
+    auto *view = m_window->findChild<ImageView *>(QStringLiteral("imageView"));
+    QTRY_VERIFY(!view->image().isNull());
+    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("explainButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasMap(), 20000);
+    auto *words = m_window->findChild<QListWidget *>(QStringLiteral("mapWords"));
+    QVERIFY(words->count() >= 1);
+    QCOMPARE(words->currentRow(), 0);
+    QVERIFY(view->blendedImage() != view->image()); // the map is drawn over the image
+    if (words->count() > 1) {
+        words->setCurrentRow(1);
+        QVERIFY(view->hasMap());
+    }
+    screenshot(QStringLiteral("attention"));
+}
+
+void TestGuiModels::badCheckpointIsRefused()
+{
+    // A file that is not a checkpoint cannot become a model (tandem-cli uses the same core job).
+    const QString bogus = m_dir.filePath(QStringLiteral("bogus.ckpt"));
+    writeFile(bogus, "not a checkpoint");
+    const CliResult r = runCli({QStringLiteral("models"), m_project, QStringLiteral("--add"), bogus});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY(r.err.contains("not a Tandem checkpoint"));
+    auto store = ProjectStore::open(m_project);
+    QVERIFY(store);
+    QCOMPARE(int(models::list(*store)->size()), 2);
+}
+
+QTEST_MAIN(TestGuiModels)
+#include "test_gui_models.moc"
