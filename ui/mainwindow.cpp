@@ -337,6 +337,10 @@ void MainWindow::onDetail(const ImageDetail &detail)
         return; // the user has moved on
     m_panel->showDetail(detail);
     m_view->showFile(detail.summary.path);
+    std::vector<std::pair<QRectF, QString>> outlines;
+    for (const RegionRecord &region : detail.regions)
+        outlines.emplace_back(region.box, region.label);
+    m_view->setRegions(std::move(outlines));
     m_inspect->setImage(detail.summary.id); // after the view: a map arriving later belongs to this image
 }
 

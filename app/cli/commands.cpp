@@ -65,7 +65,7 @@ const std::vector<Command> &commands()
                         "question that the model's vocabulary does not know."),
          declareAsk, runAsk},
         {QStringLiteral("explain"), QStringLiteral("Show where a model looks: attention or Grad-CAM over one image."),
-         QStringLiteral("--question: the VQA answer (attention for mfb and cross_attention, Grad-CAM for every fusion);\n"
+         QStringLiteral("--question: the VQA answer (attention for mfb, cross_attention, relation; Grad-CAM for every fusion);\n"
                         "--caption: the captioner's attention map of every word; --text: Grad-CAM of the\n"
                         "retrieval score. --out writes the map over the image as PNG, --json the raw weights."),
          declareExplain, runExplain},

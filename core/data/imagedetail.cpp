@@ -108,6 +108,10 @@ Expected<ImageDetail> loadImageDetail(ProjectStore &store, qint64 imageId)
     if (!suggestions)
         return suggestions.error();
     detail->suggestions = std::move(*suggestions);
+    auto regions = loadRegions(store, imageId);
+    if (!regions)
+        return regions.error();
+    detail->regions = std::move(*regions);
     return detail;
 }
 

@@ -2,6 +2,7 @@
 // What the labelling GUI reads and edits about one image, as plain values:
 // the grid shows an ImageSummary, the side panel an ImageDetail.
 #include "data/dataset.h"
+#include "data/regions.h"
 #include "data/runstore.h"
 
 #include <QString>
@@ -53,6 +54,7 @@ struct ImageDetail {
     std::vector<CaptionRecord> captions;
     std::vector<QuestionRecord> questions;
     std::vector<PredictionRecord> suggestions; // every model prediction for the image, newest run first
+    std::vector<RegionRecord> regions;          // its objects' boxes, in image pixels
 };
 
 } // namespace tandem

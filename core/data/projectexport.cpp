@@ -94,7 +94,15 @@ Expected<Dataset> ProjectStore::loadDataset(const DatasetFilter &filter)
         if (!questions->isNull(7))
             dataset.questions.back().answers.push_back({questions->text(7), questions->text(8)});
     }
-    for (const sql::Statement *stmt : {&*images, &*tags, &*captions, &*questions})
+    auto regions = m_db.prepare("SELECT r.image_id, r.x, r.y, r.width, r.height, r.label FROM regions r "
+                                "WHERE r.image_id IN (" + chosen + ") ORDER BY r.id");
+    if (!regions)
+        return regions.error();
+    bindFilter(*regions, filter);
+    while (regions->step())
+        dataset.regions.push_back({index.at(regions->int64(0)), regions->real(1), regions->real(2), regions->real(3),
+                                   regions->real(4), regions->text(5)});
+    for (const sql::Statement *stmt : {&*images, &*tags, &*captions, &*questions, &*regions})
         if (!stmt->error().isEmpty())
             return Error::store(stmt->error());
     return dataset;

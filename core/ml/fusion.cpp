@@ -265,6 +265,16 @@ RelationFusionImpl::RelationFusionImpl(const FusionOptions &options) : m_options
     m_f = register_module("f", twoLayerMlp(h, h, options.outputDim, options.dropout, true));
 }
 
+// The relation network's "attention": each object's share of what g adds up,
+// the L1 size of every pair it is in (as o_i or o_j), normalised to sum to 1.
+// pairs [N, R*R, H] -> [N, R].
+static at::Tensor pairShares(const at::Tensor &pairs, int64_t r)
+{
+    const at::Tensor size = pairs.abs().sum(2).view({pairs.size(0), r, r});
+    const at::Tensor share = size.sum(2) + size.sum(1);
+    return share / share.sum(1, true).clamp_min(1e-12);
+}
+
 at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
                                        const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
@@ -284,7 +294,7 @@ at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tens
     // from the heap and are reused.
     const int64_t perQuestion = r * r * h * int64_t(sizeof(float));
     const int64_t chunk = std::max<int64_t>(1, (int64_t(8) << 20) / perQuestion);
-    std::vector<at::Tensor> summaries;
+    std::vector<at::Tensor> summaries, shares;
     for (int64_t start = 0; start < b; start += chunk) {
         const int64_t end = std::min(b, start + chunk), n = end - start;
         const at::Tensor first = objectI.slice(0, start, end) + objectJ.slice(0, start, end)
@@ -295,7 +305,10 @@ at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tens
         // The mean is the paper's sum scaled by 1/R², which keeps activations
         // the same size whatever the grid.
         summaries.push_back(pairs.mean(1));
+        if (!is_training())
+            shares.push_back(pairShares(pairs.detach(), r));
     }
+    m_regionAttention = shares.empty() ? at::Tensor() : shares.size() == 1 ? shares.front() : at::cat(shares, 0);
     return m_f->forward(summaries.size() == 1 ? summaries.front() : at::cat(summaries, 0));
 }
 

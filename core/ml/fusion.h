@@ -53,7 +53,8 @@ public:
     // a VQA head puts no classifier on top of it.
     virtual bool outputsAnswerScores() const { return false; }
     // Attention over the regions in the last forward, [B, R] (averaged over
-    // heads), for fusions that attend; undefined otherwise.
+    // heads), for fusions that attend (mfb, cross_attention), and each
+    // object's share of the relation network's pairs in eval mode; undefined otherwise.
     const at::Tensor &regionAttention() const { return m_regionAttention; }
     // Attention over the question's tokens in the last forward, [B, T]; undefined
     // for fusions that read only the pooled question.

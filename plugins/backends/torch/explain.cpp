@@ -161,6 +161,8 @@ Status requireText(const QString &text, const QString &what)
 
 // ---- VQA ----
 
+constexpr int64_t kSaliencyGrid = 16; // cells of 4 pixels at the usual 64: each object covers two or more
+
 void fillWordWeights(ExplainResult &result, ml::VqaModelImpl &vqa, const QString &question)
 {
     result.words = wordsOf(question);
@@ -177,10 +179,12 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
     if (auto s = requireText(r.text, QStringLiteral("question")); !s)
         return s.error();
     ml::VqaModelImpl &vqa = *m.model.vqa;
-    const bool gradCam = r.method == ExplainMethod::GradCam;
-    torch::AutoGradMode grad(gradCam);
-    ml::VisionFeatures features = vqa.encodeImages(pixelsOf(m, image));
-    features.regions = features.regions.detach().requires_grad_(gradCam);
+    const bool gradCam = r.method == ExplainMethod::GradCam, gradient = r.method == ExplainMethod::Gradient;
+    torch::AutoGradMode grad(gradCam || gradient);
+    const at::Tensor pixels = pixelsOf(m, image).requires_grad_(gradient);
+    ml::VisionFeatures features = vqa.encodeImages(pixels);
+    if (!gradient)
+        features.regions = features.regions.detach().requires_grad_(gradCam);
     const ml::TokenBatch tokens = questionTokens(m, r.text, m.device);
     const at::Tensor logits = vqa.answer(features, tokens.ids, tokens.lengths); // [1, A]
     const int64_t best = logits.argmax(1).item<int64_t>();
@@ -195,10 +199,15 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
     if (gradCam) {
         logits[0][best].backward();
         weights = ml::gradCam(features.regions[0], features.regions.grad()[0], vqa.featureChannels());
+    } else if (gradient) {
+        logits[0][best].backward();
+        weights = ml::pixelSaliency(pixels.grad()[0], kSaliencyGrid);
+        result.gridHeight = result.gridWidth = int(std::sqrt(double(weights.size())));
     } else {
         const at::Tensor &attention = vqa.fusion().regionAttention();
         if (!attention.defined())
-            return Error::usage(QStringLiteral("the %1 fusion has no attention over the image; use Grad-CAM")
+            return Error::usage(QStringLiteral("the %1 fusion has no attention over the image (mfb, cross_attention and "
+                                               "relation have); use Grad-CAM")
                                     .arg(QString::fromStdString(m.model.config.fusion)));
         weights = ml::scaledToMax(attention[0]);
     }
