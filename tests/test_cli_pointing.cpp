@@ -16,6 +16,16 @@
 using namespace tandem;
 using test::runCli;
 
+namespace {
+
+QSet<QString> keySet(const QJsonObject &object)
+{
+    const QStringList keys = object.keys();
+    return QSet<QString>(keys.begin(), keys.end());
+}
+
+} // namespace
+
 class TestCliPointing : public QObject {
     Q_OBJECT
 private slots:
@@ -23,6 +33,7 @@ private slots:
     void scoresTheNonRelationalQuestions();
     void hitsAgreeWithExplain();
     void questionTypesAreChosen();
+    void gradientMapsAreFiner();
     void randomBaselineIsSeeded();
     void randomizedWeightsRun();
     void captionerScoresColourWords();
@@ -100,7 +111,7 @@ void TestCliPointing::scoresTheNonRelationalQuestions()
     QCOMPARE(r.value(QStringLiteral("grid_height")).toInt(), 4);
     QCOMPARE(r.value(QStringLiteral("grid_width")).toInt(), 4);
     const QJsonObject byType = r.value(QStringLiteral("by_type")).toObject();
-    QCOMPARE(QSet<QString>(byType.keys().begin(), byType.keys().end()),
+    QCOMPARE(keySet(byType),
              (QSet<QString>{QStringLiteral("shape"), QStringLiteral("left"), QStringLiteral("top")}));
     qint64 items = 0, hits = 0;
     for (const QJsonValue &t : byType) {
@@ -129,9 +140,11 @@ void TestCliPointing::hitsAgreeWithExplain()
     while (questions->step()) {
         const qint64 image = questions->int64(0);
         const QString text = questions->qtext(1);
-        const QJsonObject e = json({QStringLiteral("explain"), m_project, QStringLiteral("--model"), m_vqa, QStringLiteral("--image"),
-                                    QString::number(image), QStringLiteral("--question"), text, QStringLiteral("--method"),
-                                    QStringLiteral("gradcam"), QStringLiteral("--threads"), QStringLiteral("1")});
+        const auto explained = runCli({QStringLiteral("explain"), m_project, QStringLiteral("--model"), m_vqa, QStringLiteral("--image"),
+                                       QString::number(image), QStringLiteral("--question"), text, QStringLiteral("--method"),
+                                       QStringLiteral("gradcam"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json")});
+        QVERIFY2(explained.exitCode == 0, explained.err.constData());
+        const QJsonObject e = QJsonDocument::fromJson(explained.out).object();
         std::vector<float> weights;
         for (const QJsonValue &w : e.value(QStringLiteral("maps")).toArray().first().toObject().value(QStringLiteral("weights")).toArray())
             weights.push_back(float(w.toDouble()));
@@ -151,9 +164,22 @@ void TestCliPointing::questionTypesAreChosen()
 {
     const QJsonObject r = pointing(m_vqa, {QStringLiteral("--types"), QStringLiteral("closest,count")});
     const QJsonObject byType = r.value(QStringLiteral("by_type")).toObject();
-    QCOMPARE(QSet<QString>(byType.keys().begin(), byType.keys().end()),
+    QCOMPARE(keySet(byType),
              (QSet<QString>{QStringLiteral("closest"), QStringLiteral("count")}));
     QVERIFY(r.value(QStringLiteral("items")).toInt() > 0);
+}
+
+// The pixels' gradient on a 16 x 16 grid, whatever the model's; captions have attention only.
+void TestCliPointing::gradientMapsAreFiner()
+{
+    const QJsonObject r = pointing(m_vqa, {QStringLiteral("--method"), QStringLiteral("gradient")});
+    QCOMPARE(r.value(QStringLiteral("map")).toString(), QStringLiteral("gradient"));
+    QCOMPARE(r.value(QStringLiteral("grid_height")).toInt(), 16);
+    QCOMPARE(r.value(QStringLiteral("grid_width")).toInt(), 16);
+    QVERIFY(r.value(QStringLiteral("items")).toInt() > 0);
+    const auto caption = runCli({QStringLiteral("pointing"), m_project, QStringLiteral("--model"), m_captioner,
+                                 QStringLiteral("--method"), QStringLiteral("gradient"), QStringLiteral("-q")});
+    QCOMPARE(caption.exitCode, 2);
 }
 
 void TestCliPointing::randomBaselineIsSeeded()

@@ -2,6 +2,7 @@
 #include "util/text.h"
 
 #include <QTest>
+#include <algorithm>
 
 using namespace tandem;
 
@@ -44,6 +45,7 @@ private slots:
     void keepsTenAnswers();
     void roundTrip();
     void roundTripKeepsIdsAndConfidences();
+    void roundTripKeepsRegions();
     void encodings_data();
     void encodings();
     void keepsUnsafeNames_data();
@@ -169,6 +171,12 @@ void TestFormatJsonl::schemaErrors_data()
     QTest::newRow("width is text") << QByteArray("\n\n{\"image\": \"a.jpg\", \"width\": @\"640\"}")
                                    << "width: expected a whole number, found a string";
     QTest::newRow("image is empty") << QByteArray("{\"file\": @\"\"}") << "file: expected a file name, found an empty string";
+    QTest::newRow("region box of three") << QByteArray("{\"image\": \"a.jpg\", \"regions\": [{\"box\": @[1, 2, 3]}]}")
+                                         << "regions[0].box: expected [x, y, width, height]";
+    QTest::newRow("region box with text") << QByteArray("{\"image\": \"a.jpg\", \"regions\": [{\"box\": [1, 2, @\"3\", 4]}]}")
+                                          << "regions[0].box[2]: expected a number";
+    QTest::newRow("region without box") << QByteArray("{\"image\": \"a.jpg\", \"regions\": [@{\"label\": \"cat\"}]}")
+                                        << "regions[0]: missing \"box\"";
 }
 
 void TestFormatJsonl::schemaErrors()
@@ -253,6 +261,30 @@ void TestFormatJsonl::roundTripKeepsIdsAndConfidences()
     QCOMPARE(read->questions[0].extId, std::string("q1"));
     QCOMPARE(read->questions[0].answers[0].confidence, std::string("maybe"));
     QCOMPARE(read->questions[0].answers[1].confidence, std::string());
+}
+
+void TestFormatJsonl::roundTripKeepsRegions()
+{
+    Dataset d;
+    d.images.resize(2);
+    d.images[0].name = "a.png";
+    d.images[1].name = "b.png";
+    d.regions = {{0, 3.5, 4, 9, 9, "red square"}, {1, 0, 0, 0.125, 1e-3, "a \"quoted\" cat"}, {0, 10, 11, 12, 13, ""}};
+    const QString path = m_dir.filePath(QStringLiteral("regions.jsonl"));
+    QVERIFY(test::writeTo(m_jsonl, d, path).ok());
+    QVERIFY(test::readFile(path).contains("\"regions\":[{\"box\":[3.5,4,9,9],\"label\":\"red square\"}"));
+    auto read = test::readFiles(m_jsonl, {path});
+    QVERIFY2(read.ok(), qPrintable(read.ok() ? QString() : read.error().toString()));
+    QCOMPARE(int(read->regions.size()), 3);
+    for (const DatasetRegion &r : read->regions) { // grouped by image on the way: match by label
+        const auto same = std::find_if(d.regions.begin(), d.regions.end(), [&](const DatasetRegion &o) { return o.label == r.label; });
+        QVERIFY(same != d.regions.end());
+        QCOMPARE(read->images[r.image].name, d.images[same->image].name);
+        QCOMPARE(r.x, same->x);
+        QCOMPARE(r.y, same->y);
+        QCOMPARE(r.width, same->width);
+        QCOMPARE(r.height, same->height);
+    }
 }
 
 void TestFormatJsonl::encodings_data()

@@ -60,17 +60,7 @@ private:
 
 QString TestGuiModels::train(const QString &task, const QStringList &options)
 {
-    const QString checkpoint = m_dir.filePath(task + QStringLiteral(".ckpt"));
-    QStringList args{QStringLiteral("train"), m_template, QStringLiteral("--task"), task, QStringLiteral("--epochs"),
-                     QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("8"), QStringLiteral("--image-size"),
-                     QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--device"),
-                     QStringLiteral("cpu"), QStringLiteral("--checkpoint"), checkpoint, QStringLiteral("-q")};
-    for (const QString &option : options)
-        args << QStringLiteral("--model-option") << option;
-    const CliResult r = runCli(args);
-    if (r.exitCode != 0)
-        qWarning() << r.err;
-    return r.exitCode == 0 ? checkpoint : QString();
+    return trainTinyModel(m_template, m_dir.filePath(task + QStringLiteral(".ckpt")), task, options);
 }
 
 void TestGuiModels::initTestCase()

@@ -40,15 +40,7 @@ private:
 
 QString TestModelCli::train(const QString &task, const QStringList &options)
 {
-    const QString checkpoint = m_dir.filePath(task + QStringLiteral(".ckpt"));
-    QStringList args{QStringLiteral("train"), m_project, QStringLiteral("--task"), task, QStringLiteral("--epochs"),
-                     QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("8"), QStringLiteral("--image-size"),
-                     QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--device"),
-                     QStringLiteral("cpu"), QStringLiteral("--checkpoint"), checkpoint, QStringLiteral("-q")};
-    for (const QString &option : options)
-        args << QStringLiteral("--model-option") << option;
-    const CliResult r = runCli(args);
-    return r.exitCode == 0 ? checkpoint : QString();
+    return trainTinyModel(m_project, m_dir.filePath(task + QStringLiteral(".ckpt")), task, options);
 }
 
 QJsonObject TestModelCli::json(const QStringList &arguments)

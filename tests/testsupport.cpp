@@ -69,4 +69,19 @@ QStringList questionLines(const Dataset &dataset)
     return lines;
 }
 
+QString trainTinyModel(const QString &project, const QString &checkpoint, const QString &task,
+                       const QStringList &modelOptions)
+{
+    QStringList args{QStringLiteral("train"), project, QStringLiteral("--task"), task, QStringLiteral("--epochs"),
+                     QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("8"), QStringLiteral("--image-size"),
+                     QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--device"),
+                     QStringLiteral("cpu"), QStringLiteral("--checkpoint"), checkpoint, QStringLiteral("-q")};
+    for (const QString &option : modelOptions)
+        args << QStringLiteral("--model-option") << option;
+    const CliResult r = runCli(args);
+    if (r.exitCode != 0)
+        qWarning("train failed: %s", r.err.constData());
+    return r.exitCode == 0 ? checkpoint : QString();
+}
+
 } // namespace tandem::test

@@ -20,6 +20,10 @@ struct CliResult {
     QByteArray err;
 };
 CliResult runCli(const QStringList &arguments, int timeoutMs = 120000);
+// `tandem-cli train` for one epoch on 32-pixel images, one thread, with these
+// --model-option keys; the checkpoint's path, "" (and a warning) on failure.
+QString trainTinyModel(const QString &project, const QString &checkpoint, const QString &task,
+                       const QStringList &modelOptions);
 
 // Captions, questions and answers of a dataset as sorted "image|text" lines,
 // for comparing two datasets regardless of order and ids.

@@ -312,6 +312,12 @@ void InspectPanel::showPrediction(const PredictionRecord &prediction)
     showMaps(tr("%1 (run %2)").arg(prediction.text).arg(prediction.runId), a.gridHeight, a.gridWidth, std::move(maps), {}, {});
 }
 
+void InspectPanel::setQuestion(const QString &question)
+{
+    if (m_question->isEnabled() && m_question->text() != question)
+        m_question->setText(question);
+}
+
 void InspectPanel::showMaps(const QString &summary, int gridHeight, int gridWidth, std::vector<ExplainMap> maps,
                             const QStringList &words, const std::vector<float> &wordWeights)
 {

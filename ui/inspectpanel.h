@@ -37,6 +37,8 @@ public:
     void setImage(qint64 imageId);
     // The stored maps of a caption suggestion (no model needed).
     void showPrediction(const PredictionRecord &prediction);
+    // Puts a question in the ask box (its answers follow as if typed).
+    void setQuestion(const QString &question);
 
 public slots:
     void explain();

@@ -227,6 +227,7 @@ void MainWindow::connectModels()
     for (QObject *source : std::initializer_list<QObject *>{m_models, m_inspect, m_modelController})
         connect(source, SIGNAL(message(QString)), this, SLOT(showMessage(QString)));
     connect(m_panel->suggestions(), &SuggestionsBox::captionChosen, m_inspect, &InspectPanel::showPrediction);
+    connect(m_panel->suggestions(), &SuggestionsBox::questionChosen, m_inspect, &InspectPanel::setQuestion);
 }
 
 void MainWindow::showMessage(const QString &text)

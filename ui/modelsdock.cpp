@@ -62,15 +62,7 @@ ModelsDock::ModelsDock(ProjectWorker *worker, ImagesOf imagesOf, QWidget *parent
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ModelsDock::updateButtons);
     connect(m_models, &ModelListModel::renameRequested, this, [this](qint64 id, const QString &name) {
-        m_worker->query<bool>(this, [id, name](ProjectStore &store) -> Expected<bool> {
-            if (auto s = models::rename(store, id, name); !s)
-                return s.error();
-            return true;
-        }, [this](const Expected<bool> &done) {
-            if (!done)
-                emit message(tr("Not renamed: %1").arg(done.error().message));
-            refresh();
-        });
+        changeModels([id, name](ProjectStore &store) { return models::rename(store, id, name); });
     });
 
     const auto button = [this](const QString &text, const QString &tip, auto slot) {
@@ -207,17 +199,22 @@ QString ModelsDock::device() const
     return m_device->currentData().toString();
 }
 
-void ModelsDock::useModel(qint64 id)
+void ModelsDock::changeModels(std::function<Status(ProjectStore &)> change)
 {
-    m_worker->query<bool>(this, [id](ProjectStore &store) -> Expected<bool> {
-        if (auto s = models::setCurrent(store, id); !s)
+    m_worker->query<bool>(this, [change = std::move(change)](ProjectStore &store) -> Expected<bool> {
+        if (auto s = change(store); !s)
             return s.error();
         return true;
     }, [this](const Expected<bool> &done) {
         if (!done)
             emit message(done.error().message);
-        refresh();
+        refresh(); // the list shows what the store holds
     });
+}
+
+void ModelsDock::useModel(qint64 id)
+{
+    changeModels([id](ProjectStore &store) { return models::setCurrent(store, id); });
 }
 
 void ModelsDock::addCheckpoint()
@@ -261,15 +258,7 @@ void ModelsDock::removeSelected()
                                                  "and so does the checkpoint file.").arg(m->name));
     if (answer != QMessageBox::Yes)
         return;
-    m_worker->query<bool>(this, [id = m->id](ProjectStore &store) -> Expected<bool> {
-        if (auto s = models::remove(store, id); !s)
-            return s.error();
-        return true;
-    }, [this](const Expected<bool> &done) {
-        if (!done)
-            emit message(done.error().message);
-        refresh();
-    });
+    changeModels([id = m->id](ProjectStore &store) { return models::remove(store, id); });
 }
 
 std::optional<std::vector<qint64>> ModelsDock::scopeImages(QString *split) const

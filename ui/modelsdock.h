@@ -20,6 +20,7 @@ namespace tandem {
 
 class ModelListModel;
 class ModelRunJob;
+class ProjectStore;
 class ProjectWorker;
 struct ModelRunResult;
 struct Error;
@@ -53,6 +54,8 @@ signals:
 private:
     QWidget *buildRunBox();
     void useModel(qint64 id);
+    // Runs `change` on the project's writer, then shows the list again (or why it failed).
+    void changeModels(std::function<Status(ProjectStore &)> change);
     void removeSelected();
     void renameSelected();
     void showList(std::vector<ModelRecord> models, qint64 current);

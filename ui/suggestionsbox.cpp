@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QListView>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -32,6 +33,8 @@ SuggestionsBox::SuggestionsBox(ProjectWorker *worker, QUndoStack *undoStack, QWi
         const PredictionRecord *p = m_model->at(current.row());
         if (p && p->attention && !p->attention->words.empty())
             emit captionChosen(*p);
+        else if (p && p->questionId)
+            emit questionChosen(p->question);
     });
 
     const auto button = [this](const QString &text, const QString &tip, auto slot) {
@@ -62,8 +65,10 @@ void SuggestionsBox::setSuggestions(const std::vector<PredictionRecord> &suggest
     m_model->setSuggestions(suggestions);
     setTitle(suggestions.empty() ? tr("Suggestions") : tr("Suggestions (%1 open)").arg(m_model->openCount()));
     setVisible(!suggestions.empty());
-    if (m_model->rowCount() > 0)
+    if (m_model->rowCount() > 0) {
+        const QSignalBlocker quiet(m_view->selectionModel()); // only a click shows a suggestion's maps or question
         m_view->setCurrentIndex(m_model->index(0));
+    }
     updateButtons();
 }
 

@@ -30,6 +30,8 @@ public slots:
 signals:
     // A caption suggestion with its words' attention maps was chosen.
     void captionChosen(const tandem::PredictionRecord &prediction);
+    // An answer suggestion was chosen: its question, to ask and explain.
+    void questionChosen(const QString &question);
 
 private:
     std::vector<qint64> selectedOpenIds() const;

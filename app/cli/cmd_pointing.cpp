@@ -12,9 +12,11 @@ namespace tandem::cli {
 
 namespace {
 
+const QStringList kMethods{QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("gradient")}; // ExplainMethod's order
+
 QString methodName(ExplainMethod method)
 {
-    return method == ExplainMethod::GradCam ? QStringLiteral("gradcam") : QStringLiteral("attention");
+    return kMethods.value(int(method));
 }
 
 QJsonObject tallyJson(const explain::PointingTally &t)
@@ -70,10 +72,10 @@ int parseRequest(QCommandLineParser &p, PointingRequest &r)
     r.device = p.value(QStringLiteral("device"));
     if (p.positionalArguments().size() != 1 || r.checkpoint.isEmpty())
         return usageError(QStringLiteral("expected one project path and --model FILE"), cmd);
-    const QString method = p.value(QStringLiteral("method"));
-    if (method != QLatin1String("attention") && method != QLatin1String("gradcam"))
-        return usageError(QStringLiteral("--method must be attention or gradcam"), cmd);
-    r.method = method == QLatin1String("gradcam") ? ExplainMethod::GradCam : ExplainMethod::Attention;
+    const int method = int(kMethods.indexOf(p.value(QStringLiteral("method"))));
+    if (method < 0)
+        return usageError(QStringLiteral("--method must be attention, gradcam or gradient"), cmd);
+    r.method = ExplainMethod(method);
     if (p.isSet(QStringLiteral("baseline")) && p.value(QStringLiteral("baseline")) != QLatin1String("random"))
         return usageError(QStringLiteral("--baseline knows one baseline: random"), cmd);
     r.randomMaps = p.isSet(QStringLiteral("baseline"));
@@ -95,7 +97,7 @@ void declarePointing(QCommandLineParser &p)
     p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file (with regions: the demo generator writes them)."));
     p.addOption({QStringLiteral("model"), QStringLiteral("A VQA or captioning checkpoint written by 'train'."), QStringLiteral("file")});
     p.addOption({QStringLiteral("split"), QStringLiteral("The split to score (default test; \"\" = all)."), QStringLiteral("name"), QStringLiteral("test")});
-    p.addOption({QStringLiteral("method"), QStringLiteral("attention or gradcam (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
+    p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, or gradient (VQA: the pixels' gradient on a 16x16 grid) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
     p.addOption({QStringLiteral("baseline"), QStringLiteral("random: score a uniformly random map per item instead of the model's."), QStringLiteral("name")});
     p.addOption({QStringLiteral("randomize-weights"), QStringLiteral("Draw the model's weights afresh first (the sanity check: the hit rate should fall).")});
     p.addOption({QStringLiteral("types"), QStringLiteral("VQA: the question types scored (default shape,left,top)."), QStringLiteral("list")});

@@ -14,6 +14,12 @@ namespace tandem::ml {
 // -> R weights in [0, 1] (all 0 when no channel raises the score).
 std::vector<float> gradCam(const at::Tensor &regions, const at::Tensor &gradient, int64_t channels);
 
+// Gradient saliency (Simonyan et al. 2014) on a grid finer than the model's:
+// the magnitude of a score's gradient with respect to the image's pixels,
+// gradient [3, H, W], summed over the colour channels and averaged over square
+// cells of H / grid pixels -> grid x grid weights in [0, 1], row-major.
+std::vector<float> pixelSaliency(const at::Tensor &gradient, int64_t grid);
+
 // Weights scaled so that the largest is 1 (unchanged when all are <= 0).
 std::vector<float> scaledToMax(const at::Tensor &weights);
 

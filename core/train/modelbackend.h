@@ -211,7 +211,9 @@ struct AskResult {
     QString device;
 };
 
-enum class ExplainMethod { Attention, GradCam };
+// Gradient: the answer's gradient with respect to the pixels (VQA only), on a
+// 16 x 16 grid whatever the model's: finer than its 4 x 4 regions at 64 pixels.
+enum class ExplainMethod { Attention, GradCam, Gradient };
 enum class ExplainTarget {
     Question,                    // VQA: the answer to ExplainRequest::text
     Caption,                     // captioner: every word of the caption it writes

@@ -16,6 +16,8 @@ QJsonObject inferConfig(const InferenceRequest &request, TaskKind task)
     QJsonObject config{{QStringLiteral("task"), taskName(task)},
                        {QStringLiteral("checkpoint"), QFileInfo(request.checkpoint).absoluteFilePath()},
                        {QStringLiteral("split"), request.split}};
+    if (!request.imageIds.empty()) // a run on chosen images, not the whole split
+        config[QStringLiteral("images")] = qint64(request.imageIds.size());
     if (task == TaskKind::Caption) {
         config[QStringLiteral("beam")] = request.beam;
         config[QStringLiteral("max_length")] = request.maxLength;

@@ -1,7 +1,8 @@
 // Reads JSON Lines. Accepted spellings: "image" / "file_name" / "file" for the
 // name; "captions" (strings, or {"text", "id"}) and "caption"; "qa" entries, or
 // a top-level "question", with "answers" (strings, or {"answer",
-// "answer_confidence"}) and "answer".
+// "answer_confidence"}) and "answer"; "regions" ({"box": [x, y, width, height]
+// in pixels, "label"}).
 #include "jsonlformat.h"
 
 #include "formats/formatsupport.h"
@@ -11,6 +12,7 @@
 
 #include <QFileInfo>
 #include <algorithm>
+#include <cmath>
 #include <simdjson.h>
 #include <unordered_map>
 
@@ -45,6 +47,8 @@ private:
     Status addQuestion(size_t image, const object &qa, const json::Path &at, bool topLevel);
     Status addAnswers(DatasetQuestion &question, const object &qa, const json::Path &at);
     Status addAnswer(DatasetQuestion &question, const element &value, const json::Path &at);
+    Status addRegions(size_t image, const object &record, const json::Path &top);
+    Status addRegion(size_t image, const element &value, const json::Path &at);
     void keepFirst(std::string &kept, std::string_view given, const char *field, const DatasetImage &image);
 
     Dataset &m_dataset;
@@ -94,7 +98,9 @@ Status FileReader::readRecord()
         return merged;
     if (Status added = addCaptions(*image, *record, top); !added)
         return added;
-    return addQuestions(*image, *record, top);
+    if (Status added = addQuestions(*image, *record, top); !added)
+        return added;
+    return addRegions(*image, *record, top);
 }
 
 Expected<size_t> FileReader::imageFor(const object &record, const json::Path &top)
@@ -321,6 +327,47 @@ Status FileReader::addAnswer(DatasetQuestion &question, const element &value, co
     if (!confidence)
         return confidence.error();
     question.answers.push_back({std::string(*text), std::string(*confidence)});
+    return {};
+}
+
+Status FileReader::addRegions(size_t image, const object &record, const json::Path &top)
+{
+    element value;
+    if (!json::find(record, "regions", &value))
+        return {};
+    const json::Path at = top.key("regions");
+    auto regions = m_doc.array(value, at);
+    if (!regions)
+        return regions.error();
+    size_t i = 0;
+    for (const element region : *regions)
+        if (Status added = addRegion(image, region, at.index(i++)); !added)
+            return added;
+    return {};
+}
+
+Status FileReader::addRegion(size_t image, const element &value, const json::Path &at)
+{
+    auto region = m_doc.object(value, at);
+    if (!region)
+        return region.error();
+    const json::Path boxAt = at.key("box");
+    auto box = m_doc.array(*region, "box", at);
+    if (!box)
+        return box.error();
+    std::vector<double> numbers;
+    for (const element n : *box) {
+        double number = 0;
+        if (n.get_double().get(number) != simdjson::SUCCESS || !std::isfinite(number))
+            return m_doc.error(boxAt.index(numbers.size()), QStringLiteral("expected a number (pixels)"));
+        numbers.push_back(number);
+    }
+    if (numbers.size() != 4 || numbers[2] < 0 || numbers[3] < 0)
+        return m_doc.error(boxAt, QStringLiteral("expected [x, y, width, height]: four numbers, width and height >= 0"));
+    auto label = m_doc.optionalString(*region, "label", at);
+    if (!label)
+        return label.error();
+    m_dataset.regions.push_back({image, numbers[0], numbers[1], numbers[2], numbers[3], std::string(*label)});
     return {};
 }
 

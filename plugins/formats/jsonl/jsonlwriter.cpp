@@ -1,10 +1,13 @@
 // Writes one line per image with every field it has; empty fields are left
 // out. Captions and answers are plain strings unless they carry an id or a
-// confidence, which then makes them objects (the reader takes both).
+// confidence, which then makes them objects (the reader takes both). Regions
+// are {"box": [x, y, width, height], "label"} in pixels of the image.
 #include "jsonlformat.h"
 
 #include "formats/formatsupport.h"
 #include "formats/json.h"
+
+#include <charconv>
 
 namespace tandem::jsonl {
 
@@ -105,6 +108,22 @@ void appendQuestion(std::string &out, const DatasetQuestion &question)
     out += '}';
 }
 
+// {"box": [x, y, width, height], "label": "red square"}: pixels, shortest exact decimals.
+void appendRegion(std::string &out, const DatasetRegion &region)
+{
+    out += "{\"box\":[";
+    char digits[32];
+    const double box[] = {region.x, region.y, region.width, region.height};
+    for (size_t i = 0; i < 4; ++i) {
+        if (i)
+            out += ',';
+        out.append(digits, std::to_chars(digits, digits + sizeof digits, box[i]).ptr);
+    }
+    out += "],\"label\":";
+    json::appendString(out, region.label);
+    out += '}';
+}
+
 template <typename Items, typename Append>
 void appendList(std::string &out, const char *key, const Items &items, const Groups &groups, size_t image, Append append)
 {
@@ -130,6 +149,7 @@ Status write(const Dataset &dataset, const ExportOptions &options, const Progres
         return Error::usage(QStringLiteral("JSON Lines: name the .jsonl file to write"));
     const Groups captions = groupByImage(dataset.captions, dataset.images.size());
     const Groups questions = groupByImage(dataset.questions, dataset.images.size());
+    const Groups regions = groupByImage(dataset.regions, dataset.images.size());
     std::string out;
     formats::reserveLarge(out, dataset.images.size() * 80 + dataset.captions.size() * 70 + dataset.questions.size() * 200);
     formats::Steps steps(progress, qint64(dataset.images.size()), QStringLiteral("Writing lines"));
@@ -139,6 +159,7 @@ Status write(const Dataset &dataset, const ExportOptions &options, const Progres
         appendImage(out, dataset.images[i]);
         appendList(out, "captions", dataset.captions, captions, i, appendCaption);
         appendList(out, "qa", dataset.questions, questions, i, appendQuestion);
+        appendList(out, "regions", dataset.regions, regions, i, appendRegion);
         out += "}\n";
     }
     return json::writeFile(options.output, out);
