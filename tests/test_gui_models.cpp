@@ -41,10 +41,12 @@ private slots:
     void askWhileTyping();
     void wordMapOverlay();
     void badCheckpointIsRefused();
+    void showcase();
 
 private:
     QString train(const QString &task, const QStringList &options);
     void useModel(const QString &checkpoint);
+    void openWindow(const QString &project);
     void screenshot(const QString &name);
     ImageDetail stored(qint64 imageId);
     qint64 currentImage() const;
@@ -84,13 +86,18 @@ void TestGuiModels::init()
 {
     m_project = m_dir.filePath(QStringLiteral("%1.tandem").arg(QTest::currentTestFunction()));
     QVERIFY(QFile::copy(m_template, m_project));
+    openWindow(m_project);
+}
+
+void TestGuiModels::openWindow(const QString &project)
+{
     m_window = std::make_unique<MainWindow>();
     m_window->resize(1400, 900);
     m_window->show();
     QApplication::setActiveWindow(m_window.get());
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     QSignalSpy ready(m_window.get(), &MainWindow::firstScreenReady);
-    m_window->openProject(m_project);
+    m_window->openProject(project);
     QVERIFY(ready.wait(5000));
     m_grid = m_window->findChild<ImageGridView *>(QStringLiteral("imageGrid"));
     m_images = qobject_cast<ImageListModel *>(m_grid->model());
@@ -219,6 +226,59 @@ void TestGuiModels::badCheckpointIsRefused()
     auto store = ProjectStore::open(m_project);
     QVERIFY(store);
     QCOMPARE(int(models::list(*store)->size()), 2);
+}
+
+// The screenshots of the README and docs/gui.md, made with real models:
+// TANDEM_SHOWCASE=project.tandem (with a model named "captioner" and one named
+// "cross-attention VQA") and TANDEM_SCREENSHOTS=folder. Skipped otherwise.
+void TestGuiModels::showcase()
+{
+    const QString project = qEnvironmentVariable("TANDEM_SHOWCASE");
+    if (project.isEmpty())
+        QSKIP("set TANDEM_SHOWCASE to a project with trained models");
+    m_window.reset();
+    openWindow(project);
+    m_window->resize(1600, 1000);
+    const auto checkpointNamed = [](const QString &project, const QString &name) {
+        auto store = ProjectStore::open(project);
+        const auto list = models::list(*store);
+        for (const ModelRecord &m : *list)
+            if (m.name == name)
+                return m.checkpoint;
+        return QString();
+    };
+    m_grid->setCurrentIndex(m_images->index(12));
+    useModel(checkpointNamed(project, QStringLiteral("captioner")));
+    auto *dock = m_window->findChild<ModelsDock *>(QStringLiteral("modelsPanel"));
+    dock->findChild<QComboBox *>(QStringLiteral("runScope"))->setCurrentIndex(0);
+    QSignalSpy finished(dock, &ModelsDock::runFinished);
+    QTest::mouseClick(dock->findChild<QPushButton *>(QStringLiteral("runModel")), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    auto *suggestions = m_window->findChild<QListView *>(QStringLiteral("suggestionsView"));
+    QTRY_VERIFY(suggestions->model()->rowCount() > 0);
+    suggestions->setCurrentIndex(QModelIndex());
+    suggestions->setCurrentIndex(suggestions->model()->index(0, 0)); // shows its stored word maps
+    auto *words = m_window->findChild<QListWidget *>(QStringLiteral("mapWords"));
+    QTRY_VERIFY(words->count() > 3);
+    words->setCurrentRow(words->count() > 6 ? 6 : 2);
+    QTest::qWait(300);
+    screenshot(QStringLiteral("suggestions"));
+    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("explainButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(words->count() > 3, 20000);
+    for (int i = 0; i < words->count(); ++i)
+        if (QStringList{QStringLiteral("red"), QStringLiteral("blue"), QStringLiteral("green")}.contains(words->item(i)->text()))
+            words->setCurrentRow(i);
+    QTest::qWait(300);
+    screenshot(QStringLiteral("attention"));
+    useModel(checkpointNamed(project, QStringLiteral("cross-attention VQA")));
+    auto *ask = m_window->findChild<QLineEdit *>(QStringLiteral("askEdit"));
+    QTest::keyClicks(ask, QStringLiteral("what shape is the object closest to the red objcet?"));
+    auto *answers = m_window->findChild<QTableWidget *>(QStringLiteral("answersTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(!answers->item(0, 0)->text().isEmpty(), 20000);
+    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("explainButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->findChild<ImageView *>(QStringLiteral("imageView"))->hasMap(), 20000);
+    QTest::qWait(300);
+    screenshot(QStringLiteral("ask"));
 }
 
 QTEST_MAIN(TestGuiModels)
