@@ -263,8 +263,10 @@ void TestGuiModels::showcase()
     words->setCurrentRow(words->count() > 6 ? 6 : 2);
     QTest::qWait(300);
     screenshot(QStringLiteral("suggestions"));
+    auto *summary = m_window->findChild<QLabel *>(QStringLiteral("explainSummary"));
     QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("explainButton")), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(words->count() > 3, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!summary->text().contains(QStringLiteral("run ")) && words->count() > 3
+                                 && !summary->text().startsWith(QStringLiteral("Explaining")), 20000);
     for (int i = 0; i < words->count(); ++i)
         if (QStringList{QStringLiteral("red"), QStringLiteral("blue"), QStringLiteral("green")}.contains(words->item(i)->text()))
             words->setCurrentRow(i);

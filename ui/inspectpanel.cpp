@@ -1,6 +1,7 @@
 #include "inspectpanel.h"
 
 #include "imageview.h"
+#include "explain/heatmap.h"
 #include "jobs/modeljobs.h"
 
 #include <QCheckBox>
@@ -258,6 +259,7 @@ void InspectPanel::showAnswers(const Expected<AskResult> &result)
         bar->setValue(has ? int(1000 * result->answers[size_t(r)].probability) : 0);
         bar->setFormat(has ? percent(result->answers[size_t(r)].probability) : QString());
     }
+    m_unknownWords = result->unknownWords;
     m_words->setText(wordsHtml(result->words, result->unknownWords, {}));
     m_words->setToolTip(result->unknownWords.isEmpty() ? QString()
                                                       : tr("Words the model has not seen (read as <unk>): %1")
@@ -324,9 +326,10 @@ void InspectPanel::showMaps(const QString &summary, int gridHeight, int gridWidt
     m_gridHeight = gridHeight;
     m_gridWidth = gridWidth;
     m_maps = std::move(maps);
+    m_summaryText = summary;
     m_summary->setText(summary);
     if (!words.isEmpty())
-        m_words->setText(wordsHtml(words, {}, wordWeights));
+        m_words->setText(wordsHtml(words, m_unknownWords, wordWeights));
     const QSignalBlocker block(m_mapList);
     m_mapList->clear();
     for (const ExplainMap &m : m_maps)
@@ -343,7 +346,11 @@ void InspectPanel::showWord(int index)
         m_view->clearMap();
         return;
     }
-    m_view->setMap(m_maps[size_t(index)].weights, m_gridHeight, m_gridWidth);
+    const ExplainMap &map = m_maps[size_t(index)];
+    m_view->setMap(map.weights, m_gridHeight, m_gridWidth);
+    // The colours span the map's own range: say how flat it really is.
+    m_summary->setText(tr("%1\nMap of \u201c%2\u201d: its weakest region has %3% of the weight of its strongest.")
+                           .arg(m_summaryText, map.label).arg(qRound(100 * explain::flatness(map.weights))));
 }
 
 void InspectPanel::stepPlay()

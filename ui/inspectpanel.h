@@ -73,6 +73,8 @@ private:
     LatestJob<Expected<ExplainResult>> m_explainJob;
     int m_gridHeight = 0, m_gridWidth = 0;
     std::vector<ExplainMap> m_maps;
+    QString m_summaryText;
+    QStringList m_unknownWords; // of the last question asked
 
     QLineEdit *m_question = nullptr;
     QTimer *m_typing = nullptr;

@@ -28,16 +28,27 @@ QRgb rampColor(double weight)
     return qRgb(mix(qRed(a), qRed(b), t), mix(qGreen(a), qGreen(b), t), mix(qBlue(a), qBlue(b), t));
 }
 
+double flatness(const std::vector<float> &weights)
+{
+    if (weights.empty())
+        return 0;
+    const auto [low, high] = std::minmax_element(weights.begin(), weights.end());
+    return *high > 0 ? std::max(0.0, double(*low) / double(*high)) : 0.0;
+}
+
 QImage mapImage(const std::vector<float> &weights, int gridHeight, int gridWidth)
 {
     QImage map(std::max(1, gridWidth), std::max(1, gridHeight), QImage::Format_RGB32);
     map.fill(rampColor(0));
-    for (int y = 0; y < gridHeight; ++y)
-        for (int x = 0; x < gridWidth; ++x) {
-            const size_t i = size_t(y) * size_t(gridWidth) + size_t(x);
-            if (i < weights.size())
-                map.setPixel(x, y, rampColor(weights[i]));
-        }
+    const size_t cells = std::min(weights.size(), size_t(std::max(0, gridHeight)) * size_t(std::max(0, gridWidth)));
+    if (cells == 0)
+        return map;
+    const auto [low, high] = std::minmax_element(weights.begin(), weights.begin() + long(cells));
+    const double range = double(*high) - double(*low);
+    for (size_t i = 0; i < cells; ++i) {
+        const double w = range > 0 ? (double(weights[i]) - *low) / range : double(weights[i]);
+        map.setPixel(int(i % size_t(gridWidth)), int(i / size_t(gridWidth)), rampColor(w));
+    }
     return map;
 }
 

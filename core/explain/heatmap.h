@@ -13,8 +13,14 @@ namespace tandem::explain {
 // (the viridis ramp, linearly between eight of its stops).
 QRgb rampColor(double weight);
 
-// A gridWidth x gridHeight opaque image, one pixel per region.
+// A gridWidth x gridHeight opaque image, one pixel per region. The colours
+// span the map's own range (its lowest weight dark, its highest yellow): an
+// attention map that is nearly flat still shows where it is highest, so say
+// how flat it is beside it (flatness()).
 QImage mapImage(const std::vector<float> &weights, int gridHeight, int gridWidth);
+
+// The lowest weight as a share of the highest, 0..1 (1: a flat map); 0 for no weights.
+double flatness(const std::vector<float> &weights);
 
 // `image` with the map drawn over it: the map is scaled to the image's size
 // (bilinear, as the view shows it) and mixed in with `opacity` in [0, 1]:
