@@ -15,6 +15,7 @@
 #include "testsupport.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -270,6 +271,9 @@ void TestGuiModels::showcase()
     for (int i = 0; i < words->count(); ++i)
         if (QStringList{QStringLiteral("red"), QStringLiteral("blue"), QStringLiteral("green")}.contains(words->item(i)->text()))
             words->setCurrentRow(i);
+    for (QCheckBox *box : m_window->findChildren<QCheckBox *>())
+        if (box->text() == QLatin1String("Outlines"))
+            box->setChecked(true); // the demo's object boxes, to judge the map by
     QTest::qWait(300);
     screenshot(QStringLiteral("attention"));
     useModel(checkpointNamed(project, QStringLiteral("cross-attention VQA")));
