@@ -127,19 +127,28 @@ Expected<SplitData> loadSplit(ProjectStore &store, const QString &split, const s
 
 Expected<ImageItem> findImage(ProjectStore &store, const QString &idOrName)
 {
-    auto stmt = store.database().prepare(
-        "SELECT i.id, r.path, i.name FROM images i JOIN media_roots r ON r.id = i.root_id "
-        "WHERE i.name = ?1 OR CAST(i.id AS TEXT) = ?1 ORDER BY i.name = ?1 DESC LIMIT 1");
-    if (!stmt)
-        return stmt.error();
-    stmt->bind(1, idOrName);
-    if (!stmt->step())
-        return Error::usage(QStringLiteral("the project has no image '%1' (give an image id or name)").arg(idOrName));
-    ImageItem image;
-    image.id = stmt->int64(0);
-    image.name = stmt->qtext(2);
-    image.path = store.rootPath(stmt->qtext(1)) + QLatin1Char('/') + image.name;
-    return image;
+    // An id goes through the primary key (the GUI and scripts pass ids); a name
+    // scans, as names are unique per media folder only.
+    bool isId = false;
+    const qint64 id = idOrName.toLongLong(&isId);
+    for (const bool byId : {true, false}) {
+        if (byId && !isId)
+            continue;
+        auto stmt = store.database().prepare(std::string("SELECT i.id, r.path, i.name FROM images i JOIN media_roots r ON "
+                                                         "r.id = i.root_id WHERE ")
+                                             + (byId ? "i.id = ?1" : "i.name = ?1 ORDER BY i.id LIMIT 1"));
+        if (!stmt)
+            return stmt.error();
+        byId ? stmt->bind(1, id) : stmt->bind(1, idOrName);
+        if (!stmt->step())
+            continue;
+        ImageItem image;
+        image.id = stmt->int64(0);
+        image.name = stmt->qtext(2);
+        image.path = store.rootPath(stmt->qtext(1)) + QLatin1Char('/') + image.name;
+        return image;
+    }
+    return Error::usage(QStringLiteral("the project has no image '%1' (give an image id or name)").arg(idOrName));
 }
 
 } // namespace tandem
