@@ -70,6 +70,7 @@ private slots:
     void initTestCase();
     void readsTrainingLayout();
     void imagesDirDefaultsToTheFolder();
+    void relativeFolderPath();
     void latin1Sidecar();
     void notAFolder();
     void roundTrip();
@@ -119,6 +120,19 @@ void TestFormatFolder::imagesDirDefaultsToTheFolder()
     QCOMPARE(resolvedImagesDir(options), QDir(m_fixture).absolutePath());
     options.files = {test::dataPath(QStringLiteral("csv/results.csv"))};
     QCOMPARE(resolvedImagesDir(options), QFileInfo(test::dataPath(QStringLiteral("csv"))).absoluteFilePath());
+}
+
+// `tandem-cli import p.tandem photos/` from the folder above: the same images and captions.
+void TestFormatFolder::relativeFolderPath()
+{
+    const QString before = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(QFileInfo(m_fixture).absolutePath()));
+    auto dataset = readFolder(QFileInfo(m_fixture).fileName());
+    QDir::setCurrent(before);
+    QVERIFY2(dataset, why(dataset));
+    QCOMPARE(int(dataset->images.size()), 4);
+    QCOMPARE(str(dataset->images[2].name), QStringLiteral("train/a.png"));
+    QCOMPARE(test::captionLines(*dataset).size(), 4);
 }
 
 void TestFormatFolder::latin1Sidecar()

@@ -34,9 +34,11 @@ QString withoutExtension(const QString &relativePath)
 // links to folders are not followed into (no loops, no surprises).
 static Expected<QStringList> listFiles(const QString &folder, const Progress &progress)
 {
-    const QDir root(folder);
+    // Absolute: QDir::relativeFilePath() of a relative root doubles the path ("imgs/imgs/a.txt").
+    const QString absolute = QFileInfo(folder).absoluteFilePath();
+    const QDir root(absolute);
     QStringList files;
-    QDirIterator it(folder, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    QDirIterator it(absolute, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         files << root.relativeFilePath(it.next());
         if (files.size() % 1024 == 0 && progress.cancelled())
