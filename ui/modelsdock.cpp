@@ -120,7 +120,8 @@ QWidget *ModelsDock::buildRunBox()
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v / %m images"));
     m_progress->setTextVisible(false); // until a run reports
-    m_status = new QLabel(tr("Add a model, then run it on images to get suggestions."), box);
+    m_hint = tr("Add a model (a checkpoint from 'tandem-cli train'), then run it on images to get suggestions.");
+    m_status = new QLabel(m_hint, box);
     m_status->setObjectName(QStringLiteral("runStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -178,6 +179,11 @@ void ModelsDock::showList(std::vector<ModelRecord> models, qint64 current)
 {
     const qint64 before = m_models->currentId();
     const std::optional<ModelRecord> was = currentModel();
+    if (!m_job && m_status->text() == m_hint) { // still the hint: keep it to the point
+        m_hint = models.empty() ? tr("Add a model (a checkpoint from 'tandem-cli train'), then run it on images to get suggestions.")
+                                : tr("Double-click a model to make it current, then Run (Ctrl+R): its results become suggestions.");
+        m_status->setText(m_hint);
+    }
     m_models->setModels(std::move(models), current);
     m_table->resizeColumnsToContents();
     if (const int row = m_models->rowOf(current); row >= 0)

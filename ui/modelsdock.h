@@ -76,6 +76,7 @@ private:
     QPushButton *m_run = nullptr, *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
+    QString m_hint; // what the status line says until something runs
     ModelRunJob *m_job = nullptr;
 };
 
