@@ -42,6 +42,7 @@ private slots:
     void askWhileTyping();
     void wordMapOverlay();
     void badCheckpointIsRefused();
+    void cancelledRunStoresNothing();
     void showcase();
 
 private:
@@ -227,6 +228,21 @@ void TestGuiModels::badCheckpointIsRefused()
     auto store = ProjectStore::open(m_project);
     QVERIFY(store);
     QCOMPARE(int(models::list(*store)->size()), 2);
+}
+
+void TestGuiModels::cancelledRunStoresNothing()
+{
+    useModel(m_caption);
+    auto *dock = m_window->findChild<ModelsDock *>(QStringLiteral("modelsPanel"));
+    dock->findChild<QComboBox *>(QStringLiteral("runScope"))->setCurrentIndex(2); // every image shown
+    QTest::mouseClick(dock->findChild<QPushButton *>(QStringLiteral("runModel")), Qt::LeftButton);
+    QVERIFY(dock->isRunning());
+    QTest::mouseClick(dock->findChild<QPushButton *>(QStringLiteral("cancelRun")), Qt::LeftButton); // before the first batch
+    QTRY_VERIFY_WITH_TIMEOUT(!dock->isRunning(), 30000);
+    QVERIFY(dock->findChild<QLabel *>(QStringLiteral("runStatus"))->text().startsWith(QStringLiteral("Cancelled")));
+    auto store = ProjectStore::open(m_project);
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM runs WHERE kind = 'infer'"), int64_t(0));
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM images WHERE status = 1"), int64_t(0));
 }
 
 // The screenshots of the README and docs/gui.md, made with real models:

@@ -113,6 +113,7 @@ QWidget *ModelsDock::buildRunBox()
     m_run->setToolTip(tr("Run the current model; its answers or captions become suggestions (Ctrl+R)"));
     connect(m_run, &QPushButton::clicked, this, &ModelsDock::runModel);
     m_cancel = new QPushButton(tr("Cancel"), box);
+    m_cancel->setObjectName(QStringLiteral("cancelRun"));
     m_cancel->setEnabled(false);
     connect(m_cancel, &QPushButton::clicked, this, &ModelsDock::cancelRun);
     m_progress = new QProgressBar(box);
