@@ -38,17 +38,7 @@ QJsonObject TestCliTiming::json(const QStringList &arguments)
 // A tiny model of one epoch: the time is what is tested, not the weights.
 QString TestCliTiming::train(const QString &task, const QStringList &options)
 {
-    const QString checkpoint = m_dir.filePath(task + QStringLiteral(".ckpt"));
-    QStringList args{QStringLiteral("train"), m_project, QStringLiteral("--task"), task, QStringLiteral("--epochs"),
-                     QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("10"), QStringLiteral("--image-size"),
-                     QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--device"),
-                     QStringLiteral("cpu"), QStringLiteral("--checkpoint"), checkpoint};
-    for (const QString &option : options)
-        args << QStringLiteral("--model-option") << option;
-    const auto r = runCli(args + QStringList{QStringLiteral("-q")});
-    if (r.exitCode != 0)
-        qWarning("%s", r.err.constData());
-    return checkpoint;
+    return tandem::test::trainTinyModel(m_project, m_dir.filePath(task + QStringLiteral(".ckpt")), task, options);
 }
 
 void TestCliTiming::initTestCase()

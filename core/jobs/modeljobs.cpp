@@ -15,7 +15,7 @@ Expected<ModelBackend *> modelBackend()
     return BackendRegistry::instance().backend(QStringLiteral("torch"));
 }
 
-Expected<ModelRecord> addModel(const QString &project, const QString &checkpoint, const QString &name)
+Expected<CheckedModel> checkedModel(const QString &checkpoint)
 {
     auto backend = modelBackend();
     if (!backend)
@@ -23,6 +23,15 @@ Expected<ModelRecord> addModel(const QString &project, const QString &checkpoint
     auto info = (*backend)->inspect(checkpoint);
     if (!info)
         return info.error();
+    return CheckedModel{*backend, std::move(*info)};
+}
+
+Expected<ModelRecord> addModel(const QString &project, const QString &checkpoint, const QString &name)
+{
+    auto model = checkedModel(checkpoint);
+    if (!model)
+        return model.error();
+    const CheckpointInfo *info = &model->info;
     auto store = ProjectStore::open(project);
     if (!store)
         return store.error();
@@ -35,16 +44,15 @@ Expected<ModelRecord> addModel(const QString &project, const QString &checkpoint
 
 Expected<ModelRunResult> runModel(const InferenceRequest &request, TrainObserver *observer)
 {
-    auto backend = modelBackend();
-    if (!backend)
-        return backend.error();
-    auto info = (*backend)->inspect(request.checkpoint);
-    if (!info)
-        return info.error();
+    auto model = checkedModel(request.checkpoint);
+    if (!model)
+        return model.error();
+    ModelBackend *backend = model->backend;
+    const CheckpointInfo *info = &model->info;
     ModelRunResult result;
     result.task = info->task;
     if (info->task == TaskKind::Retrieval) {
-        auto embedded = (*backend)->embed(request, observer);
+        auto embedded = backend->embed(request, observer);
         if (!embedded)
             return embedded.error();
         result.runId = embedded->runId;
@@ -53,8 +61,7 @@ Expected<ModelRunResult> runModel(const InferenceRequest &request, TrainObserver
         result.device = embedded->device;
         return result;
     }
-    auto inferred = info->task == TaskKind::Vqa ? (*backend)->answer(request, observer)
-                                                : (*backend)->caption(request, observer);
+    auto inferred = info->task == TaskKind::Vqa ? backend->answer(request, observer) : backend->caption(request, observer);
     if (!inferred)
         return inferred.error();
     result.runId = inferred->runId;

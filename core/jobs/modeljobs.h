@@ -11,6 +11,13 @@ namespace tandem {
 // The LibTorch backend, loaded now if it is not yet.
 Expected<ModelBackend *> modelBackend();
 
+// The backend and what the checkpoint holds (its task), for jobs that depend on the task.
+struct CheckedModel {
+    ModelBackend *backend = nullptr;
+    CheckpointInfo info;
+};
+Expected<CheckedModel> checkedModel(const QString &checkpoint);
+
 // Adds a checkpoint file to the project's models (or renames the row that
 // already names it); a file that is not a Tandem checkpoint is refused and
 // nothing is stored. `name` "" = the file's base name.
