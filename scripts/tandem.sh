@@ -42,11 +42,25 @@ run_tests() {
   QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs"
 }
 
+# Two small models, so that the Models dock, the suggestions, the ask box and
+# the attention maps can be tried at once (about a minute on 2 cores).
+train_demo_models() {
+  local project=$1 models
+  models="$(dirname "$project")/models"
+  echo "==> training a small captioner and a VQA model on the demo (about a minute)"
+  "$build/bin/tandem-cli" train "$project" --task caption --epochs 8 --batch 16 --image-size 64 \
+      --checkpoint "$models/captioner.ckpt" --name captioner --quiet
+  "$build/bin/tandem-cli" train "$project" --task vqa --fusion cross_attention --epochs 8 --batch 8 \
+      --image-size 64 --no-augment --checkpoint "$models/vqa.ckpt" --name "cross-attention VQA" --quiet
+  "$build/bin/tandem-cli" models "$project" --use 1 >/dev/null
+}
+
 open_gui() {
   local project="$root/demo/demo.tandem"
   if [ ! -f "$project" ]; then
     echo "==> creating the demo project $project"
     "$build/bin/tandem-cli" demo "$project" --images 500
+    train_demo_models "$project"
   fi
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     exec "$build/bin/tandem" "$project"
