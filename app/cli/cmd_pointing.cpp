@@ -12,7 +12,8 @@ namespace tandem::cli {
 
 namespace {
 
-const QStringList kMethods{QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("gradient")}; // ExplainMethod's order
+const QStringList kMethods{QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("gradient"),
+                           QStringLiteral("hirescam")}; // ExplainMethod's order
 
 QString methodName(ExplainMethod method)
 {
@@ -34,6 +35,7 @@ QJsonObject resultJson(const PointingResult &r, const PointingRequest &request)
     o[QStringLiteral("task")] = taskName(r.task);
     o[QStringLiteral("map")] = request.randomMaps ? QStringLiteral("random") : methodName(request.method);
     o[QStringLiteral("randomized_weights")] = request.randomizeWeights;
+    o[QStringLiteral("finer_grid")] = request.finerGrid;
     o[QStringLiteral("split")] = request.split;
     o[QStringLiteral("grid_height")] = r.gridHeight;
     o[QStringLiteral("grid_width")] = r.gridWidth;
@@ -74,12 +76,13 @@ int parseRequest(QCommandLineParser &p, PointingRequest &r)
         return usageError(QStringLiteral("expected one project path and --model FILE"), cmd);
     const int method = int(kMethods.indexOf(p.value(QStringLiteral("method"))));
     if (method < 0)
-        return usageError(QStringLiteral("--method must be attention, gradcam or gradient"), cmd);
+        return usageError(QStringLiteral("--method must be attention, gradcam, hirescam or gradient"), cmd);
     r.method = ExplainMethod(method);
     if (p.isSet(QStringLiteral("baseline")) && p.value(QStringLiteral("baseline")) != QLatin1String("random"))
         return usageError(QStringLiteral("--baseline knows one baseline: random"), cmd);
     r.randomMaps = p.isSet(QStringLiteral("baseline"));
     r.randomizeWeights = p.isSet(QStringLiteral("randomize-weights"));
+    r.finerGrid = p.isSet(QStringLiteral("finer-grid"));
     if (p.isSet(QStringLiteral("types")))
         r.questionTypes = p.value(QStringLiteral("types")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     bool ok = true;
@@ -97,7 +100,9 @@ void declarePointing(QCommandLineParser &p)
     p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file (with regions: the demo generator writes them)."));
     p.addOption({QStringLiteral("model"), QStringLiteral("A VQA or captioning checkpoint written by 'train'."), QStringLiteral("file")});
     p.addOption({QStringLiteral("split"), QStringLiteral("The split to score (default test; \"\" = all)."), QStringLiteral("name"), QStringLiteral("test")});
-    p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, or gradient (VQA: the pixels' gradient on a 16x16 grid) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
+    p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, hirescam (VQA: gradient x activation per region) or gradient\n"
+                                                        "(VQA: the pixels' gradient on a 16x16 grid) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
+    p.addOption({QStringLiteral("finer-grid"), QStringLiteral("gradcam, hirescam: on the vision encoder's stage before the last (twice the grid).")});
     p.addOption({QStringLiteral("baseline"), QStringLiteral("random: score a uniformly random map per item instead of the model's."), QStringLiteral("name")});
     p.addOption({QStringLiteral("randomize-weights"), QStringLiteral("Draw the model's weights afresh first (the sanity check: the hit rate should fall).")});
     p.addOption({QStringLiteral("types"), QStringLiteral("VQA: the question types scored (default shape,left,top)."), QStringLiteral("list")});

@@ -54,6 +54,7 @@ Expected<ExplainResult> PointingGame::explain(qint64 imageId, ExplainTarget targ
     r.randomizeWeights = m_request.randomizeWeights;
     r.target = target;
     r.method = m_request.method;
+    r.finerGrid = m_request.finerGrid;
     r.text = text;
     auto result = m_backend.explain(r);
     if (result) {

@@ -15,6 +15,7 @@ struct PointingRequest {
     QString checkpoint;            // a VQA or captioning checkpoint
     QString split = QStringLiteral("test"); // "" = every image
     ExplainMethod method = ExplainMethod::Attention;
+    bool finerGrid = false;        // see ExplainRequest::finerGrid
     // VQA: the question types scored. The default, the non-relational ones, name
     // the object the answer is about; a relational question's answer is about another.
     QStringList questionTypes{QStringLiteral("shape"), QStringLiteral("left"), QStringLiteral("top")};

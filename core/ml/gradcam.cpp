@@ -20,6 +20,13 @@ std::vector<float> gradCam(const at::Tensor &regions, const at::Tensor &gradient
     return scaledToMax(at::relu(at::matmul(a, alpha)));                                      // [R]
 }
 
+std::vector<float> hiResCam(const at::Tensor &regions, const at::Tensor &gradient, int64_t channels)
+{
+    const at::Tensor a = regions.detach().narrow(1, 0, channels).to(at::kFloat);
+    const at::Tensor g = gradient.detach().narrow(1, 0, channels).to(at::kFloat);
+    return scaledToMax(at::relu((a * g).sum(1))); // [R]
+}
+
 std::vector<float> pixelSaliency(const at::Tensor &gradient, int64_t grid)
 {
     const at::Tensor magnitude = gradient.detach().to(at::kCPU, at::kFloat).abs().sum(0, true); // [1, H, W]

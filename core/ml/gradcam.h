@@ -14,6 +14,13 @@ namespace tandem::ml {
 // -> R weights in [0, 1] (all 0 when no channel raises the score).
 std::vector<float> gradCam(const at::Tensor &regions, const at::Tensor &gradient, int64_t channels);
 
+// HiResCAM (Draelos & Carin 2020): each region's activations times its own
+// gradient, summed over the channels, ReLU, scaled to a maximum of 1. Grad-CAM
+// averages the gradient over all regions first, which spreads a score that
+// flows through one region (attention, max-pooling) onto every region with
+// similar features; this keeps it where it flowed. Same arguments as gradCam().
+std::vector<float> hiResCam(const at::Tensor &regions, const at::Tensor &gradient, int64_t channels);
+
 // Gradient saliency (Simonyan et al. 2014) on a grid finer than the model's:
 // the magnitude of a score's gradient with respect to the image's pixels,
 // gradient [3, H, W], summed over the colour channels and averaged over square

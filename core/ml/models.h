@@ -75,6 +75,7 @@ public:
     VisionFeatures encodeImages(const at::Tensor &images);
     int64_t regionDim() const; // Dv(+2)
     int64_t featureChannels() const; // Dv: the region columns that are image features
+    VisionEncoderImpl &vision() { return *m_vision; }
 
 protected:
     explicit ModelBase(const ModelConfig &config); // throws c10::Error when validateConfig fails

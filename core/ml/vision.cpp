@@ -56,8 +56,15 @@ SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
 
 VisionFeatures SmallCnnImpl::forward(const at::Tensor &images)
 {
-    const at::Tensor input = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
-    return toRegions(m_layers->forward(input));
+    at::Tensor x = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    const size_t lastStage = m_layers->size() - 3; // conv, BatchNorm, ReLU per stage
+    size_t i = 0;
+    for (auto &layer : *m_layers) {
+        if (i++ == lastStage && !is_training())
+            m_finerMap = x;
+        x = layer.forward(x);
+    }
+    return toRegions(x);
 }
 
 BasicBlockImpl::BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
@@ -101,8 +108,12 @@ SmallResNetImpl::SmallResNetImpl(const VisionOptions &options) : m_options(optio
 VisionFeatures SmallResNetImpl::forward(const at::Tensor &images)
 {
     at::Tensor x = m_stem->forward(m_options.coordinateChannels ? withCoordinatePlanes(images) : images);
-    for (const auto &block : *m_blocks)
-        x = block->as<BasicBlock>()->forward(x);
+    const size_t lastStage = m_blocks->size() - 2; // a stride-2 block and a stride-1 one per stage
+    for (size_t i = 0; i < m_blocks->size(); ++i) {
+        if (i == lastStage && !is_training())
+            m_finerMap = x;
+        x = m_blocks[i]->as<BasicBlock>()->forward(x);
+    }
     return toRegions(x);
 }
 

@@ -33,6 +33,14 @@ class VisionEncoderImpl : public torch::nn::Module {
 public:
     virtual VisionFeatures forward(const at::Tensor &images) = 0;
     virtual int64_t outputDim() const = 0;
+    // The input of the last stride-2 stage in the last forward in eval mode,
+    // [B, C', 2H', 2W']: a grid twice as fine as the regions, for explanations
+    // that place a map more finely than the regions (objects smaller than a
+    // region straddle two). Undefined in training mode.
+    const at::Tensor &finerMap() const { return m_finerMap; }
+
+protected:
+    at::Tensor m_finerMap;
 };
 
 // `stages` (four by default) 3x3 stride-2 convolutions with BatchNorm and ReLU (the Sort-of-CLEVR

@@ -211,9 +211,11 @@ struct AskResult {
     QString device;
 };
 
-// Gradient: the answer's gradient with respect to the pixels (VQA only), on a
-// 16 x 16 grid whatever the model's: finer than its 4 x 4 regions at 64 pixels.
-enum class ExplainMethod { Attention, GradCam, Gradient };
+// VQA also: HiResCam, each region's gradient times its activations (Grad-CAM
+// without averaging the gradient over the regions); Gradient, the answer's
+// gradient with respect to the pixels on a 16 x 16 grid whatever the model's
+// (finer than its 4 x 4 regions at 64 pixels).
+enum class ExplainMethod { Attention, GradCam, Gradient, HiResCam };
 enum class ExplainTarget {
     Question,                    // VQA: the answer to ExplainRequest::text
     Caption,                     // captioner: every word of the caption it writes
@@ -225,6 +227,9 @@ struct ExplainRequest : ImageRequest {
     ExplainMethod method = ExplainMethod::Attention;
     QString text;                // the question, or the text to match
     int beam = 1;                // captions
+    // VQA, Grad-CAM and HiResCAM: on the vision encoder's stage before the last,
+    // a grid twice as fine as the regions (8 x 8 for 4 x 4 regions).
+    bool finerGrid = false;
 };
 
 // One map over the image's region grid, row-major, scaled to a maximum of 1.

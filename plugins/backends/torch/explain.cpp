@@ -174,17 +174,56 @@ void fillWordWeights(ExplainResult &result, ml::VqaModelImpl &vqa, const QString
     result.wordWeights = std::move(weights);
 }
 
+// The regions, or the vision encoder's finer map ([1, C, H, W] -> [H*W, C]), as
+// the rows Grad-CAM and HiResCAM weigh, with the columns that are features.
+struct CamLayer {
+    at::Tensor rows;
+    int64_t channels = 0;
+    int gridHeight = 0, gridWidth = 0;
+};
+
+CamLayer camLayer(ml::VqaModelImpl &vqa, const ml::VisionFeatures &features, bool finer)
+{
+    if (!finer)
+        return {features.regions, vqa.featureChannels(), int(features.gridHeight), int(features.gridWidth)};
+    const at::Tensor &map = vqa.vision().finerMap();
+    return {map, map.size(1), int(map.size(2)), int(map.size(3))};
+}
+
+at::Tensor asRows(const at::Tensor &t)
+{
+    return t.dim() == 4 ? t[0].flatten(1).t() : t[0];
+}
+
+// A gradient method's map of `score`: Grad-CAM or HiResCAM on a layer, or the
+// pixels' gradient. Sets the result's grid to the map's.
+std::vector<float> gradientMap(const ExplainRequest &r, ml::VqaModelImpl &vqa, const at::Tensor &score,
+                               const ml::VisionFeatures &features, const at::Tensor &pixels, ExplainResult &result)
+{
+    if (r.method == ExplainMethod::Gradient) {
+        std::vector<float> weights = ml::pixelSaliency(torch::autograd::grad({score}, {pixels})[0][0], kSaliencyGrid);
+        result.gridHeight = result.gridWidth = int(std::lround(std::sqrt(double(weights.size()))));
+        return weights;
+    }
+    const CamLayer layer = camLayer(vqa, features, r.finerGrid);
+    const at::Tensor gradient = torch::autograd::grad({score}, {layer.rows})[0];
+    result.gridHeight = layer.gridHeight;
+    result.gridWidth = layer.gridWidth;
+    return r.method == ExplainMethod::HiResCam ? ml::hiResCam(asRows(layer.rows), asRows(gradient), layer.channels)
+                                               : ml::gradCam(asRows(layer.rows), asRows(gradient), layer.channels);
+}
+
 Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, const ImageItem &image)
 {
     if (auto s = requireText(r.text, QStringLiteral("question")); !s)
         return s.error();
     ml::VqaModelImpl &vqa = *m.model.vqa;
-    const bool gradCam = r.method == ExplainMethod::GradCam, gradient = r.method == ExplainMethod::Gradient;
-    torch::AutoGradMode grad(gradCam || gradient);
-    const at::Tensor pixels = pixelsOf(m, image).requires_grad_(gradient);
+    const bool attention = r.method == ExplainMethod::Attention;
+    torch::AutoGradMode grad(!attention);
+    const at::Tensor pixels = pixelsOf(m, image).requires_grad_(r.method == ExplainMethod::Gradient);
     ml::VisionFeatures features = vqa.encodeImages(pixels);
-    if (!gradient)
-        features.regions = features.regions.detach().requires_grad_(gradCam);
+    if (!attention && r.method != ExplainMethod::Gradient && !r.finerGrid) // the backward pass stops at the regions
+        features.regions = features.regions.detach().requires_grad_(true);
     const ml::TokenBatch tokens = questionTokens(m, r.text, m.device);
     const at::Tensor logits = vqa.answer(features, tokens.ids, tokens.lengths); // [1, A]
     const int64_t best = logits.argmax(1).item<int64_t>();
@@ -196,20 +235,15 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
     result.summary = QStringLiteral("answer: %1 (%2%)").arg(answer).arg(100.0 * probability, 0, 'f', 1);
     fillWordWeights(result, vqa, r.text);
     std::vector<float> weights;
-    if (gradCam) {
-        logits[0][best].backward();
-        weights = ml::gradCam(features.regions[0], features.regions.grad()[0], vqa.featureChannels());
-    } else if (gradient) {
-        logits[0][best].backward();
-        weights = ml::pixelSaliency(pixels.grad()[0], kSaliencyGrid);
-        result.gridHeight = result.gridWidth = int(std::sqrt(double(weights.size())));
+    if (!attention) {
+        weights = gradientMap(r, vqa, logits[0][best], features, pixels, result);
     } else {
-        const at::Tensor &attention = vqa.fusion().regionAttention();
-        if (!attention.defined())
+        const at::Tensor &regionAttention = vqa.fusion().regionAttention();
+        if (!regionAttention.defined())
             return Error::usage(QStringLiteral("the %1 fusion has no attention over the image (mfb, cross_attention and "
                                                "relation have); use Grad-CAM")
                                     .arg(QString::fromStdString(m.model.config.fusion)));
-        weights = ml::scaledToMax(attention[0]);
+        weights = ml::scaledToMax(regionAttention[0]);
     }
     result.maps.push_back({answer, probability, std::move(weights)});
     return result;

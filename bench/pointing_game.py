@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Explanation quality, measured: the pointing game (Zhang et al., ECCV 2016) on
+Sort-of-CLEVR. Generates a project (regions: one box per object), trains VQA
+models and the attention captioner with `tandem-cli train`, and scores with
+`tandem-cli pointing` how often each explanation map's largest cell lies in the
+box of the object the question names (non-relational questions: shape, left,
+top) or, for the captioner, the object each colour word of its caption names.
+
+Every map is scored three ways: the trained model; the same model with its
+weights drawn afresh (the model-randomisation check of Adebayo et al. 2018:
+a map that does not change is not explaining what the model learned); and a
+uniformly random map on the same grid and items (the baseline).
+
+Models (64-pixel images):
+  film             the default VQA model: a 4 x 4 grid of regions
+  cross_attention  vision_stages=3: an 8 x 8 grid (its attention and Grad-CAM are that fine)
+  captioner        vision_stages=3, cross-entropy only
+Methods: attention (models that have it), Grad-CAM (VQA), gradient (VQA: the
+answer's gradient with respect to the pixels, on a 16 x 16 grid).
+
+Usage: python3 bench/pointing_game.py [--images 4000] [--film-epochs 50] [--cross-epochs 20]
+         [--caption-epochs 12] [--limit 1000] [--models film,cross_attention,captioner] [--reuse]"""
+import argparse
+import os
+import subprocess
+import time
+
+from benchutil import BUILD, cli_json
+
+MODELS = {
+    # name: (train arguments, methods)
+    "film": (["--task", "vqa", "--fusion", "film"], ["gradcam", "gradient"]),
+    "cross_attention": (["--task", "vqa", "--fusion", "cross_attention", "--model-option", "vision_stages=3"],
+                        ["attention", "gradcam", "gradient"]),
+    "captioner": (["--task", "caption", "--model-option", "vision_stages=3"], ["attention"]),
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", default=BUILD)
+    parser.add_argument("--work", default=os.path.join(BUILD, "bench-pointing"))
+    parser.add_argument("--images", type=int, default=4000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--film-epochs", type=int, default=50)
+    parser.add_argument("--cross-epochs", type=int, default=20)
+    parser.add_argument("--caption-epochs", type=int, default=12)
+    parser.add_argument("--limit", type=int, default=1000, help="questions (VQA) or images (captions) scored per map kind")
+    parser.add_argument("--reuse", action="store_true", help="keep a checkpoint that is already there")
+    parser.add_argument("--progress", action="store_true", help="show the training progress on stderr")
+    return parser.parse_args()
+
+
+def train(cli, project, name, args):
+    """Trains one model (or reuses its checkpoint); returns (checkpoint, minutes, val metrics)."""
+    checkpoint = os.path.join(args.work, name + ".ckpt")
+    epochs = {"film": args.film_epochs, "cross_attention": args.cross_epochs, "captioner": args.caption_epochs}[name]
+    if args.reuse and os.path.exists(checkpoint):
+        return checkpoint, 0.0, {}
+    if os.path.exists(checkpoint):
+        os.remove(checkpoint)
+    # VQA as the Sort-of-CLEVR benchmark trains it (no augmentation: a shifted
+    # scene changes "is it on the left?"); the captioner as the caption benchmark.
+    vqa = name != "captioner"
+    command = [cli, "train", project] + MODELS[name][0] + [
+        "--epochs", str(epochs), "--batch", "8" if vqa else "16", "--lr", "0.001" if vqa else "0.002",
+        "--seed", str(args.seed), "--checkpoint", checkpoint, "--json"] + (["--no-augment"] if vqa else [])
+    if not args.progress:
+        command.append("-q")
+    start = time.perf_counter()
+    trained = cli_json(command)
+    return checkpoint, (time.perf_counter() - start) / 60, trained["epochs"][-1]["validation"]
+
+
+def pointing(cli, project, checkpoint, method, args, extra=()):
+    command = [cli, "pointing", project, "--model", checkpoint, "--split", "test", "--method", method,
+               "--seed", str(args.seed), "--json", "-q"] + list(extra)
+    if args.limit > 0:
+        command += ["--limit", str(args.limit)]
+    return cli_json(command)
+
+
+def rate(result):
+    return "%5.1f%%" % result["hit_rate"]
+
+
+def main():
+    args = parse_args()
+    cli = os.path.join(args.build, "bin", "tandem-cli")
+    os.makedirs(args.work, exist_ok=True)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    project = os.path.join(args.work, "sortofclevr_%d.tandem" % args.images)
+    if not os.path.exists(project):
+        subprocess.check_call([cli, "demo", project, "--images", str(args.images), "--size", "64", "--seed",
+                               str(args.seed), "-q"], stdout=subprocess.DEVNULL)
+    print("Pointing game, Sort-of-CLEVR %d images (test split), %s per map kind, %d cores"
+          % (args.images, "%d items" % args.limit if args.limit else "every item", os.cpu_count()), flush=True)
+    print("%-16s %-10s %6s %8s %11s %8s   %s" % ("model", "map", "grid", "trained", "randomized", "random",
+                                               "per kind (trained)"), flush=True)
+    best = (0.0, "")
+    start = time.perf_counter()
+    for name in args.models.split(","):
+        checkpoint, minutes, validation = train(cli, project, name, args)
+        if validation:
+            print("# %s: %.1f min of training, val %s" % (name, minutes, ", ".join(
+                "%s %.3g" % kv for kv in sorted(validation.items()) if kv[0] in ("answer_accuracy", "bleu4", "cider_d"))),
+                flush=True)
+        for method in MODELS[name][1]:
+            trained = pointing(cli, project, checkpoint, method, args)
+            randomized = pointing(cli, project, checkpoint, method, args, ["--randomize-weights"])
+            baseline = pointing(cli, project, checkpoint, method, args, ["--baseline", "random"])
+            kinds = trained.get("by_type") or trained.get("by_word")
+            print("%-16s %-10s %6s %8s %11s %8s   %s" % (
+                name, method, "%dx%d" % (trained["grid_height"], trained["grid_width"]), rate(trained),
+                rate(randomized), rate(baseline),
+                " ".join("%s %.1f" % (k, v["hit_rate"]) for k, v in sorted(kinds.items()))), flush=True)
+            if name != "captioner":
+                best = max(best, (trained["hit_rate"], "%s %s" % (name, method)))
+    print("best on non-relational questions: %s, %.1f%% hits   target: >= 90%%   (%.1f min in all)"
+          % (best[1], best[0], (time.perf_counter() - start) / 60))
+
+
+if __name__ == "__main__":
+    main()
