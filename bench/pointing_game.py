@@ -15,23 +15,26 @@ Models (64-pixel images):
   film             the default VQA model: a 4 x 4 grid of regions
   cross_attention  vision_stages=3: an 8 x 8 grid (its attention and Grad-CAM are that fine)
   captioner        vision_stages=3, cross-entropy only
-Methods: attention (models that have it), Grad-CAM (VQA), gradient (VQA: the
+Maps: attention (models that have it); for VQA Grad-CAM and HiResCAM (each
+region's gradient times its activations) on the regions, or "+finer" on the
+vision encoder's stage before the last (twice the grid), and gradient (the
 answer's gradient with respect to the pixels, on a 16 x 16 grid).
 
-Usage: python3 bench/pointing_game.py [--images 4000] [--film-epochs 50] [--cross-epochs 20]
-         [--caption-epochs 12] [--limit 1000] [--models film,cross_attention,captioner] [--reuse]"""
+Usage: python3 bench/pointing_game.py [--images 4000] [--cross-epochs 40] [--caption-epochs 12]
+         [--film-epochs 50] [--limit 1000] [--models cross_attention,captioner,film] [--reuse]"""
 import argparse
 import os
 import subprocess
 import time
 
 from benchutil import BUILD, cli_json
+from sortofclevr_bench import score
 
 MODELS = {
-    # name: (train arguments, methods)
-    "film": (["--task", "vqa", "--fusion", "film"], ["gradcam", "gradient"]),
+    # name: (train arguments, maps: a method, "+finer" for the encoder's stage before the last)
+    "film": (["--task", "vqa", "--fusion", "film"], ["gradcam", "gradcam+finer", "hirescam+finer", "gradient"]),
     "cross_attention": (["--task", "vqa", "--fusion", "cross_attention", "--model-option", "vision_stages=3"],
-                        ["attention", "gradcam", "gradient"]),
+                        ["attention", "gradcam", "hirescam", "hirescam+finer", "gradient"]),
     "captioner": (["--task", "caption", "--model-option", "vision_stages=3"], ["attention"]),
 }
 
@@ -42,9 +45,11 @@ def parse_args():
     parser.add_argument("--work", default=os.path.join(BUILD, "bench-pointing"))
     parser.add_argument("--images", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--models", default=",".join(MODELS))
+    # FiLM is left out by default: on 4,000 images it memorises the train split
+    # instead of learning to find the objects (see README), and takes longest.
+    parser.add_argument("--models", default="cross_attention,captioner")
     parser.add_argument("--film-epochs", type=int, default=50)
-    parser.add_argument("--cross-epochs", type=int, default=20)
+    parser.add_argument("--cross-epochs", type=int, default=40)
     parser.add_argument("--caption-epochs", type=int, default=12)
     parser.add_argument("--limit", type=int, default=1000, help="questions (VQA) or images (captions) scored per map kind")
     parser.add_argument("--reuse", action="store_true", help="keep a checkpoint that is already there")
@@ -73,9 +78,10 @@ def train(cli, project, name, args):
     return checkpoint, (time.perf_counter() - start) / 60, trained["epochs"][-1]["validation"]
 
 
-def pointing(cli, project, checkpoint, method, args, extra=()):
+def pointing(cli, project, checkpoint, spec, args, extra=()):
+    method, _, layer = spec.partition("+")
     command = [cli, "pointing", project, "--model", checkpoint, "--split", "test", "--method", method,
-               "--seed", str(args.seed), "--json", "-q"] + list(extra)
+               "--seed", str(args.seed), "--json", "-q"] + (["--finer-grid"] if layer else []) + list(extra)
     if args.limit > 0:
         command += ["--limit", str(args.limit)]
     return cli_json(command)
@@ -96,22 +102,26 @@ def main():
                                str(args.seed), "-q"], stdout=subprocess.DEVNULL)
     print("Pointing game, Sort-of-CLEVR %d images (test split), %s per map kind, %d cores"
           % (args.images, "%d items" % args.limit if args.limit else "every item", os.cpu_count()), flush=True)
-    print("%-16s %-10s %6s %8s %11s %8s   %s" % ("model", "map", "grid", "trained", "randomized", "random",
+    print("%-16s %-15s %6s %8s %11s %8s   %s" % ("model", "map", "grid", "trained", "randomized", "random",
                                                "per kind (trained)"), flush=True)
     best = (0.0, "")
     start = time.perf_counter()
     for name in args.models.split(","):
         checkpoint, minutes, validation = train(cli, project, name, args)
         if validation:
-            print("# %s: %.1f min of training, val %s" % (name, minutes, ", ".join(
-                "%s %.3g" % kv for kv in sorted(validation.items()) if kv[0] in ("answer_accuracy", "bleu4", "cider_d"))),
-                flush=True)
+            print("# %s: %.1f min of training" % (name, minutes), flush=True)
+        if name != "captioner":
+            # Whether the model finds the object a question names: its test accuracy per question type.
+            answered = cli_json([cli, "answer", project, "--model", checkpoint, "--split", "test", "--json", "-q"])
+            accuracy = score(project, answered["answers"])
+            print("# %s answers (test): %s" % (name, " ".join("%s %.1f" % (t, accuracy[t]) for t in (
+                "shape", "left", "top", "closest", "furthest", "count"))), flush=True)
         for method in MODELS[name][1]:
             trained = pointing(cli, project, checkpoint, method, args)
             randomized = pointing(cli, project, checkpoint, method, args, ["--randomize-weights"])
             baseline = pointing(cli, project, checkpoint, method, args, ["--baseline", "random"])
             kinds = trained.get("by_type") or trained.get("by_word")
-            print("%-16s %-10s %6s %8s %11s %8s   %s" % (
+            print("%-16s %-15s %6s %8s %11s %8s   %s" % (
                 name, method, "%dx%d" % (trained["grid_height"], trained["grid_width"]), rate(trained),
                 rate(randomized), rate(baseline),
                 " ".join("%s %.1f" % (k, v["hit_rate"]) for k, v in sorted(kinds.items()))), flush=True)

@@ -169,9 +169,19 @@ void TestCliPointing::questionTypesAreChosen()
     QVERIFY(r.value(QStringLiteral("items")).toInt() > 0);
 }
 
-// The pixels' gradient on a 16 x 16 grid, whatever the model's; captions have attention only.
+// The pixels' gradient on a 16 x 16 grid, whatever the model's; Grad-CAM and
+// HiResCAM on the stage before the last with --finer-grid; captions have attention only.
 void TestCliPointing::gradientMapsAreFiner()
 {
+    for (const char *method : {"gradcam", "hirescam"}) {
+        const QJsonObject regions = pointing(m_vqa, {QStringLiteral("--method"), QLatin1String(method)});
+        QCOMPARE(regions.value(QStringLiteral("grid_width")).toInt(), 4);
+        const QJsonObject finer = pointing(m_vqa, {QStringLiteral("--method"), QLatin1String(method), QStringLiteral("--finer-grid")});
+        QCOMPARE(finer.value(QStringLiteral("grid_height")).toInt(), 8);
+        QCOMPARE(finer.value(QStringLiteral("grid_width")).toInt(), 8);
+        QVERIFY(finer.value(QStringLiteral("finer_grid")).toBool());
+        QCOMPARE(finer.value(QStringLiteral("items")), regions.value(QStringLiteral("items")));
+    }
     const QJsonObject r = pointing(m_vqa, {QStringLiteral("--method"), QStringLiteral("gradient")});
     QCOMPARE(r.value(QStringLiteral("map")).toString(), QStringLiteral("gradient"));
     QCOMPARE(r.value(QStringLiteral("grid_height")).toInt(), 16);

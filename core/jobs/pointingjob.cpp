@@ -29,6 +29,7 @@ public:
 
 private:
     Expected<ExplainResult> explain(qint64 imageId, ExplainTarget target, const QString &text);
+    Expected<ExplainResult> explainQuestion(qint64 imageId, const QString &text);
     Status loadRegionsOf(qint64 imageId);
     Status step(qint64 done, qint64 total); // progress and cancel
     std::vector<float> mapOf(const ExplainResult &result, const ExplainMap &map);
@@ -92,6 +93,18 @@ std::vector<float> PointingGame::mapOf(const ExplainResult &result, const Explai
     return explain::randomMap(size_t(result.gridHeight) * size_t(result.gridWidth), m_rng);
 }
 
+// The baseline needs the model once only, for the grid its maps cover.
+Expected<ExplainResult> PointingGame::explainQuestion(qint64 imageId, const QString &text)
+{
+    if (!m_request.randomMaps || m_result.gridWidth == 0)
+        return explain(imageId, ExplainTarget::Question, text);
+    ExplainResult grid;
+    grid.gridHeight = m_result.gridHeight;
+    grid.gridWidth = m_result.gridWidth;
+    grid.maps.push_back({});
+    return grid;
+}
+
 Status PointingGame::questions(const SplitData &split)
 {
     std::vector<const QuestionItem *> items;
@@ -112,21 +125,12 @@ Status PointingGame::questions(const SplitData &split)
             ++m_result.scores.unmatched;
             continue;
         }
-        // The baseline needs the model once only, for the grid its maps cover.
-        ExplainResult explained;
-        if (!m_request.randomMaps || m_result.gridWidth == 0) {
-            auto r = explain(imageId, ExplainTarget::Question, text);
-            if (!r)
-                return r.error();
-            explained = std::move(*r);
-        } else {
-            explained.gridHeight = m_result.gridHeight;
-            explained.gridWidth = m_result.gridWidth;
-            explained.maps.push_back({});
-        }
-        const std::vector<float> weights = mapOf(explained, explained.maps.front());
+        auto explained = explainQuestion(imageId, text);
+        if (!explained)
+            return explained.error();
+        const std::vector<float> weights = mapOf(*explained, explained->maps.front());
         explain::scoreItem(m_result.scores, QString::fromStdString(q.questionType), text,
-                           {weights, explained.gridHeight, explained.gridWidth}, m_image.frame, m_image.regions);
+                           {weights, explained->gridHeight, explained->gridWidth}, m_image.frame, m_image.regions);
         m_scoredImages.insert(imageId);
     }
     m_result.images = qint64(m_scoredImages.size());
