@@ -157,11 +157,15 @@ double vqaAccuracy(const std::vector<std::string> &humanAnswers, const std::stri
 {
     if (humanAnswers.empty())
         throw std::invalid_argument("a VQA question needs at least one human answer");
-    const std::string predicted = normalizeVqaAnswer(prediction);
-    std::vector<std::string> answers = humanAnswers;
+    std::vector<std::string> answers;
+    for (const std::string &answer : humanAnswers)
+        answers.push_back(text::strip(replaceNewlinesAndTabs(answer)));
+    std::string predicted = text::strip(replaceNewlinesAndTabs(prediction));
+    // Since the 2021 fix both sides are normalised alike, and neither when the humans agree.
     if (std::set<std::string>(answers.begin(), answers.end()).size() > 1) {
         for (std::string &answer : answers)
-            answer = processPunctuation(answer);
+            answer = processDigitArticle(processPunctuation(answer));
+        predicted = processDigitArticle(processPunctuation(predicted));
     }
     const auto total = std::count(answers.begin(), answers.end(), predicted);
     double sum = 0;

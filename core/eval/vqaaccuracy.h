@@ -1,13 +1,15 @@
 #pragma once
-// VQA accuracy exactly as the official evaluation computes it
-// (GT-Vision-Lab/VQA, PythonEvaluationTools/vqaEvaluation/vqaEval.py, the
-// Python 3 version on master, which LAVIS and others copy).
+// VQA accuracy exactly as the official evaluation computes it today
+// (GT-Vision-Lab/VQA, PythonEvaluationTools/vqaEvaluation/vqaEval.py after
+// commit a013f00 of March 2021, "Fixed processing answers bug").
 //
-// Per question: the predicted answer is normalised (newlines and tabs to
-// spaces, stripped, processPunctuation, processDigitArticle); the human
-// answers are run through processPunctuation only, and only when they are not
-// all identical. Accuracy is the mean, over the 10 ways of leaving one human
-// answer out, of min(1, matches among the other 9 / 3).
+// Per question: the human answers and the prediction have newlines and tabs
+// turned into spaces and are stripped. When the human answers are not all
+// identical, every one of them and the prediction are normalised the same way
+// (processPunctuation, then processDigitArticle); when they are, neither is.
+// Accuracy is the mean, over the 10 ways of leaving one human answer out, of
+// min(1, matches among the other 9 / 3). (Before 2021 the prediction was
+// always normalised and the human answers only by processPunctuation.)
 #include <map>
 #include <string>
 #include <vector>
@@ -48,7 +50,7 @@ std::string processPunctuation(const std::string &text);
 // processDigitArticle(): lower-cased words, number words to digits, articles
 // dropped, missing apostrophes restored ("dont" -> "don't").
 std::string processDigitArticle(const std::string &text);
-// What a prediction is compared as: both of the above, after stripping.
+// Both of the above after stripping: what two disagreeing answers are compared as.
 std::string normalizeVqaAnswer(const std::string &answer);
 
 } // namespace tandem::eval

@@ -5,6 +5,7 @@
 #include "eval/vqaaccuracy.h"
 
 #include <QFileInfo>
+#include <map>
 #include <unordered_map>
 
 namespace tandem::backend {
@@ -59,6 +60,14 @@ Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &req
     return embeddings::saveRun(store, request.saveAs, inferConfig(request, TaskKind::Retrieval), withCounts, embeddings);
 }
 
+static QJsonObject percentByType(const std::map<std::string, eval::VqaPercent> &byType)
+{
+    QJsonObject out;
+    for (const auto &[type, percent] : byType)
+        out[QString::fromStdString(type)] = percent.rounded;
+    return out;
+}
+
 QJsonObject scoreAnswers(std::vector<AnswerPrediction> &answers, const SplitData &data)
 {
     std::unordered_map<qint64, const QuestionItem *> byId;
@@ -69,6 +78,7 @@ QJsonObject scoreAnswers(std::vector<AnswerPrediction> &answers, const SplitData
     std::vector<AnswerPrediction *> scored;
     bool severalHumans = false;
     double exact = 0;
+    std::map<std::string, std::pair<double, int>> exactByType; // question type: hits, questions
     for (auto &a : answers) {
         const QuestionItem *q = byId.at(a.questionId);
         if (q->answers.empty())
@@ -77,12 +87,22 @@ QJsonObject scoreAnswers(std::vector<AnswerPrediction> &answers, const SplitData
         predicted.push_back(a.answer.toStdString());
         scored.push_back(&a);
         severalHumans = severalHumans || q->answers.size() > 1;
-        exact += eval::normalizeVqaAnswer(predicted.back()) == eval::normalizeVqaAnswer(q->label) ? 1 : 0;
+        const double hit = eval::normalizeVqaAnswer(predicted.back()) == eval::normalizeVqaAnswer(q->label) ? 1 : 0;
+        exact += hit;
+        auto &[hits, count] = exactByType[q->questionType];
+        hits += hit;
+        ++count;
     }
     if (questions.empty())
         return {};
     QJsonObject metrics{{QStringLiteral("answer_accuracy"), 100.0 * exact / double(questions.size())},
                         {QStringLiteral("questions"), qint64(questions.size())}};
+    if (exactByType.size() > 1 || !exactByType.begin()->first.empty()) {
+        QJsonObject perType;
+        for (const auto &[type, tally] : exactByType)
+            perType[QString::fromStdString(type)] = 100.0 * tally.first / double(tally.second);
+        metrics[QStringLiteral("answer_accuracy_per_question_type")] = perType;
+    }
     // The official VQA accuracy leaves one human answer out in turn: with a
     // single answer per question (Sort-of-CLEVR) it is always 0, so it is only
     // reported where questions have several.
@@ -93,11 +113,9 @@ QJsonObject scoreAnswers(std::vector<AnswerPrediction> &answers, const SplitData
                                                      == eval::normalizeVqaAnswer(questions[i].answers.front()));
     if (!severalHumans)
         return metrics;
-    QJsonObject perType;
-    for (const auto &[type, percent] : scores.perAnswerType)
-        perType[QString::fromStdString(type)] = percent.rounded;
     metrics[QStringLiteral("vqa_accuracy")] = scores.overall.rounded;
-    metrics[QStringLiteral("vqa_accuracy_per_answer_type")] = perType;
+    metrics[QStringLiteral("vqa_accuracy_per_answer_type")] = percentByType(scores.perAnswerType);
+    metrics[QStringLiteral("vqa_accuracy_per_question_type")] = percentByType(scores.perQuestionType);
     return metrics;
 }
 
