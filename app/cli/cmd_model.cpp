@@ -2,7 +2,9 @@
 // reach LibTorch through the model-backend plugin, loaded only here, so the
 // other subcommands start without it.
 #include "commands.h"
+#include "jobs/trainjobs.h"
 #include "modelcli.h"
+#include "train/trainsettings.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -74,11 +76,6 @@ private:
     int m_width = 0;
 };
 
-QJsonObject epochJson(const EpochReport &r)
-{
-    return {{QStringLiteral("epoch"), r.epoch}, {QStringLiteral("train_loss"), r.trainLoss},
-            {QStringLiteral("validation"), r.validation}, {QStringLiteral("seconds"), r.seconds}};
-}
 
 int parseTrain(QCommandLineParser &p, TrainRequest &r)
 {
@@ -89,7 +86,8 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     const std::pair<const char *, QString *> texts[] = {{"fusion", &r.fusion},
                                                         {"vision", &r.vision}, {"text", &r.text},
                                                         {"device", &r.device}, {"checkpoint", &r.checkpoint},
-                                                        {"name", &r.name}, {"reward", &r.selfCriticalReward}};
+                                                        {"name", &r.name}, {"reward", &r.selfCriticalReward},
+                                                        {"init-from", &r.initFrom}};
     for (const auto &[option, field] : texts)
         if (p.isSet(QLatin1String(option)))
             *field = p.value(QLatin1String(option));
@@ -129,16 +127,19 @@ void printTrainResult(const TrainResult &result, bool json)
     if (json) {
         QJsonArray epochs;
         for (const auto &e : result.epochs)
-            epochs.append(epochJson(e));
+            epochs.append(epochToJson(e));
         printJson({{QStringLiteral("run_id"), result.runId}, {QStringLiteral("model_id"), result.modelId},
                    {QStringLiteral("checkpoint"), result.checkpoint}, {QStringLiteral("device"), result.device},
                    {QStringLiteral("cancelled"), result.cancelled}, {QStringLiteral("steps"), result.steps},
-                   {QStringLiteral("samples_per_second"), result.samplesPerSecond}, {QStringLiteral("epochs"), epochs}});
+                   {QStringLiteral("samples_per_second"), result.samplesPerSecond}, {QStringLiteral("epochs"), epochs},
+                   {QStringLiteral("best_epoch"), result.bestEpoch}, {QStringLiteral("stopped_early"), result.stoppedEarly}});
         return;
     }
     out(QStringLiteral("Run        %1 (model %2)").arg(result.runId).arg(result.modelId));
     out(QStringLiteral("Checkpoint %1").arg(result.checkpoint));
     out(QStringLiteral("Device     %1, %2 samples/s").arg(result.device).arg(result.samplesPerSecond, 0, 'f', 1));
+    if (result.bestEpoch > 0)
+        out(QStringLiteral("Best epoch %1 (by validation): its weights are the checkpoint's").arg(result.bestEpoch));
     if (!result.epochs.empty()) {
         const EpochReport &last = result.epochs.back();
         out(QStringLiteral("Epoch %1    train loss %2%3").arg(last.epoch).arg(last.trainLoss, 0, 'f', 4)
@@ -171,6 +172,8 @@ void declareTrain(QCommandLineParser &p)
     add("name", "The model's name in the project (default: the checkpoint's name).", "name");
     add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable).", "key=value");
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the --checkpoint where it stopped (same architecture).")});
+    add("resume-run", "Continue a paused, interrupted or failed run (see 'tandem-cli runs') with its own settings.", "id");
+    add("init-from", "Fine-tune: start from this checkpoint's weights, vocabulary and architecture (same task).", "file");
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("Train on the images exactly as they are.")});
     addCommonOptions(p, true, true);
 }
@@ -178,21 +181,28 @@ void declareTrain(QCommandLineParser &p)
 int runTrain(QCommandLineParser &p)
 {
     TrainRequest request;
-    if (const int code = parseTrain(p, request); code != ExitOk)
+    qint64 resumedRun = 0;
+    if (p.isSet(QStringLiteral("resume-run"))) {
+        bool ok = false;
+        resumedRun = p.value(QStringLiteral("resume-run")).toLongLong(&ok);
+        if (!ok || resumedRun < 1 || p.positionalArguments().size() != 1)
+            return usageError(QStringLiteral("--resume-run needs a run id (see 'tandem-cli runs') and one project path"),
+                              QStringLiteral("train"));
+    } else if (const int code = parseTrain(p, request); code != ExitOk) {
         return code;
-    auto backend = modelBackend();
-    if (!backend)
-        return fail(backend.error());
+    }
     ProgressBar bar(p.isSet(QStringLiteral("quiet")));
     LineObserver observer(bar.progress(), p.isSet(QStringLiteral("quiet")));
-    auto result = (*backend)->train(request, &observer);
+    auto result = resumedRun > 0 ? resumeRun(p.positionalArguments().first(), resumedRun, &observer,
+                                             p.value(QStringLiteral("device")))
+                                 : trainModel(request, &observer);
     if (!result)
         return fail(result.error());
     printTrainResult(*result, p.isSet(QStringLiteral("json")));
     if (!result->cancelled)
         return ExitOk;
-    std::fprintf(stderr, "tandem-cli: cancelled after step %lld; the checkpoint %s continues it (--resume)\n",
-                 static_cast<long long>(result->steps), qPrintable(result->checkpoint));
+    std::fprintf(stderr, "tandem-cli: paused after step %lld; 'tandem-cli train PROJECT --resume-run %lld' continues it\n",
+                 static_cast<long long>(result->steps), static_cast<long long>(result->runId));
     return ExitCancelled;
 }
 

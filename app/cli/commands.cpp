@@ -37,8 +37,10 @@ const std::vector<Command> &commands()
          QString(), declareFormats, runFormats},
         {QStringLiteral("train"), QStringLiteral("Train a VQA, captioning or retrieval model on the project."),
          QStringLiteral("Trains on the train split with AdamW (warm-up, then cosine), scores the val split\n"
-                        "after every epoch and writes the checkpoint after every epoch. Ctrl+C stops at the\n"
-                        "next step and keeps a checkpoint that --resume continues exactly.\n"
+                        "after every epoch and writes the checkpoint after every epoch. Ctrl+C pauses at the\n"
+                        "next step and keeps a checkpoint that --resume-run continues exactly. At the end the\n"
+                        "checkpoint holds the weights of the epoch with the best validation metric (the last\n"
+                        "epoch's stay beside it as NAME.last.ckpt). --init-from fine-tunes another model.\n"
                         "The run and the model are stored in the project. Needs the LibTorch backend plugin."),
          declareTrain, runTrain},
         {QStringLiteral("answer"), QStringLiteral("Answer the questions of a split with a trained VQA model."),
@@ -57,6 +59,10 @@ const std::vector<Command> &commands()
          QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"
                         "without it the split's images and captions are embedded first. Scores are cosines."),
          declareRetrieve, runRetrieve},
+        {QStringLiteral("runs"), QStringLiteral("List the project's training runs: status, steps, best validation metric."),
+         QStringLiteral("A run whose process was killed shows as interrupted; paused, interrupted and failed\n"
+                        "runs continue with 'tandem-cli train PROJECT --resume-run ID'."),
+         declareRuns, runRuns},
         {QStringLiteral("models"), QStringLiteral("List the project's models; add a checkpoint, rename, remove, choose the current one."),
          QStringLiteral("The current model (*) is the one the GUI's Models dock runs, asks and explains with."),
          declareModels, runModels},

@@ -29,6 +29,8 @@ void declareEmbed(QCommandLineParser &p);
 int runEmbed(QCommandLineParser &p);
 void declareRetrieve(QCommandLineParser &p);
 int runRetrieve(QCommandLineParser &p);
+void declareRuns(QCommandLineParser &p);
+int runRuns(QCommandLineParser &p);
 void declareModels(QCommandLineParser &p);
 int runModels(QCommandLineParser &p);
 void declareAsk(QCommandLineParser &p);

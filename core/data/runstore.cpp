@@ -5,6 +5,7 @@
 
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <algorithm>
 
 namespace tandem {
@@ -123,6 +124,41 @@ Expected<std::vector<RunRecord>> list(ProjectStore &store, std::optional<RunKind
 {
     return collect<RunRecord>(store, std::string(runColumns) + "WHERE ?1 = '' OR kind = ?1 ORDER BY id DESC",
                               [&](sql::Statement &st) { st.bind(1, kind ? runKindName(*kind) : QString()); }, readRun);
+}
+
+Status setStatus(ProjectStore &store, qint64 runId, RunStatus status)
+{
+    return execute(store, "UPDATE runs SET status = ?1, finished_at = datetime('now') WHERE id = ?2",
+                   [&](sql::Statement &st) { st.bind(1, runStatusName(status)).bind(2, runId); });
+}
+
+QString lockFileOf(const RunRecord &run)
+{
+    const QString checkpoint = run.config.value(QLatin1String("checkpoint")).toString();
+    return checkpoint.isEmpty() ? QString() : checkpoint + QStringLiteral(".lock");
+}
+
+Expected<std::vector<RunRecord>> markInterrupted(ProjectStore &store)
+{
+    auto all = list(store, RunKind::Train);
+    if (!all)
+        return all.error();
+    std::vector<RunRecord> interrupted;
+    for (RunRecord &run : *all) {
+        if (run.status == RunStatus::Running) {
+            const QString lockFile = lockFileOf(run);
+            QLockFile lock(lockFile);
+            lock.setStaleLockTime(0); // only a lock whose process is gone is stale
+            if (!lockFile.isEmpty() && !lock.tryLock(0))
+                continue; // still training
+            if (auto s = setStatus(store, run.id, RunStatus::Interrupted); !s)
+                return s.error();
+            run.status = RunStatus::Interrupted;
+        }
+        if (run.status == RunStatus::Interrupted)
+            interrupted.push_back(run);
+    }
+    return interrupted;
 }
 
 Status linkToModel(ProjectStore &store, qint64 runId, qint64 modelId)

@@ -63,6 +63,12 @@ Expected<RunRecord> get(ProjectStore &store, qint64 runId);
 // Newest first; `kind` none: every kind.
 Expected<std::vector<RunRecord>> list(ProjectStore &store, std::optional<RunKind> kind = std::nullopt);
 Status linkToModel(ProjectStore &store, qint64 runId, qint64 modelId);
+Status setStatus(ProjectStore &store, qint64 runId, RunStatus status);
+// A training process holds CHECKPOINT.lock while it trains. Train runs still
+// "running" whose lock no live process holds (killed, crashed, power cut) are
+// marked interrupted; returns every interrupted train run, newest first.
+Expected<std::vector<RunRecord>> markInterrupted(ProjectStore &store);
+QString lockFileOf(const RunRecord &run);
 
 } // namespace runs
 

@@ -43,6 +43,12 @@ struct TrainRequest {
     int threads = 0;             // CPU threads; 0: every core
     QString checkpoint;          // written atomically after every epoch and on cancel
     bool resume = false;         // continue from `checkpoint` (same architecture) where it stopped
+    // With resume: the architecture is the checkpoint's, whatever the fields above say
+    // (resuming a stored run); without it they must match.
+    bool architectureFromCheckpoint = false;
+    // Fine-tuning: start from this checkpoint's weights, vocabulary, answers and
+    // architecture (same task) with a fresh optimizer and schedule; "" = from scratch.
+    QString initFrom;
     QString name;                // the model's name in the project; default: the checkpoint's base name
 };
 
@@ -57,6 +63,17 @@ struct TrainProgress {
     double learningRate = 0;
     double samplesPerSecond = 0; // questions / captions / pairs per second, smoothed
     double etaSeconds = 0;
+};
+
+// One point of the loss curve: the mean over `steps` optimizer steps ending at `step`.
+struct CurvePoint {
+    qint64 step = 0;
+    int steps = 1;
+    double epoch = 0;            // fractional: 1.5 = half-way through the second epoch
+    double loss = 0;
+    double learningRate = 0;
+    double seconds = 0;          // training time so far, resumed sessions included
+    double samplesPerSecond = 0;
 };
 
 struct EpochReport {
@@ -74,12 +91,20 @@ public:
     virtual void started(const QString &device, qint64 totalSteps) { Q_UNUSED(device) Q_UNUSED(totalSteps) }
     virtual void stepDone(const TrainProgress &progress) { Q_UNUSED(progress) }
     virtual void epochDone(const EpochReport &report) { Q_UNUSED(report) }
-    // Read before every step: true stops the job there, after writing a checkpoint to resume from.
+    // Training: every point of the loss curve as the run stores it (a few thousand per run at most).
+    virtual void curvePoint(const CurvePoint &point) { Q_UNUSED(point) }
+    // Read before every step: true stops the job there, after writing a checkpoint to resume from
+    // (training: the run is paused, status cancelled).
     virtual bool cancelRequested() const { return m_cancel.load(std::memory_order_relaxed); }
     void requestCancel() { m_cancel = true; }
+    // Training: stop for good. The run is completed and its model keeps the best
+    // checkpoint by the validation metric (the newest one without validation).
+    void requestFinish() { m_finish = true; m_cancel = true; }
+    bool finishRequested() const { return m_finish.load(std::memory_order_relaxed); }
 
 private:
     std::atomic_bool m_cancel{false};
+    std::atomic_bool m_finish{false};
 };
 
 struct TrainResult {
@@ -87,7 +112,10 @@ struct TrainResult {
     qint64 modelId = 0;
     QString checkpoint;
     QString device;              // "cpu (2 threads)"
-    bool cancelled = false;      // stopped early; the checkpoint resumes it
+    bool cancelled = false;      // paused; the checkpoint resumes it
+    bool stoppedEarly = false;   // finished on request before its last epoch
+    int bestEpoch = 0;           // by the validation metric; 0 without validation
+    QString bestCheckpoint;      // that epoch's weights ("" without validation)
     qint64 steps = 0;
     std::vector<EpochReport> epochs; // every epoch of the run, resumed ones included
     double samplesPerSecond = 0; // over this call's steps
@@ -284,5 +312,5 @@ public:
 
 } // namespace tandem
 
-#define TandemModelBackend_iid "org.tandem.ModelBackend/1.2"
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.3"
 Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)

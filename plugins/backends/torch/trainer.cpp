@@ -7,6 +7,7 @@
 #include "trainstate.h"
 
 #include "ml/device.h"
+#include "train/trainsettings.h"
 
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
@@ -15,8 +16,10 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QLockFile>
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -59,18 +62,6 @@ Expected<ml::ModelConfig> configFor(const TrainRequest &request, const TextCodec
 }
 
 
-QJsonObject requestJson(const TrainRequest &r)
-{
-    return {{QStringLiteral("task"), taskName(r.task)}, {QStringLiteral("epochs"), r.epochs},
-            {QStringLiteral("batch_images"), r.batchImages}, {QStringLiteral("learning_rate"), r.learningRate},
-            {QStringLiteral("weight_decay"), r.weightDecay}, {QStringLiteral("warmup_fraction"), r.warmupFraction},
-            {QStringLiteral("gradient_clip"), r.gradientClip}, {QStringLiteral("image_size"), r.imageSize},
-            {QStringLiteral("augment"), r.augment}, {QStringLiteral("seed"), QString::number(r.seed)},
-            {QStringLiteral("device"), r.device}, {QStringLiteral("checkpoint"), r.checkpoint},
-            {QStringLiteral("resume"), r.resume}, {QStringLiteral("self_critical_epochs"), r.selfCriticalEpochs},
-            {QStringLiteral("self_critical_reward"), r.selfCriticalReward}};
-}
-
 class Trainer {
 public:
     Trainer(const TrainRequest &request, TrainObserver *observer) : m_request(request), m_observer(observer) {}
@@ -80,6 +71,7 @@ private:
     Status openProject();
     Status prepareModel();
     Status startFresh();
+    Status fineTune();
     Status resume();
     Status openRun();
     Status trainEpoch(int64_t epoch);
@@ -87,7 +79,14 @@ private:
     void step(const Batch &batch, int64_t epoch, double waitedSeconds);
     Status finishEpoch(int64_t epoch);
     Status writeCheckpoint();
+    bool recordIfBest(const EpochReport &report); // true: the best epoch so far
+    Status copyToBest();
+    Status promoteBest();
     Status finishRun(RunStatus status);
+    void addToCurve(double loss, double lr, int64_t epoch);
+    QJsonObject runMetrics() const;
+    QString bestCheckpointPath() const;
+    double secondsSoFar() const { return m_secondsBefore + m_sessionClock.elapsed() / 1000.0; }
     std::vector<size_t> epochOrder(int64_t epoch) const;
     bool cancelRequested() const { return m_observer && m_observer->cancelRequested(); }
     bool selfCritical(int64_t epoch) const { return epoch >= m_request.epochs - m_request.selfCriticalEpochs; }
@@ -112,6 +111,12 @@ private:
     double m_smoothedRate = 0;
     double m_smoothedStepSeconds = 0;
     std::optional<CaptionReward> m_reward;
+    std::unique_ptr<QLockFile> m_lock; // held while the run trains: a run whose lock is free was interrupted
+    QElapsedTimer m_sessionClock;
+    double m_secondsBefore = 0;        // training time of the sessions before this one
+    int64_t m_curveEvery = 1;          // steps per curve point: a few thousand points per run at most
+    double m_curveLoss = 0;
+    int m_curveSteps = 0;
 };
 
 const CaptionReward &Trainer::reward()
@@ -145,6 +150,10 @@ Status Trainer::openProject()
 
 Status Trainer::startFresh()
 {
+    m_state.imageSize = m_request.imageSize;
+    m_state.seed = m_request.seed;
+    if (!m_request.initFrom.isEmpty())
+        return fineTune();
     std::vector<std::string> texts, answers;
     for (const auto &q : m_train.questions) {
         if (m_request.task == TaskKind::Vqa)
@@ -163,8 +172,32 @@ Status Trainer::startFresh()
         return config.error();
     torch::manual_seed(m_request.seed);
     m_model = makeTaskModel(config.value());
-    m_state.imageSize = m_request.imageSize;
-    m_state.seed = m_request.seed;
+    return {};
+}
+
+// The weights, vocabulary, answers, architecture and image size of another
+// checkpoint of the same task; the optimizer and the schedule start afresh.
+Status Trainer::fineTune()
+{
+    const QString file = m_request.initFrom;
+    auto saved = ml::readCheckpointConfig(file.toStdString());
+    auto attachments = ml::readCheckpointAttachments(file.toStdString());
+    if (!saved || !attachments)
+        return Error::input(QString::fromStdString(saved ? attachments.error() : saved.error()), file);
+    if (saved->task != taskName(m_request.task).toStdString())
+        return Error::input(QStringLiteral("cannot fine-tune a %1 model for %2: the tasks differ")
+                                .arg(QString::fromStdString(saved->task), taskName(m_request.task)),
+                            file);
+    auto codec = codecFromAttachments(attachments.value(), file);
+    if (!codec)
+        return codec.error();
+    m_codec = codec.value();
+    m_state.imageSize = imageSizeFromAttachments(attachments.value(), m_request.imageSize);
+    torch::manual_seed(m_request.seed);
+    m_model = makeTaskModel(saved.value());
+    auto loaded = ml::loadCheckpoint(*m_model.module, m_model.config, file.toStdString(), nullptr);
+    if (!loaded)
+        return Error::input(QString::fromStdString(loaded.error()), file);
     return {};
 }
 
@@ -185,6 +218,10 @@ Status Trainer::resume()
         return state.error();
     m_codec = codec.value();
     m_state = state.value();
+    if (m_request.architectureFromCheckpoint) {
+        m_model = makeTaskModel(saved.value());
+        return {};
+    }
     auto config = configFor(m_request, m_codec);
     if (!config)
         return config.error();
@@ -227,11 +264,19 @@ Status Trainer::openRun()
         m_request.checkpoint = QFileInfo(m_request.project).absolutePath() + QStringLiteral("/models/%1-%2.ckpt")
                                    .arg(taskName(m_request.task), QString::number(QDateTime::currentSecsSinceEpoch()));
     QDir().mkpath(QFileInfo(m_request.checkpoint).absolutePath());
+    m_lock = std::make_unique<QLockFile>(m_request.checkpoint + QStringLiteral(".lock"));
+    m_lock->setStaleLockTime(0); // a lock is stale only when its process is gone
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        m_lock->getLockInfo(&pid, &host, &app);
+        return Error::input(QStringLiteral("this checkpoint is being trained by another process (%1, pid %2)")
+                                .arg(app).arg(pid), m_request.checkpoint);
+    }
     if (m_state.runId > 0 && runs::exists(*m_store, m_state.runId)) {
-        for (const auto &report : m_state.epochs)
-            m_result.epochs.push_back(reportFromJson(report.toObject()));
+        m_result.epochs = epochsFromJson(m_state.epochs);
     } else {
-        QJsonObject config = requestJson(m_request);
+        QJsonObject config = trainRequestToJson(m_request);
         config[QStringLiteral("model")] = configJson(m_model.config);
         auto run = runs::create(*m_store, RunKind::Train, m_request.name, config);
         if (!run)
@@ -272,6 +317,7 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
     ++m_state.step;
     ++m_state.batch;
 
+    addToCurve(value, lr, epoch);
     const double seconds = std::max(1e-6, waitedSeconds + timer.nsecsElapsed() / 1e9);
     m_trainSeconds += seconds;
     m_samples += cpuBatch.samples;
@@ -282,6 +328,27 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
     if (m_observer)
         m_observer->stepDone({m_state.step, m_totalSteps, int(epoch + 1), m_request.epochs, value, lr, m_smoothedRate,
                               m_smoothedStepSeconds * double(m_totalSteps - m_state.step)});
+}
+
+void Trainer::addToCurve(double loss, double lr, int64_t epoch)
+{
+    m_curveLoss += loss;
+    ++m_curveSteps;
+    if (m_curveSteps < m_curveEvery && m_state.batch < m_stepsPerEpoch)
+        return;
+    CurvePoint point;
+    point.step = m_state.step;
+    point.steps = m_curveSteps;
+    point.epoch = double(epoch) + double(m_state.batch) / double(std::max<int64_t>(1, m_stepsPerEpoch));
+    point.loss = m_curveLoss / m_curveSteps;
+    point.learningRate = lr;
+    point.seconds = secondsSoFar();
+    point.samplesPerSecond = m_smoothedRate;
+    m_state.curve.append(curvePointToJson(point));
+    m_curveLoss = 0;
+    m_curveSteps = 0;
+    if (m_observer)
+        m_observer->curvePoint(point);
 }
 
 Status Trainer::trainEpoch(int64_t epoch)
@@ -336,22 +403,85 @@ Status Trainer::finishEpoch(int64_t epoch)
     }
     m_model.module->train();
     report.seconds = m_epochTimer.restart() / 1000.0;
-    m_state.epochs.append(reportToJson(report));
+    m_state.epochs.append(epochToJson(report));
     m_result.epochs.push_back(report);
     m_state.epoch = epoch + 1;
     m_state.batch = 0;
     m_state.lossSum = 0;
     m_state.lossCount = 0;
+    const bool best = recordIfBest(report);
     if (auto s = writeCheckpoint(); !s)
+        return s;
+    if (auto s = best ? copyToBest() : Status(); !s)
         return s;
     if (m_observer)
         m_observer->epochDone(report);
-    return runs::update(*m_store, m_state.runId, {{QStringLiteral("epochs"), m_state.epochs}}, RunStatus::Running);
+    return runs::update(*m_store, m_state.runId, runMetrics(), RunStatus::Running);
+}
+
+QString Trainer::bestCheckpointPath() const
+{
+    const QFileInfo file(m_request.checkpoint);
+    return file.absolutePath() + QLatin1Char('/') + file.completeBaseName() + QStringLiteral(".best.") + file.suffix();
+}
+
+bool Trainer::recordIfBest(const EpochReport &report)
+{
+    const auto metric = primaryMetric(m_request.task, report.validation);
+    if (!metric || (m_state.bestEpoch > 0 && metric->value <= m_state.bestValue))
+        return false;
+    m_state.bestEpoch = report.epoch;
+    m_state.bestValue = metric->value;
+    return true;
+}
+
+// A copy of the checkpoint just written, made atomically like the checkpoint itself.
+Status Trainer::copyToBest()
+{
+    const QString best = bestCheckpointPath(), temporary = best + QStringLiteral(".tmp");
+    QFile::remove(temporary);
+    if (!QFile::copy(m_request.checkpoint, temporary) || std::rename(qPrintable(temporary), qPrintable(best)) != 0) {
+        QFile::remove(temporary);
+        return Error::io(QStringLiteral("cannot keep the best checkpoint (is the disk full?)"), best);
+    }
+    return {};
+}
+
+// At the end of a run its model takes the best epoch's weights; the last
+// epoch's stay beside them as NAME.last.ckpt.
+Status Trainer::promoteBest()
+{
+    const QString best = bestCheckpointPath();
+    if (m_state.bestEpoch == 0 || !QFileInfo::exists(best))
+        return {};
+    m_result.bestEpoch = m_state.bestEpoch;
+    m_result.bestCheckpoint = m_result.checkpoint;
+    if (m_state.bestEpoch == m_state.epoch && m_state.batch == 0) { // the last epoch was the best
+        QFile::remove(best);
+        return {};
+    }
+    const QFileInfo file(m_request.checkpoint);
+    const QString last = file.absolutePath() + QLatin1Char('/') + file.completeBaseName() + QStringLiteral(".last.") + file.suffix();
+    QFile::remove(last);
+    if (!QFile::rename(m_request.checkpoint, last) || !QFile::rename(best, m_request.checkpoint))
+        return Error::io(QStringLiteral("cannot put the best epoch's checkpoint in place"), m_request.checkpoint);
+    return {};
+}
+
+QJsonObject Trainer::runMetrics() const
+{
+    QJsonObject metrics{{QStringLiteral("epochs"), m_state.epochs}, {QStringLiteral("curve"), m_state.curve},
+                        {QStringLiteral("steps"), qint64(m_state.step)}, {QStringLiteral("total_steps"), qint64(m_totalSteps)},
+                        {QStringLiteral("seconds"), secondsSoFar()}, {QStringLiteral("device"), m_result.device}};
+    if (m_state.bestEpoch > 0)
+        metrics[QStringLiteral("best_epoch")] = m_state.bestEpoch;
+    return metrics;
 }
 
 Status Trainer::writeCheckpoint()
 {
     m_state.rng = captureRng();
+    m_state.seconds = secondsSoFar();
     auto saved = ml::saveCheckpoint(*m_model.module, m_model.config, m_request.checkpoint.toStdString(),
                                     m_optimizer.get(), makeAttachments(m_codec, m_state));
     if (!saved)
@@ -370,10 +500,10 @@ Status Trainer::finishRun(RunStatus status)
 {
     m_result.steps = m_state.step;
     m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
-    const QJsonObject metrics{{QStringLiteral("epochs"), m_state.epochs},
-                              {QStringLiteral("steps"), qint64(m_state.step)},
-                              {QStringLiteral("device"), m_result.device},
-                              {QStringLiteral("samples_per_second"), m_result.samplesPerSecond}};
+    QJsonObject metrics = runMetrics();
+    metrics[QStringLiteral("samples_per_second")] = m_result.samplesPerSecond;
+    if (m_result.stoppedEarly)
+        metrics[QStringLiteral("stopped_early")] = true;
     return runs::update(*m_store, m_state.runId, metrics, status);
 }
 
@@ -398,6 +528,9 @@ Expected<TrainResult> Trainer::run()
     for (auto stage : {&Trainer::openProject, &Trainer::prepareModel, &Trainer::openRun})
         if (auto s = (this->*stage)(); !s)
             return s.error();
+    m_curveEvery = std::max<int64_t>(1, m_totalSteps / 2000);
+    m_secondsBefore = m_state.seconds;
+    m_sessionClock.start();
     if (m_observer)
         m_observer->started(m_result.device, m_totalSteps);
     m_epochTimer.start();
@@ -411,6 +544,15 @@ Expected<TrainResult> Trainer::run()
         (void)finishRun(RunStatus::Failed);
         return Error::input(QStringLiteral("training stopped: %1").arg(QString::fromUtf8(e.what())), m_request.project);
     }
+    if (m_result.cancelled && m_observer && m_observer->finishRequested()) {
+        m_result.cancelled = false;
+        m_result.stoppedEarly = true;
+    }
+    if (!m_result.cancelled)
+        if (auto s = promoteBest(); !s) {
+            (void)finishRun(RunStatus::Failed);
+            return s.error();
+        }
     if (auto s = finishRun(m_result.cancelled ? RunStatus::Cancelled : RunStatus::Completed); !s)
         return s.error();
     return m_result;

@@ -30,20 +30,6 @@ void restoreRng(const std::string &hex)
     generator.set_state(state);
 }
 
-QJsonObject reportToJson(const EpochReport &report)
-{
-    return {{QStringLiteral("epoch"), report.epoch},
-            {QStringLiteral("train_loss"), report.trainLoss},
-            {QStringLiteral("validation"), report.validation},
-            {QStringLiteral("seconds"), report.seconds}};
-}
-
-EpochReport reportFromJson(const QJsonObject &o)
-{
-    return {o.value(QLatin1String("epoch")).toInt(), o.value(QLatin1String("train_loss")).toDouble(),
-            o.value(QLatin1String("validation")).toObject(), o.value(QLatin1String("seconds")).toDouble()};
-}
-
 ml::Attachments makeAttachments(const TextCodec &codec, const TrainState &state)
 {
     const QJsonObject json{{QStringLiteral("epoch"), qint64(state.epoch)},
@@ -54,6 +40,10 @@ ml::Attachments makeAttachments(const TextCodec &codec, const TrainState &state)
                            {QStringLiteral("seed"), QString::number(state.seed)},
                            {QStringLiteral("run_id"), state.runId},
                            {QStringLiteral("epochs"), state.epochs},
+                           {QStringLiteral("curve"), state.curve},
+                           {QStringLiteral("seconds"), state.seconds},
+                           {QStringLiteral("best_epoch"), state.bestEpoch},
+                           {QStringLiteral("best_value"), state.bestValue},
                            {QStringLiteral("rng"), QString::fromStdString(state.rng)}};
     return {{"vocabulary", codec.vocabulary.toText()},
             {"answers", codec.labels.toText()},
@@ -103,6 +93,10 @@ Expected<TrainState> stateFromAttachments(const ml::Attachments &attachments, co
     state.seed = o.value(QLatin1String("seed")).toString().toULongLong();
     state.runId = o.value(QLatin1String("run_id")).toInteger();
     state.epochs = o.value(QLatin1String("epochs")).toArray();
+    state.curve = o.value(QLatin1String("curve")).toArray();
+    state.seconds = o.value(QLatin1String("seconds")).toDouble();
+    state.bestEpoch = o.value(QLatin1String("best_epoch")).toInt();
+    state.bestValue = o.value(QLatin1String("best_value")).toDouble();
     state.rng = o.value(QLatin1String("rng")).toString().toStdString();
     state.imageSize = imageSizeFromAttachments(attachments, 64);
     return state;

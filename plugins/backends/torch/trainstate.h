@@ -22,6 +22,10 @@ struct TrainState {
     uint64_t seed = 1;
     qint64 runId = 0;
     QJsonArray epochs;       // EpochReport as JSON, one per finished epoch
+    QJsonArray curve;        // CurvePoint as JSON (trainsettings.h)
+    double seconds = 0;      // training time of the sessions so far
+    int bestEpoch = 0;       // 1-based; 0: none yet
+    double bestValue = 0;    // its primary validation metric
     std::string rng;         // torch's CPU generator state, hex
 };
 
@@ -34,8 +38,5 @@ int imageSizeFromAttachments(const ml::Attachments &attachments, int fallback);
 
 std::string captureRng();
 void restoreRng(const std::string &hex);
-
-QJsonObject reportToJson(const EpochReport &report);
-EpochReport reportFromJson(const QJsonObject &object);
 
 } // namespace tandem::backend
