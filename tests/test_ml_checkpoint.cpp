@@ -12,7 +12,10 @@
 
 #include <QFile>
 #include <QTemporaryDir>
+#include <QFileInfo>
 #include <QTest>
+#include <csignal>
+#include <sys/resource.h>
 
 using namespace tandem::ml;
 
@@ -75,6 +78,7 @@ private slots:
     void refusesOtherSize();
     void refusesOtherFusion();
     void refusesUnreadableFiles();
+    void failedWriteKeepsThePreviousCheckpoint();
 
 private:
     QTemporaryDir m_dir;
@@ -208,6 +212,40 @@ void TestMlCheckpoint::refusesUnreadableFiles()
     const Outcome unwritable = saveModel(model, "/nonexistent-folder/x.ckpt");
     QVERIFY(!unwritable.ok());
     QVERIFY(unwritable.error().find("/nonexistent-folder/x.ckpt") != std::string::npos);
+}
+
+// A disk that fills up while a checkpoint is written: writes past a file-size
+// limit fail as they would on a full disk (EFBIG instead of ENOSPC). The save
+// fails with a message, leaves no temporary file, and the previous checkpoint
+// still loads.
+void TestMlCheckpoint::failedWriteKeepsThePreviousCheckpoint()
+{
+    torch::manual_seed(0);
+    const Inputs in;
+    VqaModel model(smallConfig("film"));
+    const std::string file = path(m_dir, "full-disk.ckpt");
+    QVERIFY(saveModel(model, file).ok());
+    const at::Tensor expected = evalOutput(model, in);
+    const qint64 size = QFileInfo(QString::fromStdString(file)).size();
+
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    trainSteps(model, optimizer, in, 2);
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit limited = old;
+    limited.rlim_cur = rlim_t(size / 2);
+    QCOMPARE(setrlimit(RLIMIT_FSIZE, &limited), 0);
+    const Outcome failed = saveModel(model, file, &optimizer);
+    setrlimit(RLIMIT_FSIZE, &old);
+    QVERIFY(!failed.ok());
+    QVERIFY2(failed.error().find(file) != std::string::npos, failed.error().c_str());
+    QVERIFY(!QFile::exists(QString::fromStdString(file + ".tmp")));
+
+    torch::manual_seed(99);
+    VqaModel loaded(smallConfig("film"));
+    QVERIFY(loadModel(loaded, file).ok());
+    QVERIFY(at::equal(evalOutput(loaded, in), expected));
 }
 
 QTEST_GUILESS_MAIN(TestMlCheckpoint)

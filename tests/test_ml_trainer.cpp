@@ -12,8 +12,10 @@
 #include "data/attentionblob.h"
 #include "data/projectstore.h"
 #include "demo/sortofclevr.h"
+#include "jobs/trainjobs.h"
 #include "train/backendregistry.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -77,6 +79,8 @@ private slots:
     void trainsAndStoresRunAndModel();
     void resumeAfterAnEpochMatches();
     void cancelKeepsACheckpointThatResumes();
+    void finishKeepsTheBestEpoch();
+    void fineTuneStartsFromAModel();
     void otherArchitectureIsRefused();
     void answersAreStored();
     void normalizationStatisticsCoverTheTrainImages();
@@ -161,6 +165,15 @@ void TestMlTrainer::trainsAndStoresRunAndModel()
     QCOMPARE(run->qtext(1), QStringLiteral("completed"));
     const QJsonObject metrics = QJsonDocument::fromJson(run->qtext(2).toUtf8()).object();
     QCOMPARE(metrics.value(QStringLiteral("epochs")).toArray().size(), 2);
+    QCOMPARE(metrics.value(QStringLiteral("curve")).toArray().size(), 8); // a point a step in a run this short
+    QVERIFY(metrics.value(QStringLiteral("best_epoch")).toInt() >= 1);
+    auto views = trainRuns(m_project);
+    QVERIFY(views);
+    QCOMPARE(views->front().curve.size(), size_t(8));
+    QCOMPARE(views->front().curve.back().step, qint64(8));
+    QCOMPARE(views->front().curve.back().epoch, 2.0);
+    QCOMPARE(views->front().epochs.size(), size_t(2));
+    QVERIFY(!views->front().resumable);
     QCOMPARE(run->int64(3), result->modelId);
     auto model = store->database().prepare("SELECT checkpoint, architecture FROM models WHERE id = ?1");
     model->bind(1, result->modelId);
@@ -225,6 +238,56 @@ void TestMlTrainer::cancelKeepsACheckpointThatResumes()
     QCOMPARE(resumed->epochs.front().trainLoss, m_referenceResult.epochs.front().trainLoss);
     QString why;
     QVERIFY2(sameWeights(m_reference, resumed->checkpoint, &why), qPrintable(why));
+}
+
+// Stop for good in the third of four epochs: the run is completed, and the
+// checkpoint holds the best epoch's weights (its state says which epoch it is).
+void TestMlTrainer::finishKeepsTheBestEpoch()
+{
+    TrainRequest request = tinyRequest(QStringLiteral("finished.ckpt"));
+    request.epochs = 4;
+    ScriptedObserver observer;
+    observer.onStep = [](ScriptedObserver &o, const TrainProgress &p) {
+        if (p.epoch == 3)
+            o.requestFinish();
+    };
+    auto result = m_backend->train(request, &observer);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QVERIFY(result->stoppedEarly && !result->cancelled);
+    QCOMPARE(int(result->epochs.size()), 2);
+    QVERIFY(result->bestEpoch == 1 || result->bestEpoch == 2);
+    auto attachments = ml::readCheckpointAttachments(result->checkpoint.toStdString());
+    QVERIFY(attachments);
+    const QJsonObject state = QJsonDocument::fromJson(QByteArray::fromStdString(attachments->at("train_state"))).object();
+    QCOMPARE(state.value(QStringLiteral("epoch")).toInt(), result->bestEpoch);
+    QVERIFY(QFileInfo::exists(m_dir.filePath(QStringLiteral("finished.last.ckpt"))));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("finished.ckpt.lock"))));
+    auto store = ProjectStore::open(m_project);
+    auto run = runs::get(*store, result->runId);
+    QCOMPARE(run->status, RunStatus::Completed);
+    QVERIFY(run->metrics.value(QStringLiteral("stopped_early")).toBool());
+}
+
+// Fine-tuning starts where the model was: its first epoch's loss is below a fresh run's.
+void TestMlTrainer::fineTuneStartsFromAModel()
+{
+    TrainRequest request = tinyRequest(QStringLiteral("finetuned.ckpt"));
+    request.initFrom = m_reference;
+    request.epochs = 1;
+    request.modelOptions.clear(); // the architecture comes from the model
+    request.fusion = QStringLiteral("concat");
+    auto result = m_backend->train(request, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QVERIFY(result->epochs.front().trainLoss < m_referenceResult.epochs.front().trainLoss);
+    auto info = m_backend->inspect(result->checkpoint);
+    QCOMPARE(info->architecture.value(QStringLiteral("fusion")).toString(), QStringLiteral("film"));
+
+    request.task = TaskKind::Caption;
+    request.checkpoint = m_dir.filePath(QStringLiteral("wrongtask.ckpt"));
+    auto refused = m_backend->train(request, nullptr);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("tasks differ")), qPrintable(refused.error().toString()));
+    QVERIFY(!QFileInfo::exists(request.checkpoint));
 }
 
 void TestMlTrainer::otherArchitectureIsRefused()

@@ -10,6 +10,10 @@
 #include "data/schema.h"
 #include "demo/sortofclevr.h"
 
+#include <QFile>
+#include <QJsonObject>
+#include <QLockFile>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +24,7 @@ class TestRunStore : public QObject {
 private slots:
     void init();
     void runsShareOneVocabulary();
+    void killedRunsAreInterrupted();
     void modelsListRenameRemoveCurrent();
     void savedRunMarksImagesPredicted();
     void acceptCaptionAndUndo();
@@ -92,6 +97,37 @@ void TestRunStore::runsShareOneVocabulary()
     QCOMPARE(parseTask(QStringLiteral("caption")), std::optional<TaskKind>(TaskKind::Caption));
     QVERIFY(!parseTask(QStringLiteral("Caption")));
     QVERIFY(!runs::get(*m_store, 999));
+}
+
+// A run whose process holds its lock is still training; one whose lock is gone
+// (or was left by a process that no longer runs) was interrupted.
+void TestRunStore::killedRunsAreInterrupted()
+{
+    const QString held = m_dir.filePath(QStringLiteral("held.ckpt")), orphan = m_dir.filePath(QStringLiteral("orphan.ckpt"));
+    const auto config = [](const QString &checkpoint) {
+        return QJsonObject{{QStringLiteral("task"), QStringLiteral("vqa")}, {QStringLiteral("checkpoint"), checkpoint}};
+    };
+    auto live = runs::create(*m_store, RunKind::Train, QStringLiteral("live"), config(held));
+    auto killed = runs::create(*m_store, RunKind::Train, QStringLiteral("killed"), config(orphan));
+    auto done = runs::create(*m_store, RunKind::Train, QStringLiteral("done"), config(orphan));
+    QVERIFY(live && killed && done);
+    QVERIFY(runs::update(*m_store, *done, {}, RunStatus::Completed));
+    QLockFile lock(held + QStringLiteral(".lock"));
+    QVERIFY(lock.tryLock(0));
+    QFile stale(orphan + QStringLiteral(".lock")); // as a killed process leaves it: pid, program, host
+    QVERIFY(stale.open(QIODevice::WriteOnly));
+    stale.write("4194303\ntandem-cli\n" + QSysInfo::machineHostName().toUtf8() + "\n");
+    stale.close();
+
+    auto interrupted = runs::markInterrupted(*m_store);
+    QVERIFY(interrupted);
+    QCOMPARE(int(interrupted->size()), 1);
+    QCOMPARE(interrupted->front().id, *killed);
+    QCOMPARE(runs::get(*m_store, *killed)->status, RunStatus::Interrupted);
+    QCOMPARE(runs::get(*m_store, *live)->status, RunStatus::Running);
+    QCOMPARE(runs::get(*m_store, *done)->status, RunStatus::Completed);
+    lock.unlock();
+    QCOMPARE(runs::markInterrupted(*m_store)->size(), size_t(2));
 }
 
 void TestRunStore::modelsListRenameRemoveCurrent()

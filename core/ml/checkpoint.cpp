@@ -74,10 +74,15 @@ Outcome writeDurably(torch::serialize::OutputArchive &archive, const std::string
     if (!file)
         return Outcome::failure("cannot create " + path);
     bool writeFailed = false;
+    // A short write must not reach LibTorch: its stream writer throws, then
+    // throws again from its destructor while unwinding, which terminates the
+    // program (a full disk would crash it). So every write reports success,
+    // nothing more is written after the first failure, and the failure is
+    // returned here.
     archive.save_to([&](const void *data, size_t size) -> size_t {
-        const size_t written = std::fwrite(data, 1, size, file);
-        writeFailed |= written != size;
-        return written;
+        if (!writeFailed)
+            writeFailed = std::fwrite(data, 1, size, file) != size;
+        return size;
     });
     writeFailed |= std::fflush(file) != 0 || ::fsync(fileno(file)) != 0;
     writeFailed |= std::fclose(file) != 0;

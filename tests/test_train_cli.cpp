@@ -1,0 +1,128 @@
+// Training through the real tandem-cli as a person would run it: a run killed
+// with SIGKILL shows as interrupted in 'tandem-cli runs', and '--resume-run'
+// ends it with the same epochs and the same answers as a run never killed;
+// '--init-from' fine-tunes; bad requests are refused.
+#include "testsupport.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+#include <QThread>
+
+using namespace tandem::test;
+
+class TestTrainCli : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void killedRunResumesToTheSameModel();
+    void fineTuneAndRefusals();
+
+private:
+    QStringList trainArgs(const QString &checkpoint, int epochs) const;
+    QJsonObject json(const QStringList &arguments);
+
+    QTemporaryDir m_dir;
+    QString m_project;
+};
+
+QStringList TestTrainCli::trainArgs(const QString &checkpoint, int epochs) const
+{
+    return {QStringLiteral("train"), m_project, QStringLiteral("--epochs"), QString::number(epochs), QStringLiteral("--batch"),
+            QStringLiteral("4"), QStringLiteral("--image-size"), QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"),
+            QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--seed"), QStringLiteral("7"), QStringLiteral("--no-augment"),
+            QStringLiteral("--model-option"), QStringLiteral("vision_channels=8"), QStringLiteral("--model-option"),
+            QStringLiteral("text_dim=32"), QStringLiteral("--model-option"), QStringLiteral("film_blocks=1"),
+            QStringLiteral("--checkpoint"), m_dir.filePath(checkpoint), QStringLiteral("-q")};
+}
+
+QJsonObject TestTrainCli::json(const QStringList &arguments)
+{
+    const CliResult r = runCli(arguments + QStringList{QStringLiteral("--json")});
+    if (r.exitCode != 0)
+        qWarning() << r.err;
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+void TestTrainCli::initTestCase()
+{
+    m_project = m_dir.filePath(QStringLiteral("p.tandem"));
+    QCOMPARE(runCli({QStringLiteral("demo"), m_project, QStringLiteral("--images"), QStringLiteral("40"), QStringLiteral("--size"),
+                     QStringLiteral("32"), QStringLiteral("--questions"), QStringLiteral("4"), QStringLiteral("-q")}).exitCode, 0);
+}
+
+void TestTrainCli::killedRunResumesToTheSameModel()
+{
+    constexpr int epochs = 12;
+    const QJsonObject whole = json(trainArgs(QStringLiteral("whole.ckpt"), epochs));
+    QCOMPARE(whole.value(QStringLiteral("epochs")).toArray().size(), epochs);
+
+    // Killed once the first epoch's checkpoint is on disk.
+    const QString checkpoint = m_dir.filePath(QStringLiteral("killed.ckpt"));
+    QProcess process;
+    process.start(QStringLiteral(TANDEM_CLI_PATH), trainArgs(QStringLiteral("killed.ckpt"), epochs));
+    QVERIFY(process.waitForStarted());
+    QElapsedTimer clock;
+    clock.start();
+    while (!QFileInfo::exists(checkpoint) && clock.elapsed() < 60000 && process.state() == QProcess::Running)
+        QThread::msleep(5);
+    QVERIFY2(process.state() == QProcess::Running, "the run ended before it could be killed");
+    process.kill(); // SIGKILL: no clean-up of any kind
+    QVERIFY(process.waitForFinished());
+
+    const QJsonArray runs = json({QStringLiteral("runs"), m_project}).value(QStringLiteral("runs")).toArray();
+    QJsonObject killed;
+    for (const QJsonValue &run : runs)
+        if (run.toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("checkpoint")).toString() == checkpoint)
+            killed = run.toObject();
+    QCOMPARE(killed.value(QStringLiteral("status")).toString(), QStringLiteral("interrupted"));
+    QVERIFY(killed.value(QStringLiteral("resumable")).toBool());
+    const int id = killed.value(QStringLiteral("id")).toInt();
+
+    const QJsonObject resumed = json({QStringLiteral("train"), m_project, QStringLiteral("--resume-run"), QString::number(id),
+                                      QStringLiteral("-q")});
+    QCOMPARE(resumed.value(QStringLiteral("run_id")).toInt(), id);
+    const QJsonArray a = whole.value(QStringLiteral("epochs")).toArray(), b = resumed.value(QStringLiteral("epochs")).toArray();
+    QCOMPARE(b.size(), epochs);
+    for (int i = 0; i < epochs; ++i)
+        QCOMPARE(b[i].toObject().value(QStringLiteral("train_loss")).toDouble(),
+                 a[i].toObject().value(QStringLiteral("train_loss")).toDouble());
+    QCOMPARE(resumed.value(QStringLiteral("best_epoch")).toInt(), whole.value(QStringLiteral("best_epoch")).toInt());
+
+    // The same model: the same answer with the same probability to every val question.
+    const auto answers = [&](const QString &model) {
+        return json({QStringLiteral("answer"), m_project, QStringLiteral("--model"), model, QStringLiteral("--device"),
+                     QStringLiteral("cpu"), QStringLiteral("-q")}).value(QStringLiteral("answers")).toArray();
+    };
+    const QJsonArray x = answers(m_dir.filePath(QStringLiteral("whole.ckpt"))), y = answers(checkpoint);
+    QVERIFY(!x.isEmpty());
+    QCOMPARE(x, y);
+
+    const CliResult again = runCli({QStringLiteral("train"), m_project, QStringLiteral("--resume-run"), QString::number(id)});
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY2(again.err.contains("only a paused, interrupted or failed run can be resumed"), again.err.constData());
+}
+
+void TestTrainCli::fineTuneAndRefusals()
+{
+    const QString base = m_dir.filePath(QStringLiteral("whole.ckpt"));
+    QVERIFY(QFileInfo::exists(base));
+    QStringList args = trainArgs(QStringLiteral("tuned.ckpt"), 1);
+    args << QStringLiteral("--init-from") << base;
+    const QJsonObject tuned = json(args);
+    QCOMPARE(tuned.value(QStringLiteral("epochs")).toArray().size(), 1);
+
+    const CliResult wrongTask = runCli(args + QStringList{QStringLiteral("--task"), QStringLiteral("caption")});
+    QVERIFY(wrongTask.exitCode != 0);
+    QVERIFY2(wrongTask.err.contains("tasks differ"), wrongTask.err.constData());
+    const CliResult noRun = runCli({QStringLiteral("train"), m_project, QStringLiteral("--resume-run"), QStringLiteral("999")});
+    QVERIFY(noRun.exitCode != 0);
+    QVERIFY2(noRun.err.contains("no run 999"), noRun.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestTrainCli)
+#include "test_train_cli.moc"
