@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "shortcutsdialog.h"
 #include "suggestionsbox.h"
+#include "trainingpanel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -40,6 +41,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_review = new ReviewController(m_grid, m_images, m_worker, m_undoStack, this);
     m_files = new FileController(this);
     buildModelsDock();
+    buildTrainingDock();
     buildMenus();
     connectWorker();
     connectGrid();
@@ -121,6 +123,7 @@ void MainWindow::buildMenus()
     review->addSeparator();
     review->addActions(m_review->navigationActions());
     m_modelController->fillMenu(menuBar()->addMenu(tr("&Model")));
+    m_training->fillMenu(menuBar()->addMenu(tr("&Train")));
     buildViewMenu(menuBar()->addMenu(tr("&View")));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
@@ -182,6 +185,8 @@ void MainWindow::buildViewMenu(QMenu *menu)
         QAction *toggle = dock->toggleViewAction();
         if (dock->objectName() == QLatin1String("historyDock"))
             toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+        if (dock->objectName() == QLatin1String("trainingDock"))
+            toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
         menu->addAction(toggle);
     }
 }
@@ -196,6 +201,25 @@ void MainWindow::buildModelsDock()
     addDockWidget(Qt::RightDockWidgetArea, dock);
     m_modelController = new ModelController(m_models, m_inspect, m_panel->suggestions(), m_worker, m_undoStack,
                                             [this] { return imagesOf(int(ModelsDock::Scope::Selection)); }, this);
+}
+
+// Bottom dock, hidden until a run starts, a run needs resuming, or the View menu shows it.
+void MainWindow::buildTrainingDock()
+{
+    m_training = new TrainingPanel(this);
+    m_training->setObjectName(QStringLiteral("trainingPanel"));
+    auto *dock = new QDockWidget(tr("Training"), this);
+    dock->setObjectName(QStringLiteral("trainingDock"));
+    dock->setWidget(m_training);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    dock->hide();
+    for (auto signal : {&TrainingPanel::trainingStarted, &TrainingPanel::attentionNeeded})
+        connect(m_training, signal, dock, [dock] {
+            dock->show();
+            dock->raise();
+        });
+    connect(m_training, &TrainingPanel::modelsChanged, m_models, &ModelsDock::refresh);
+    connect(m_training, &TrainingPanel::message, this, &MainWindow::showMessage);
 }
 
 std::vector<qint64> MainWindow::imagesOf(int scope) const
@@ -315,6 +339,7 @@ void MainWindow::onOpened(const QString &path)
     m_filter->reset();
     m_images->setProject(path, m_filter->query());
     m_models->setProject(path);
+    m_training->setProject(path);
     m_inspect->setProject(path);
     statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
 }
@@ -374,6 +399,17 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // A run in a worker would keep the program alive: pause it (resumable), then close.
+    if (m_training->isTraining()) {
+        event->ignore();
+        if (QMessageBox::question(this, tr("Training in progress"),
+                                  tr("A model is training. Pause it and quit? Its run can be resumed later from the "
+                                     "Training dock.")) == QMessageBox::Yes) {
+            connect(m_training, &TrainingPanel::trainingFinished, this, &QWidget::close, Qt::QueuedConnection);
+            m_training->pause();
+        }
+        return;
+    }
     settings::windowGeometry.setValue(saveGeometry());
     settings::windowState.setValue(saveState());
     settings::splitterState.setValue(m_splitter->saveState());

@@ -24,6 +24,7 @@ class ModelController;
 class ModelsDock;
 class ProjectWorker;
 class ReviewController;
+class TrainingPanel;
 struct ImageDetail;
 
 class MainWindow : public QMainWindow {
@@ -52,6 +53,7 @@ private:
     void buildEditMenu(QMenu *menu);
     void buildViewMenu(QMenu *menu);
     void buildModelsDock();
+    void buildTrainingDock();
     void connectModels();
     std::vector<qint64> imagesOf(int scope) const;
     void connectWorker();
@@ -73,6 +75,7 @@ private:
     InspectPanel *m_inspect = nullptr;
     ModelsDock *m_models = nullptr;
     ModelController *m_modelController = nullptr;
+    TrainingPanel *m_training = nullptr;
     QSplitter *m_splitter = nullptr;
     ReviewController *m_review = nullptr;
     FileController *m_files = nullptr;

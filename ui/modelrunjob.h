@@ -34,4 +34,3 @@ private:
 } // namespace tandem
 
 Q_DECLARE_METATYPE(tandem::ModelRunResult)
-Q_DECLARE_METATYPE(tandem::Error)

@@ -1,6 +1,7 @@
 #pragma once
 // Value-or-error for core APIs (C++17 has no std::expected). Errors carry a
 // message a user can act on, plus the file/line/column when input was at fault.
+#include <QMetaType>
 #include <QString>
 #include <optional>
 #include <utility>
@@ -74,3 +75,6 @@ private:
 using Status = Expected<void>;
 
 } // namespace tandem
+
+// Errors travel in queued signals from workers to the GUI thread.
+Q_DECLARE_METATYPE(tandem::Error)

@@ -1,6 +1,7 @@
 #include "memory.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <malloc.h>
 #ifdef __linux__
@@ -41,6 +42,18 @@ void preferHugePages(const void *data, size_t bytes)
     (void)data;
     (void)bytes;
 #endif
+}
+
+size_t residentBytes()
+{
+    std::FILE *file = std::fopen("/proc/self/statm", "r");
+    if (!file)
+        return 0;
+    unsigned long long pages = 0, resident = 0;
+    const bool read = std::fscanf(file, "%llu %llu", &pages, &resident) == 2;
+    std::fclose(file);
+    const long pageSize = sysconf(_SC_PAGESIZE);
+    return read && pageSize > 0 ? size_t(resident) * size_t(pageSize) : 0;
 }
 
 } // namespace tandem::memory

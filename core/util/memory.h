@@ -28,4 +28,7 @@ void preferPassiveThreadWaits(char **argv);
 // with neither. Used by formats::reserveLarge and formats::readTextFile.
 void preferHugePages(const void *data, size_t bytes);
 
+// The process's resident memory in bytes (/proc/self/statm); 0 where unknown.
+size_t residentBytes();
+
 } // namespace tandem::memory

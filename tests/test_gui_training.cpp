@@ -1,0 +1,190 @@
+// The training dashboard, offscreen, on a small demo project: a run starts,
+// draws its curve live, pauses (a resumable run in the store), resumes and
+// stops (completed, its model the best epoch); curves export as CSV and PNG;
+// a run left "running" by a killed program is offered for resuming. And the
+// Train dialog: presets, and bad values refused next to their field.
+#include "traindialog.h"
+#include "trainingpanel.h"
+
+#include "data/projectstore.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace tandem;
+using namespace tandem::test;
+
+class TestGuiTraining : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void dialogPresetsAndProblems();
+    void trainPauseResumeStop();
+    void interruptedRunIsOffered();
+
+private:
+    TrainRequest tinyRequest() const;
+    std::optional<TrainRunView> storedRun(qint64 id);
+
+    QTemporaryDir m_dir;
+    QString m_project;
+    qint64 m_runId = 0;
+};
+
+void TestGuiTraining::initTestCase()
+{
+    m_project = m_dir.filePath(QStringLiteral("p.tandem"));
+    QCOMPARE(runCli({QStringLiteral("demo"), m_project, QStringLiteral("--images"), QStringLiteral("40"), QStringLiteral("--size"),
+                     QStringLiteral("32"), QStringLiteral("--questions"), QStringLiteral("4"), QStringLiteral("-q")}).exitCode, 0);
+}
+
+TrainRequest TestGuiTraining::tinyRequest() const
+{
+    TrainRequest r;
+    r.project = m_project;
+    r.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")}, {QStringLiteral("text_dim"), QStringLiteral("32")},
+                      {QStringLiteral("film_blocks"), QStringLiteral("1")}};
+    r.epochs = 400; // far more than the test lets it run: it is paused and stopped
+    r.batchImages = 4;
+    r.imageSize = 32;
+    r.threads = 1;
+    r.device = QStringLiteral("cpu");
+    r.name = QStringLiteral("tiny film");
+    r.checkpoint = m_dir.filePath(QStringLiteral("tiny.ckpt"));
+    return r;
+}
+
+std::optional<TrainRunView> TestGuiTraining::storedRun(qint64 id)
+{
+    auto views = trainRuns(m_project);
+    if (views)
+        for (const TrainRunView &v : *views)
+            if (v.run.id == id)
+                return v;
+    return std::nullopt;
+}
+
+void TestGuiTraining::dialogPresetsAndProblems()
+{
+    TrainDialog dialog(m_project, {});
+    dialog.applyPreset(TrainDialog::Preset::Quick);
+    QCOMPARE(dialog.request().epochs, 3);
+    dialog.applyPreset(TrainDialog::Preset::Thorough);
+    QCOMPARE(dialog.request().epochs, 30);
+    auto *lr = dialog.findChild<QLineEdit *>();
+    QVERIFY(lr);
+    auto *ok = dialog.findChild<QPushButton *>();
+    for (QPushButton *button : dialog.findChildren<QPushButton *>())
+        if (button->text() == QLatin1String("Start Training"))
+            ok = button;
+    QVERIFY(ok->isEnabled());
+    auto *problem = dialog.findChild<QLabel *>(QStringLiteral("problem_learning_rate"));
+    QVERIFY(problem && problem->isHidden());
+
+    TrainRequest bad = dialog.request();
+    bad.learningRate = 0;
+    bad.selfCriticalEpochs = 40;
+    bad.name = QStringLiteral(" ");
+    const auto problems = trainRequestProblems(bad);
+    QVERIFY(problems.contains(QStringLiteral("learning_rate")));
+    QVERIFY(problems.contains(QStringLiteral("self_critical")));
+    QVERIFY(problems.contains(QStringLiteral("name")));
+    QVERIFY(trainRequestProblems(dialog.request()).isEmpty());
+}
+
+void TestGuiTraining::trainPauseResumeStop()
+{
+    TrainingPanel panel;
+    panel.resize(1000, 600);
+    panel.show();
+    QSignalSpy loaded(&panel, &TrainingPanel::runsLoaded);
+    panel.setProject(m_project);
+    QVERIFY(loaded.wait(10000));
+    QVERIFY(panel.storedRuns().empty());
+
+    QSignalSpy finished(&panel, &TrainingPanel::trainingFinished);
+    panel.startTraining(tinyRequest());
+    QVERIFY(panel.liveRun()->curve.empty());
+    QVERIFY(panel.isTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.liveRun() && panel.liveRun()->epochs.size() >= 2, 60000);
+    QVERIFY(panel.liveRun()->curve.size() >= 16); // a point a step: 32 images, 4 a step
+    panel.pause();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    QVERIFY(!panel.isTraining());
+    QTRY_VERIFY(!panel.storedRuns().empty());
+    m_runId = panel.storedRuns().front().runId;
+    auto paused = storedRun(m_runId);
+    QVERIFY(paused);
+    QCOMPARE(paused->run.status, RunStatus::Cancelled);
+    QVERIFY(paused->resumable);
+    const size_t pausedPoints = paused->curve.size();
+    QVERIFY(pausedPoints >= 16);
+    QVERIFY(QFileInfo::exists(tinyRequest().checkpoint));
+
+    auto *resume = panel.findChild<QPushButton *>();
+    for (QPushButton *b : panel.findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("Resume") && b->objectName().isEmpty() && b->parentWidget()->isVisible())
+            resume = b;
+    QVERIFY(resume->isEnabled());
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QVERIFY(panel.isTraining());
+    const size_t epochsBefore = paused->epochs.size();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.liveRun() && panel.liveRun()->epochs.size() >= epochsBefore + 2, 60000);
+    panel.stop();
+    QVERIFY(finished.wait(30000));
+    QTRY_VERIFY(!panel.storedRuns().empty() && storedRun(m_runId)->run.status == RunStatus::Completed);
+
+    const auto done = storedRun(m_runId);
+    QVERIFY(done->curve.size() > pausedPoints);
+    QVERIFY(done->run.metrics.value(QStringLiteral("stopped_early")).toBool());
+    const int best = done->run.metrics.value(QStringLiteral("best_epoch")).toInt();
+    QVERIFY(best >= 1 && best <= int(done->epochs.size()));
+    auto *checkpoints = panel.findChild<QTreeWidget *>();
+    QTRY_VERIFY(checkpoints->topLevelItemCount() >= 1
+                && checkpoints->topLevelItem(0)->text(0) == QLatin1String("model (best)")); // once the store is read again
+    QCOMPARE(checkpoints->topLevelItem(0)->text(1).toInt(), best);
+
+    const QString csv = m_dir.filePath(QStringLiteral("curves.csv")), png = m_dir.filePath(QStringLiteral("curves.png"));
+    QVERIFY(panel.exportCsv(csv));
+    const QList<QByteArray> lines = readFile(csv).split('\n');
+    QVERIFY(lines.front().startsWith("run_id,run,step,epoch,minutes,loss,smoothed_loss"));
+    QVERIFY(lines.front().contains("val_answer_accuracy"));
+    QCOMPARE(size_t(lines.size()), done->curve.size() + 2); // header, rows, the empty line after the last newline
+    QVERIFY(panel.exportPng(png));
+    QVERIFY(QImage(png).width() > 100);
+    if (const QByteArray dir = qgetenv("TANDEM_SCREENSHOTS"); !dir.isEmpty())
+        panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/training.png"));
+}
+
+void TestGuiTraining::interruptedRunIsOffered()
+{
+    QVERIFY(m_runId > 0);
+    // As a killed program leaves it: status running, its lock file gone with the process.
+    {
+        auto store = ProjectStore::open(m_project);
+        QVERIFY(runs::setStatus(*store, m_runId, RunStatus::Running));
+        QVERIFY(runs::update(*store, m_runId, runs::get(*store, m_runId)->metrics, RunStatus::Running));
+    }
+    TrainingPanel panel;
+    panel.show();
+    QSignalSpy attention(&panel, &TrainingPanel::attentionNeeded);
+    panel.setProject(m_project);
+    QVERIFY(attention.wait(10000));
+    auto *banner = panel.findChild<QLabel *>(QStringLiteral("interruptedBanner"));
+    QVERIFY(banner && banner->isVisible());
+    QVERIFY(banner->text().contains(QStringLiteral("interrupted")));
+    QCOMPARE(storedRun(m_runId)->run.status, RunStatus::Interrupted);
+}
+
+QTEST_MAIN(TestGuiTraining)
+#include "test_gui_training.moc"

@@ -1,0 +1,53 @@
+#pragma once
+// Train dialog: task, encoders, fusion, hyperparameters with presets (quick /
+// standard / thorough), split sizes, device, self-critical epochs for
+// captions, and where to start (from scratch, or fine-tuning a model of the
+// project). A bad value is refused with a message next to its field.
+#include "data/runstore.h"
+#include "train/modelbackend.h"
+
+#include <QDialog>
+#include <QMap>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace tandem {
+
+// What is wrong with a request, by field ("epochs", "learning_rate", "self_critical", "name").
+QMap<QString, QString> trainRequestProblems(const TrainRequest &request);
+
+class TrainDialog : public QDialog {
+    Q_OBJECT
+public:
+    TrainDialog(const QString &project, const std::vector<ModelRecord> &models, QWidget *parent = nullptr);
+    TrainRequest request() const;
+
+    enum class Preset { Quick, Standard, Thorough, Custom };
+    void applyPreset(Preset preset);
+
+private:
+    void buildForm(QFormLayout *form);
+    QWidget *withProblem(QWidget *field, const QString &key);
+    void taskChanged();
+    void startChanged();
+    void validate();
+
+    QString m_project;
+    std::vector<ModelRecord> m_models;
+    QComboBox *m_task, *m_start, *m_vision, *m_text, *m_fusion, *m_preset, *m_device;
+    QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_selfCritical, *m_seed;
+    QLineEdit *m_learningRate, *m_name;
+    QCheckBox *m_augment;
+    QMap<QString, QLabel *> m_problems;
+    QDialogButtonBox *m_buttons = nullptr;
+    bool m_applyingPreset = false;
+};
+
+} // namespace tandem
