@@ -34,6 +34,7 @@ public:
     explicit TrainingPanel(QWidget *parent = nullptr);
 
     void setProject(const QString &path);
+    const QString &project() const { return m_project; }
     // The Train menu: train, pause, resume, stop, with their shortcuts.
     void fillMenu(QMenu *menu);
     bool isTraining() const { return m_job != nullptr; }

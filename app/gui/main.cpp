@@ -1,6 +1,8 @@
-// tandem: the GUI. `tandem [project] [--screenshot file.png] [--report-open] [--report-scroll pages]`.
+// tandem: the GUI. `tandem [project] [--screenshot file.png] [--report-open] [--report-scroll pages]
+// [--report-training seconds]`.
 #include "mainwindow.h"
 #include "startupprobe.h"
+#include "trainingprobe.h"
 #include "util/memory.h"
 
 #include <QApplication>
@@ -31,7 +33,13 @@ int main(int argc, char **argv)
                                           QStringLiteral("After the first screen, scroll the grid page by page and print "
                                                          "how long the event loop was held up, as JSON (for bench/)."),
                                           QStringLiteral("pages"));
-    parser.addOptions({screenshot, reportOpen, reportScroll});
+    const QCommandLineOption reportTraining(QStringLiteral("report-training"),
+                                            QStringLiteral("Time the event loop idle and while the default VQA model trains "
+                                                           "in the window, five windows of each, and print it as JSON (for bench/)."),
+                                            QStringLiteral("seconds"));
+    const QCommandLineOption probeCheckpoint(QStringLiteral("probe-checkpoint"),
+                                             QStringLiteral("Where --report-training writes its checkpoint."), QStringLiteral("file"));
+    parser.addOptions({screenshot, reportOpen, reportScroll, reportTraining, probeCheckpoint});
     parser.process(app);
 
     tandem::MainWindow window;
@@ -43,6 +51,9 @@ int main(int argc, char **argv)
     probe.hasProject = !parser.positionalArguments().isEmpty();
     if (probe.hasProject)
         window.openProject(parser.positionalArguments().first());
-    tandem::startProbe(window, probe, sinceStart);
+    if (parser.isSet(reportTraining) && probe.hasProject)
+        tandem::startTrainingProbe(window, parser.value(reportTraining).toInt(), parser.value(probeCheckpoint));
+    else
+        tandem::startProbe(window, probe, sinceStart);
     return app.exec();
 }
