@@ -21,6 +21,7 @@ private slots:
     void initTestCase();
     void killedRunResumesToTheSameModel();
     void fineTuneAndRefusals();
+    void compareTrainsEachFusionAlike();
 
 private:
     QStringList trainArgs(const QString &checkpoint, int epochs) const;
@@ -122,6 +123,37 @@ void TestTrainCli::fineTuneAndRefusals()
     const CliResult noRun = runCli({QStringLiteral("train"), m_project, QStringLiteral("--resume-run"), QStringLiteral("999")});
     QVERIFY(noRun.exitCode != 0);
     QVERIFY2(noRun.err.contains("no run 999"), noRun.err.constData());
+}
+
+void TestTrainCli::compareTrainsEachFusionAlike()
+{
+    QStringList args = trainArgs(QStringLiteral("unused.ckpt"), 1);
+    args.removeAt(args.indexOf(QStringLiteral("--checkpoint")) + 1);
+    args.removeAll(QStringLiteral("--checkpoint"));
+    args[0] = QStringLiteral("compare");
+    args << QStringLiteral("--fusions") << QStringLiteral("film,concat") << QStringLiteral("--name") << QStringLiteral("two ways");
+    const QJsonObject compared = json(args);
+    const QJsonArray rows = compared.value(QStringLiteral("rows")).toArray();
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("fusion")).toString(), QStringLiteral("film"));
+    QCOMPARE(rows[1].toObject().value(QStringLiteral("fusion")).toString(), QStringLiteral("concat"));
+    for (const QJsonValue &row : rows) {
+        QCOMPARE(row.toObject().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QVERIFY(QFileInfo::exists(row.toObject().value(QStringLiteral("checkpoint")).toString()));
+        QCOMPARE(row.toObject().value(QStringLiteral("metric")).toString(), QStringLiteral("answer_accuracy"));
+    }
+    const QJsonArray stored = json({QStringLiteral("compare"), m_project, QStringLiteral("--show"), QStringLiteral("two ways")})
+                                  .value(QStringLiteral("comparisons")).toArray();
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored[0].toObject().value(QStringLiteral("rows")).toArray(), rows);
+
+    QCOMPARE(runCli(args).exitCode, 2); // the name is taken
+    QStringList unknown = args;
+    unknown[unknown.indexOf(QStringLiteral("film,concat"))] = QStringLiteral("film,telepathy");
+    unknown[unknown.indexOf(QStringLiteral("two ways"))] = QStringLiteral("other");
+    const CliResult refused = runCli(unknown);
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("unknown fusion 'telepathy'"), refused.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestTrainCli)

@@ -16,66 +16,7 @@ namespace tandem::cli {
 
 namespace {
 
-QString clock(double seconds)
-{
-    const qint64 s = qint64(seconds + 0.5);
-    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
-// One status line on stderr (redrawn on a terminal, a line per epoch otherwise);
-// Ctrl+C, caught by the ProgressBar, asks the job to stop at the next step.
-class LineObserver : public CancelObserver {
-public:
-    LineObserver(const Progress &progress, bool quiet) : CancelObserver(progress), m_quiet(quiet), m_tty(isatty(STDERR_FILENO)) {}
-    ~LineObserver() override { clearLine(); }
-
-    void started(const QString &device, qint64 totalSteps) override
-    {
-        if (!m_quiet)
-            std::fprintf(stderr, "training on %s, %lld steps\n", qPrintable(device), static_cast<long long>(totalSteps));
-    }
-    void stepDone(const TrainProgress &p) override
-    {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        if (m_quiet || !m_tty || (now - m_lastDraw < 100 && p.step < p.totalSteps))
-            return;
-        m_lastDraw = now;
-        draw(QStringLiteral("epoch %1/%2  step %3/%4  loss %5  lr %6  %7 samples/s  ETA %8")
-                 .arg(p.epoch).arg(p.epochs).arg(p.step).arg(p.totalSteps)
-                 .arg(p.loss, 0, 'f', 4).arg(p.learningRate, 0, 'e', 2)
-                 .arg(p.samplesPerSecond, 0, 'f', 0).arg(clock(p.etaSeconds)));
-    }
-    void epochDone(const EpochReport &r) override
-    {
-        if (m_quiet)
-            return;
-        clearLine();
-        const QString val = metricsText(r.validation);
-        std::fprintf(stderr, "epoch %d: train loss %.4f%s (%.1f s)\n", r.epoch, r.trainLoss,
-                     val.isEmpty() ? "" : qPrintable(QStringLiteral(", val ") + val), r.seconds);
-    }
-
-private:
-    void draw(const QString &line)
-    {
-        const int pad = std::max(0, m_width - int(line.size()));
-        m_width = int(line.size());
-        std::fprintf(stderr, "\r%s%s", line.toUtf8().constData(), QString(pad, QLatin1Char(' ')).toUtf8().constData());
-        std::fflush(stderr);
-    }
-    void clearLine()
-    {
-        if (m_width > 0)
-            std::fprintf(stderr, "\r%s\r", QString(m_width, QLatin1Char(' ')).toUtf8().constData());
-        m_width = 0;
-    }
-
-    bool m_quiet, m_tty;
-    qint64 m_lastDraw = 0;
-    int m_width = 0;
-};
-
+} // namespace
 
 int parseTrain(QCommandLineParser &p, TrainRequest &r)
 {
@@ -88,8 +29,10 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
                                                         {"device", &r.device}, {"checkpoint", &r.checkpoint},
                                                         {"name", &r.name}, {"reward", &r.selfCriticalReward},
                                                         {"init-from", &r.initFrom}};
+    // `compare` declares the shared options only: ask for the others without a warning.
+    const QStringList given = p.optionNames();
     for (const auto &[option, field] : texts)
-        if (p.isSet(QLatin1String(option)))
+        if (given.contains(QLatin1String(option)))
             *field = p.value(QLatin1String(option));
     const std::optional<TaskKind> task = p.isSet(QStringLiteral("task")) ? parseTask(p.value(QStringLiteral("task"))) : TaskKind::Vqa;
     if (!task)
@@ -115,12 +58,14 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
             return usageError(QStringLiteral("--model-option wants KEY=VALUE, got '%1'").arg(pair), cmd);
         r.modelOptions[pair.left(eq)] = pair.mid(eq + 1);
     }
-    r.resume = p.isSet(QStringLiteral("resume"));
+    r.resume = given.contains(QStringLiteral("resume"));
     r.augment = !p.isSet(QStringLiteral("no-augment"));
     if (r.resume && r.checkpoint.isEmpty())
         return usageError(QStringLiteral("--resume needs the --checkpoint to continue from"), cmd);
     return ExitOk;
 }
+
+namespace {
 
 void printTrainResult(const TrainResult &result, bool json)
 {
@@ -152,6 +97,20 @@ void printTrainResult(const TrainResult &result, bool json)
 void declareTrain(QCommandLineParser &p)
 {
     p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file."));
+    declareTrainOptions(p);
+    const auto add = [&](const char *name, const char *help, const char *value) {
+        p.addOption({QLatin1String(name), QLatin1String(help), QLatin1String(value)});
+    };
+    add("resume-run", "Continue a paused, interrupted or failed run (see 'tandem-cli runs') with its own settings.", "id");
+    add("init-from", "Fine-tune: start from this checkpoint's weights, vocabulary and architecture (same task).", "file");
+    add("checkpoint", "Where the checkpoint goes, rewritten after every epoch (default: models/ next to the project).", "file");
+    add("name", "The model's name in the project (default: the checkpoint's name).", "name");
+    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the --checkpoint where it stopped (same architecture).")});
+    addCommonOptions(p, true, true);
+}
+
+void declareTrainOptions(QCommandLineParser &p)
+{
     const auto add = [&](const char *name, const char *help, const char *value) {
         p.addOption({QLatin1String(name), QLatin1String(help), QLatin1String(value)});
     };
@@ -168,14 +127,8 @@ void declareTrain(QCommandLineParser &p)
     add("seed", "Seed of the weights, the data order and the augmentation (default 1).", "n");
     add("device", "auto, cpu or cuda (default auto: CUDA when available).", "device");
     add("threads", "CPU threads (default: every core).", "n");
-    add("checkpoint", "Where the checkpoint goes, rewritten after every epoch (default: models/ next to the project).", "file");
-    add("name", "The model's name in the project (default: the checkpoint's name).", "name");
     add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable).", "key=value");
-    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the --checkpoint where it stopped (same architecture).")});
-    add("resume-run", "Continue a paused, interrupted or failed run (see 'tandem-cli runs') with its own settings.", "id");
-    add("init-from", "Fine-tune: start from this checkpoint's weights, vocabulary and architecture (same task).", "file");
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("Train on the images exactly as they are.")});
-    addCommonOptions(p, true, true);
 }
 
 int runTrain(QCommandLineParser &p)

@@ -59,6 +59,12 @@ const std::vector<Command> &commands()
          QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"
                         "without it the split's images and captions are embedded first. Scores are cosines."),
          declareRetrieve, runRetrieve},
+        {QStringLiteral("compare"), QStringLiteral("Train one VQA model per fusion method, same data and seed, and compare them."),
+         QStringLiteral("--fusions film,concat,gmu trains each in turn with the training options given (as for\n"
+                        "'train') and prints their best validation accuracy, epochs, loss, time and speed,\n"
+                        "with what each fusion computes. The comparison is kept in the project under --name;\n"
+                        "without --fusions the project's comparisons are listed (--show NAME: one)."),
+         declareCompare, runCompare},
         {QStringLiteral("runs"), QStringLiteral("List the project's training runs: status, steps, best validation metric."),
          QStringLiteral("A run whose process was killed shows as interrupted; paused, interrupted and failed\n"
                         "runs continue with 'tandem-cli train PROJECT --resume-run ID'."),

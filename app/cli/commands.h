@@ -1,6 +1,10 @@
 #pragma once
 #include <QCommandLineParser>
 
+namespace tandem {
+struct TrainRequest;
+}
+
 namespace tandem::cli {
 
 void declareDemo(QCommandLineParser &p);
@@ -29,6 +33,11 @@ void declareEmbed(QCommandLineParser &p);
 int runEmbed(QCommandLineParser &p);
 void declareRetrieve(QCommandLineParser &p);
 int runRetrieve(QCommandLineParser &p);
+// The training options `train` and `compare` share, and their reading into a request.
+void declareTrainOptions(QCommandLineParser &p);
+int parseTrain(QCommandLineParser &p, TrainRequest &request);
+void declareCompare(QCommandLineParser &p);
+int runCompare(QCommandLineParser &p);
 void declareRuns(QCommandLineParser &p);
 int runRuns(QCommandLineParser &p);
 void declareModels(QCommandLineParser &p);

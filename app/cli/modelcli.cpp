@@ -2,9 +2,74 @@
 
 #include "jobs/modeljobs.h"
 
+#include <QDateTime>
 #include <cmath>
+#include <cstdio>
+#include <unistd.h>
 
 namespace tandem::cli {
+
+namespace {
+
+QString clock(double seconds)
+{
+    const qint64 s = qint64(seconds + 0.5);
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+LineObserver::LineObserver(const Progress &progress, bool quiet)
+    : CancelObserver(progress), m_quiet(quiet), m_tty(isatty(STDERR_FILENO))
+{
+}
+
+LineObserver::~LineObserver() { clearLine(); }
+
+void LineObserver::started(const QString &device, qint64 totalSteps)
+{
+    if (!m_quiet)
+        std::fprintf(stderr, "training on %s, %lld steps\n", qPrintable(device), static_cast<long long>(totalSteps));
+}
+
+void LineObserver::stepDone(const TrainProgress &p)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_quiet || !m_tty || (now - m_lastDraw < 100 && p.step < p.totalSteps))
+        return;
+    m_lastDraw = now;
+    draw(QStringLiteral("epoch %1/%2  step %3/%4  loss %5  lr %6  %7 samples/s  ETA %8")
+             .arg(p.epoch).arg(p.epochs).arg(p.step).arg(p.totalSteps)
+             .arg(p.loss, 0, 'f', 4).arg(p.learningRate, 0, 'e', 2)
+             .arg(p.samplesPerSecond, 0, 'f', 0).arg(clock(p.etaSeconds)));
+}
+
+void LineObserver::epochDone(const EpochReport &r)
+{
+    if (m_quiet)
+        return;
+    clearLine();
+    const QString val = metricsText(r.validation);
+    std::fprintf(stderr, "epoch %d: train loss %.4f%s (%.1f s)\n", r.epoch, r.trainLoss,
+                 val.isEmpty() ? "" : qPrintable(QStringLiteral(", val ") + val), r.seconds);
+}
+
+void LineObserver::draw(const QString &line)
+{
+    const int pad = std::max(0, m_width - int(line.size()));
+    m_width = int(line.size());
+    std::fprintf(stderr, "\r%s%s", line.toUtf8().constData(), QString(pad, QLatin1Char(' ')).toUtf8().constData());
+    std::fflush(stderr);
+}
+
+void LineObserver::clearLine()
+{
+    if (m_width > 0)
+        std::fprintf(stderr, "\r%s\r", QString(m_width, QLatin1Char(' ')).toUtf8().constData());
+    m_width = 0;
+}
+
 
 bool readInt(QCommandLineParser &p, const QString &name, int minimum, int *value)
 {

@@ -24,6 +24,25 @@ private:
     const Progress &m_progress;
 };
 
+// One status line on stderr (redrawn on a terminal, a line per epoch otherwise);
+// Ctrl+C, caught by the ProgressBar, asks the job to stop at the next step.
+class LineObserver : public CancelObserver {
+public:
+    LineObserver(const Progress &progress, bool quiet);
+    ~LineObserver() override;
+    void started(const QString &device, qint64 totalSteps) override;
+    void stepDone(const TrainProgress &p) override;
+    void epochDone(const EpochReport &r) override;
+
+private:
+    void draw(const QString &line);
+    void clearLine();
+
+    bool m_quiet, m_tty;
+    qint64 m_lastDraw = 0;
+    int m_width = 0;
+};
+
 // Loads the backend and runs job(backend, observer) with Ctrl+C; the job's result or the backend's error.
 template <typename Job>
 auto runModelJob(bool quiet, Job &&job) -> decltype(job(std::declval<ModelBackend *>(), std::declval<TrainObserver &>()))

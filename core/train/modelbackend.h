@@ -50,6 +50,7 @@ struct TrainRequest {
     // architecture (same task) with a fresh optimizer and schedule; "" = from scratch.
     QString initFrom;
     QString name;                // the model's name in the project; default: the checkpoint's base name
+    QString comparison;          // the fusion comparison this run belongs to ("" = none)
 };
 
 // Inference jobs report their progress through stepDone() too: step = images
