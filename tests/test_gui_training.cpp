@@ -3,6 +3,7 @@
 // stops (completed, its model the best epoch); curves export as CSV and PNG;
 // a run left "running" by a killed program is offered for resuming. And the
 // Train dialog: presets, and bad values refused next to their field.
+#include "comparisonview.h"
 #include "traindialog.h"
 #include "trainingpanel.h"
 
@@ -18,6 +19,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTableWidget>
 #include <QTreeWidget>
 
 using namespace tandem;
@@ -30,6 +32,7 @@ private slots:
     void dialogPresetsAndProblems();
     void trainPauseResumeStop();
     void interruptedRunIsOffered();
+    void compareFromTheWindow();
 
 private:
     TrainRequest tinyRequest() const;
@@ -184,6 +187,53 @@ void TestGuiTraining::interruptedRunIsOffered()
     QVERIFY(banner && banner->isVisible());
     QVERIFY(banner->text().contains(QStringLiteral("interrupted")));
     QCOMPARE(storedRun(m_runId)->run.status, RunStatus::Interrupted);
+}
+
+// Two fusions trained from the dashboard, then shown side by side with what each computes.
+void TestGuiTraining::compareFromTheWindow()
+{
+    TrainingPanel panel;
+    panel.resize(1000, 600);
+    panel.show();
+    QSignalSpy loaded(&panel, &TrainingPanel::runsLoaded);
+    panel.setProject(m_project);
+    QVERIFY(loaded.wait(10000));
+    CompareRequest request;
+    request.base = tinyRequest();
+    request.base.epochs = 2;
+    request.base.checkpoint.clear();
+    request.fusions = {QStringLiteral("film"), QStringLiteral("concat")};
+    request.name = QStringLiteral("lesson 1");
+    QSignalSpy finished(&panel, &TrainingPanel::trainingFinished);
+    panel.startComparison(request);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    QTRY_VERIFY(!comparisonsOf(panel.runViews()).empty());
+
+    ComparisonView view;
+    view.resize(900, 400);
+    view.show();
+    view.setComparisons(comparisonsOf(panel.runViews()));
+    QVERIFY(view.current());
+    QCOMPARE(view.current()->name, QStringLiteral("lesson 1"));
+    auto *table = view.findChild<QTableWidget *>(QStringLiteral("comparisonTable"));
+    QCOMPARE(table->rowCount(), 2);
+    for (int row = 0; row < 2; ++row)
+        QCOMPARE(table->item(row, 6)->text(), QStringLiteral("completed"));
+    table->selectRow(0);
+    const QString details = view.findChildren<QLabel *>().at(1)->text();
+    QVERIFY2(details.contains(QStringLiteral("<i>")), qPrintable(details)); // the formula
+    QSignalSpy plotted(&view, &ComparisonView::plotRuns);
+    for (QPushButton *b : view.findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("Plot Its Curves"))
+            QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(plotted.size(), 1);
+    QCOMPARE(plotted.first().at(0).value<QSet<qint64>>().size(), 2);
+    panel.plotOnly(plotted.first().at(0).value<QSet<qint64>>());
+    if (const QByteArray dir = qgetenv("TANDEM_SCREENSHOTS"); !dir.isEmpty()) {
+        view.grab().save(QString::fromUtf8(dir) + QStringLiteral("/comparison.png"));
+        panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/comparison-curves.png"));
+    }
 }
 
 QTEST_MAIN(TestGuiTraining)

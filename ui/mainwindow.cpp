@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "comparisonview.h"
 #include "filecontroller.h"
 #include "filterbar.h"
 #include "imagegridview.h"
@@ -25,6 +26,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QUndoStack>
 #include <QUndoView>
 #include <QVBoxLayout>
@@ -208,18 +210,34 @@ void MainWindow::buildTrainingDock()
 {
     m_training = new TrainingPanel(this);
     m_training->setObjectName(QStringLiteral("trainingPanel"));
+    auto *comparisons = new ComparisonView(this);
+    comparisons->setObjectName(QStringLiteral("comparisonView"));
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(m_training, tr("Dashboard"));
+    tabs->addTab(comparisons, tr("Comparisons"));
     auto *dock = new QDockWidget(tr("Training"), this);
     dock->setObjectName(QStringLiteral("trainingDock"));
-    dock->setWidget(m_training);
+    dock->setWidget(tabs);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     dock->hide();
     for (auto signal : {&TrainingPanel::trainingStarted, &TrainingPanel::attentionNeeded})
-        connect(m_training, signal, dock, [dock] {
+        connect(m_training, signal, dock, [dock, tabs, this] {
             dock->show();
             dock->raise();
+            tabs->setCurrentWidget(m_training);
         });
     connect(m_training, &TrainingPanel::modelsChanged, m_models, &ModelsDock::refresh);
     connect(m_training, &TrainingPanel::message, this, &MainWindow::showMessage);
+    connect(m_training, &TrainingPanel::runsLoaded, comparisons,
+            [this, comparisons] { comparisons->setComparisons(comparisonsOf(m_training->runViews())); });
+    connect(comparisons, &ComparisonView::plotRuns, this, [this, tabs](const QSet<qint64> &ids) {
+        m_training->plotOnly(ids);
+        tabs->setCurrentWidget(m_training);
+    });
+    connect(comparisons, &ComparisonView::explainModel, this, [this](const QString &checkpoint) {
+        connect(m_models, &ModelsDock::currentModelChanged, m_inspect, [this] { m_inspect->explain(); }, Qt::SingleShotConnection);
+        m_models->useCheckpoint(checkpoint);
+    });
 }
 
 std::vector<qint64> MainWindow::imagesOf(int scope) const

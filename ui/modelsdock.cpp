@@ -224,6 +224,16 @@ void ModelsDock::useModel(qint64 id)
     changeModels([id](ProjectStore &store) { return models::setCurrent(store, id); });
 }
 
+void ModelsDock::useCheckpoint(const QString &checkpoint)
+{
+    changeModels([checkpoint](ProjectStore &store) -> Status {
+        const qint64 id = models::idForCheckpoint(store, checkpoint);
+        if (id == 0)
+            return Error::input(QStringLiteral("no model of the project uses this checkpoint"), checkpoint);
+        return models::setCurrent(store, id);
+    });
+}
+
 void ModelsDock::addCheckpoint()
 {
     if (m_project.isEmpty())

@@ -44,6 +44,8 @@ public slots:
     void runModel();
     void cancelRun();
     void refresh();
+    // Makes the model of this checkpoint the current one (e.g. from a comparison row).
+    void useCheckpoint(const QString &checkpoint);
 
 signals:
     void currentModelChanged(const std::optional<tandem::ModelRecord> &model);

@@ -3,12 +3,14 @@
 #include "train/fusioncatalog.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -61,16 +63,16 @@ QMap<QString, QString> trainRequestProblems(const TrainRequest &r)
     return problems;
 }
 
-TrainDialog::TrainDialog(const QString &project, const std::vector<ModelRecord> &models, QWidget *parent)
-    : QDialog(parent), m_project(project), m_models(models)
+TrainDialog::TrainDialog(const QString &project, const std::vector<ModelRecord> &models, QWidget *parent, Mode mode)
+    : QDialog(parent), m_project(project), m_models(models), m_mode(mode)
 {
-    setWindowTitle(tr("Train a Model"));
+    setWindowTitle(mode == Mode::Compare ? tr("Compare Fusion Methods") : tr("Train a Model"));
     auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout;
     buildForm(form);
     layout->addLayout(form);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Start Training"));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(mode == Mode::Compare ? tr("Start Comparison") : tr("Start Training"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
@@ -126,7 +128,24 @@ void TrainDialog::buildForm(QFormLayout *form)
     form->addRow(tr("&Start from:"), m_start);
     form->addRow(tr("&Vision encoder:"), m_vision);
     form->addRow(tr("Te&xt encoder:"), m_text);
-    form->addRow(tr("&Fusion:"), m_fusion);
+    if (m_mode == Mode::Compare) {
+        m_fusions = new QListWidget;
+        for (const FusionInfo &f : fusionCatalog()) {
+            auto *item = new QListWidgetItem(QStringLiteral("%1 — %2").arg(f.name, f.title), m_fusions);
+            item->setData(Qt::UserRole, f.name);
+            item->setToolTip(QStringLiteral("%1\n%2").arg(f.summary, f.formula));
+            item->setCheckState(f.name == QLatin1String("film") || f.name == QLatin1String("concat")
+                                        || f.name == QLatin1String("gmu") ? Qt::Checked : Qt::Unchecked);
+        }
+        m_fusions->setMaximumHeight(150);
+        form->addRow(tr("&Fusions:"), withProblem(m_fusions, QStringLiteral("fusions")));
+        connect(m_fusions, &QListWidget::itemChanged, this, &TrainDialog::validate);
+        m_task->setEnabled(false);
+        m_start->setEnabled(false);
+        m_fusion->hide();
+    } else {
+        form->addRow(tr("&Fusion:"), m_fusion);
+    }
     form->addRow(tr("&Preset:"), m_preset);
     form->addRow(tr("&Epochs:"), withProblem(m_epochs, QStringLiteral("epochs")));
     form->addRow(tr("&Batch (images):"), m_batch);
@@ -136,7 +155,7 @@ void TrainDialog::buildForm(QFormLayout *form)
     form->addRow(tr("Au&gmentation:"), m_augment);
     form->addRow(tr("See&d:"), m_seed);
     form->addRow(tr("&Device:"), m_device);
-    form->addRow(tr("&Name:"), withProblem(m_name, QStringLiteral("name")));
+    form->addRow(m_mode == Mode::Compare ? tr("Comparison &name:") : tr("&Name:"), withProblem(m_name, QStringLiteral("name")));
 
     connect(m_task, &QComboBox::currentIndexChanged, this, &TrainDialog::taskChanged);
     connect(m_start, &QComboBox::currentIndexChanged, this, &TrainDialog::startChanged);
@@ -200,7 +219,9 @@ void TrainDialog::taskChanged()
         if (m.task() == task)
             m_start->addItem(tr("Fine-tune “%1”").arg(m.name), m.checkpoint);
     m_start->setCurrentIndex(std::max(0, m_start->findData(previous)));
-    if (m_name->text().isEmpty() || m_name->isModified() == false)
+    if (m_mode == Mode::Compare)
+        m_name->setText(tr("fusions %1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd hh:mm"))));
+    else if (m_name->text().isEmpty() || m_name->isModified() == false)
         m_name->setText(QStringLiteral("%1 %2").arg(taskName(task), task == TaskKind::Vqa ? m_fusion->currentData().toString() : QString()).trimmed());
     startChanged();
 }
@@ -238,11 +259,25 @@ TrainRequest TrainDialog::request() const
     return r;
 }
 
+CompareRequest TrainDialog::compareRequest() const
+{
+    CompareRequest c;
+    c.base = request();
+    c.name = c.base.name;
+    if (m_fusions)
+        for (int i = 0; i < m_fusions->count(); ++i)
+            if (m_fusions->item(i)->checkState() == Qt::Checked)
+                c.fusions << m_fusions->item(i)->data(Qt::UserRole).toString();
+    return c;
+}
+
 void TrainDialog::validate()
 {
     if (!m_buttons)
         return;
-    const QMap<QString, QString> problems = trainRequestProblems(request());
+    QMap<QString, QString> problems = trainRequestProblems(request());
+    if (m_mode == Mode::Compare && compareRequest().fusions.size() < 2)
+        problems[QStringLiteral("fusions")] = tr("tick at least two fusion methods");
     for (auto it = m_problems.begin(); it != m_problems.end(); ++it) {
         it.value()->setText(problems.value(it.key()));
         it.value()->setVisible(problems.contains(it.key()));

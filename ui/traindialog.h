@@ -4,7 +4,7 @@
 // captions, and where to start (from scratch, or fine-tuning a model of the
 // project). A bad value is refused with a message next to its field.
 #include "data/runstore.h"
-#include "train/modelbackend.h"
+#include "jobs/comparejobs.h"
 
 #include <QDialog>
 #include <QMap>
@@ -16,6 +16,7 @@ class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QSpinBox;
 
 namespace tandem {
@@ -26,8 +27,12 @@ QMap<QString, QString> trainRequestProblems(const TrainRequest &request);
 class TrainDialog : public QDialog {
     Q_OBJECT
 public:
-    TrainDialog(const QString &project, const std::vector<ModelRecord> &models, QWidget *parent = nullptr);
+    // Compare: the same settings for one VQA model per ticked fusion method, under a comparison name.
+    enum class Mode { Train, Compare };
+    TrainDialog(const QString &project, const std::vector<ModelRecord> &models, QWidget *parent = nullptr,
+                Mode mode = Mode::Train);
     TrainRequest request() const;
+    CompareRequest compareRequest() const;
 
     enum class Preset { Quick, Standard, Thorough, Custom };
     void applyPreset(Preset preset);
@@ -41,6 +46,8 @@ private:
 
     QString m_project;
     std::vector<ModelRecord> m_models;
+    Mode m_mode;
+    QListWidget *m_fusions = nullptr;
     QComboBox *m_task, *m_start, *m_vision, *m_text, *m_fusion, *m_preset, *m_device;
     QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_selfCritical, *m_seed;
     QLineEdit *m_learningRate, *m_name;

@@ -255,6 +255,9 @@ void TrainingPanel::fillMenu(QMenu *menu)
     add(m_pause, tr("&Pause Training"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     add(m_resume, tr("&Resume Selected Run"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U));
     add(m_stop, tr("&Stop Training"), {});
+    menu->addSeparator();
+    QAction *compare = menu->addAction(tr("&Compare Fusion Methods…"), this, &TrainingPanel::showCompareDialog);
+    compare->setToolTip(tr("Train one VQA model per fusion method on the same data with the same seed, side by side"));
 }
 
 void TrainingPanel::setProject(const QString &path)
@@ -263,6 +266,19 @@ void TrainingPanel::setProject(const QString &path)
     m_offered.clear();
     m_hidden.clear();
     refreshRuns();
+}
+
+void TrainingPanel::plotOnly(const QSet<qint64> &runIds)
+{
+    m_hidden.clear();
+    for (const TrainRunView &view : m_views)
+        if (!runIds.contains(view.run.id))
+            m_hidden.insert(view.run.id);
+    const QSignalBlocker block(m_runs);
+    for (int i = 0; i < m_runs->count(); ++i)
+        m_runs->item(i)->setCheckState(m_hidden.contains(m_runs->item(i)->data(Qt::UserRole).toLongLong()) ? Qt::Unchecked
+                                                                                                          : Qt::Checked);
+    replot();
 }
 
 void TrainingPanel::refreshRuns()
@@ -357,6 +373,21 @@ void TrainingPanel::showTrainDialog()
     }));
 }
 
+void TrainingPanel::showCompareDialog()
+{
+    if (m_project.isEmpty() || m_job)
+        return;
+    TrainDialog dialog(m_project, {}, this, TrainDialog::Mode::Compare);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const CompareRequest request = dialog.compareRequest();
+    if (const QString problem = compareRequestProblem(request); !problem.isEmpty()) {
+        showError(this, tr("Cannot compare"), Error::usage(problem));
+        return;
+    }
+    startComparison(request);
+}
+
 void TrainingPanel::startTraining(const TrainRequest &request)
 {
     if (m_job)
@@ -377,10 +408,32 @@ void TrainingPanel::resumeRun(qint64 runId)
     emit message(tr("Resuming training run %1…").arg(runId));
 }
 
+void TrainingPanel::startComparison(const CompareRequest &request)
+{
+    if (m_job)
+        return;
+    TrainSeries live;
+    live.task = TaskKind::Vqa;
+    TrainJob *job = TrainJob::compare(this, request);
+    // Each run of the comparison gets its own live series; the finished ones stay plotted.
+    connect(job, &TrainJob::runStarting, this, [this](const QString &name) {
+        if (m_live && !m_live->curve.empty())
+            m_doneInJob.push_back(*m_live);
+        m_live = TrainSeries{};
+        m_live->name = name;
+        m_live->task = TaskKind::Vqa;
+        m_live->runId = -qint64(m_doneInJob.size()) - 1; // a colour of its own until the store names it
+        scheduleReplot();
+    });
+    watch(job, live);
+    emit message(tr("Comparing %1 fusion methods…").arg(request.fusions.size()));
+}
+
 void TrainingPanel::watch(TrainJob *job, const TrainSeries &start)
 {
     m_job = job;
     m_live = start;
+    m_doneInJob.clear();
     m_progress->setValue(0);
     connect(job, &TrainJob::started, this, [this](const QString &device, qint64 totalSteps) {
         m_progress->setRange(0, int(std::min<qint64>(totalSteps, INT_MAX)));
@@ -433,6 +486,7 @@ void TrainingPanel::stop()
 void TrainingPanel::onFinished(const TrainResult &result)
 {
     m_job = nullptr;
+    m_doneInJob.clear();
     m_progress->reset();
     updateButtons();
     m_live.reset();
@@ -452,6 +506,7 @@ void TrainingPanel::onFinished(const TrainResult &result)
 void TrainingPanel::onFailed(const Error &error)
 {
     m_job = nullptr;
+    m_doneInJob.clear();
     m_progress->reset();
     updateButtons();
     m_live.reset();
@@ -478,6 +533,7 @@ std::vector<TrainSeries> TrainingPanel::shownSeries() const
     for (const TrainSeries &s : m_stored)
         if (!m_hidden.contains(s.runId) && !(m_live && m_live->runId == s.runId))
             shown.push_back(s);
+    shown.insert(shown.end(), m_doneInJob.begin(), m_doneInJob.end());
     if (m_live)
         shown.push_back(*m_live);
     return shown;
@@ -485,6 +541,8 @@ std::vector<TrainSeries> TrainingPanel::shownSeries() const
 
 QColor TrainingPanel::colourOf(qint64 runId) const
 {
+    if (runId < 0) // the runs of a comparison in progress
+        return kPalette[size_t(-runId - 1) % std::size(kPalette)].darker(130);
     return runId > 0 ? kPalette[size_t(runId - 1) % std::size(kPalette)] : QColor(Qt::black);
 }
 

@@ -8,6 +8,8 @@
 // thread (TrainJob); the store is read in the background.
 #include "trainingcurves.h"
 
+#include "jobs/comparejobs.h"
+
 #include <QColor>
 #include <QSet>
 #include <QWidget>
@@ -40,11 +42,16 @@ public:
     bool isTraining() const { return m_job != nullptr; }
     const std::vector<TrainSeries> &storedRuns() const { return m_stored; }
     const std::optional<TrainSeries> &liveRun() const { return m_live; }
+    const std::vector<TrainRunView> &runViews() const { return m_views; }
+    // Tick only these runs in the list (the others stay listed, unplotted).
+    void plotOnly(const QSet<qint64> &runIds);
 
 public slots:
     void showTrainDialog();
     void startTraining(const tandem::TrainRequest &request);
     void resumeRun(qint64 runId);
+    void showCompareDialog();
+    void startComparison(const tandem::CompareRequest &request);
     void pause();
     void stop();
     void refreshRuns();
@@ -86,6 +93,7 @@ private:
     std::vector<TrainRunView> m_views;
     std::vector<TrainSeries> m_stored;
     std::optional<TrainSeries> m_live;
+    std::vector<TrainSeries> m_doneInJob; // earlier runs of a comparison still in progress
     QSet<qint64> m_hidden;       // runs unticked in the list
     TrainJob *m_job = nullptr;
     QSet<qint64> m_offered;      // interrupted runs already offered for resuming

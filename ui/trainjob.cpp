@@ -30,6 +30,10 @@ public:
     {
         post([report](TrainJob *job) { emit job->epochDone(report); });
     }
+    void announce(const QString &name)
+    {
+        post([name](TrainJob *job) { emit job->runStarting(name); });
+    }
 
 private:
     template <typename F>
@@ -78,6 +82,27 @@ TrainJob *TrainJob::start(QObject *parent, const TrainRequest &request)
 TrainJob *TrainJob::resume(QObject *parent, const QString &project, qint64 runId, const QString &device)
 {
     return launch(parent, [=](TrainObserver *observer) { return resumeRun(project, runId, observer, device); });
+}
+
+TrainJob *TrainJob::compare(QObject *parent, const CompareRequest &request)
+{
+    return launch(parent, [request](TrainObserver *observer) -> Expected<TrainResult> {
+        auto *announcer = static_cast<Observer *>(observer);
+        auto compared = compareFusions(request, [&](int, const QString &fusion) {
+            announcer->announce(QStringLiteral("%1: %2").arg(request.name.trimmed(), fusion));
+            return observer;
+        });
+        if (!compared)
+            return compared.error();
+        TrainResult last;
+        if (!compared->rows.empty()) {
+            last.runId = compared->rows.back().runId;
+            last.checkpoint = compared->rows.back().checkpoint;
+            last.cancelled = compared->rows.back().status == RunStatus::Cancelled;
+            last.bestEpoch = compared->rows.back().bestEpoch;
+        }
+        return last;
+    });
 }
 
 void TrainJob::pause()

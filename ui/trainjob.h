@@ -3,7 +3,7 @@
 // progress and epochs arrive as queued signals, so the window stays
 // responsive; pause() writes a checkpoint to resume from, stop() ends the run
 // keeping its best epoch.
-#include "jobs/trainjobs.h"
+#include "jobs/comparejobs.h"
 
 #include <QObject>
 #include <functional>
@@ -17,10 +17,14 @@ public:
     // Start at once; the job deletes itself after finished() or failed().
     static TrainJob *start(QObject *parent, const TrainRequest &request);
     static TrainJob *resume(QObject *parent, const QString &project, qint64 runId, const QString &device);
+    // A fusion comparison (jobs/comparejobs.h): its runs one after the other, each
+    // announced by runStarting(); finished() carries the last run's result.
+    static TrainJob *compare(QObject *parent, const CompareRequest &request);
     void pause();
     void stop();
 
 signals:
+    void runStarting(const QString &name);
     void started(const QString &device, qint64 totalSteps);
     void progress(const tandem::TrainProgress &progress); // at most ~10 a second
     void curvePoint(const tandem::CurvePoint &point);

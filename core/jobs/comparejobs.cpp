@@ -74,11 +74,14 @@ Expected<Comparison> compareFusions(const CompareRequest &request, const Observe
         run.name = QStringLiteral("%1: %2").arg(run.comparison, run.fusion);
         run.checkpoint = comparisonCheckpoint(run.project, run.comparison, run.fusion);
         run.initFrom.clear();
-        auto trained = trainModel(run, observerFor ? observerFor(i, run.fusion) : nullptr);
+        TrainObserver *observer = observerFor ? observerFor(i, run.fusion) : nullptr;
+        auto trained = trainModel(run, observer);
         if (!trained)
             return trained.error();
         if (trained->cancelled)
-            break;
+            break; // paused: the comparison stops here
+        if (observer && observer->finishRequested())
+            observer->clearRequests(); // stopped early: go on with the next fusion
     }
     auto all = comparisons(request.base.project);
     if (!all)

@@ -12,6 +12,7 @@ struct FusionInfo {
     QString title;               // "FiLM"
     QString summary;             // one sentence
     QString formula;             // plain text, with Unicode symbols
+    QString diagram;             // a few lines of box drawing, for a monospaced font
 };
 
 const std::vector<FusionInfo> &fusionCatalog(); // the default (film) first

@@ -101,6 +101,8 @@ public:
     // Training: stop for good. The run is completed and its model keeps the best
     // checkpoint by the validation metric (the newest one without validation).
     void requestFinish() { m_finish = true; m_cancel = true; }
+    // Forget both requests (the next run of a series starts afresh after a stopped one).
+    void clearRequests() { m_finish = false; m_cancel = false; }
     bool finishRequested() const { return m_finish.load(std::memory_order_relaxed); }
 
 private:
