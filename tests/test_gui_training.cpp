@@ -4,6 +4,7 @@
 // a run left "running" by a killed program is offered for resuming. And the
 // Train dialog: presets, and bad values refused next to their field.
 #include "comparisonview.h"
+#include "evaluationpanel.h"
 #include "traindialog.h"
 #include "trainingpanel.h"
 
@@ -33,6 +34,7 @@ private slots:
     void trainPauseResumeStop();
     void interruptedRunIsOffered();
     void compareFromTheWindow();
+    void evaluationDrillsDown();
 
 private:
     TrainRequest tinyRequest() const;
@@ -233,6 +235,58 @@ void TestGuiTraining::compareFromTheWindow()
     if (const QByteArray dir = qgetenv("TANDEM_SCREENSHOTS"); !dir.isEmpty()) {
         view.grab().save(QString::fromUtf8(dir) + QStringLiteral("/comparison.png"));
         panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/comparison-curves.png"));
+    }
+}
+
+// The model the dashboard trained answers the project's questions as a saved run;
+// the panel scores it, a confusion cell narrows the samples, a sample opens its image.
+void TestGuiTraining::evaluationDrillsDown()
+{
+    QVERIFY(QFileInfo::exists(tinyRequest().checkpoint));
+    const CliResult answered = runCli({QStringLiteral("answer"), m_project, QStringLiteral("--model"), tinyRequest().checkpoint,
+                                       QStringLiteral("--split"), QString(), QStringLiteral("--save"), QStringLiteral("tiny answers"),
+                                       QStringLiteral("-q")});
+    QVERIFY2(answered.exitCode == 0, answered.err.constData());
+    EvaluationPanel panel;
+    panel.resize(1100, 600);
+    panel.show();
+    QSignalSpy evaluated(&panel, &EvaluationPanel::evaluated);
+    panel.setProject(m_project);
+    QVERIFY(evaluated.wait(20000));
+    const RunEvaluation *e = panel.evaluation();
+    QVERIFY(e);
+    QCOMPARE(int(e->samples.size()), 160); // 40 images x 4 questions
+    auto *samples = panel.findChild<QTableWidget *>(QStringLiteral("evaluationSamples"));
+    QCOMPARE(samples->rowCount(), 160);
+    QVERIFY(samples->item(0, 4)->data(Qt::DisplayRole).toDouble() <= samples->item(159, 4)->data(Qt::DisplayRole).toDouble());
+
+    auto *confusion = panel.findChild<QTableWidget *>(QStringLiteral("confusionMatrix"));
+    QVERIFY(confusion->rowCount() >= 2);
+    int row = -1, column = -1;
+    for (int r = 0; r < confusion->rowCount() && row < 0; ++r)
+        for (int c = 0; c < confusion->columnCount(); ++c)
+            if (!confusion->item(r, c)->text().isEmpty()) {
+                row = r;
+                column = c;
+                break;
+            }
+    QVERIFY(row >= 0);
+    const int count = confusion->item(row, column)->text().toInt();
+    QTest::mouseClick(confusion->viewport(), Qt::LeftButton, {}, confusion->visualItemRect(confusion->item(row, column)).center());
+    QCOMPARE(samples->rowCount(), count);
+    for (int r = 0; r < samples->rowCount(); ++r)
+        QCOMPARE(samples->item(r, 3)->text(), e->confusionLabels[row]);
+
+    QSignalSpy opened(&panel, &EvaluationPanel::openImage);
+    const QPoint sample = samples->visualItemRect(samples->item(0, 1)).center();
+    QTest::mouseClick(samples->viewport(), Qt::LeftButton, {}, sample);
+    QTest::mouseDClick(samples->viewport(), Qt::LeftButton, {}, sample);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.first().at(0).toLongLong(), samples->item(0, 0)->data(Qt::UserRole).toLongLong());
+    QVERIFY(opened.first().at(0).toLongLong() > 0);
+    if (const QByteArray dir = qgetenv("TANDEM_SCREENSHOTS"); !dir.isEmpty()) {
+        panel.filterSamples({}, {});
+        panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/evaluation.png"));
     }
 }
 

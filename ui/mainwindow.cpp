@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "comparisonview.h"
+#include "evaluationpanel.h"
 #include "filecontroller.h"
 #include "filterbar.h"
 #include "imagegridview.h"
@@ -215,6 +216,9 @@ void MainWindow::buildTrainingDock()
     auto *tabs = new QTabWidget(this);
     tabs->addTab(m_training, tr("Dashboard"));
     tabs->addTab(comparisons, tr("Comparisons"));
+    m_evaluation = new EvaluationPanel(this);
+    m_evaluation->setObjectName(QStringLiteral("evaluationPanel"));
+    tabs->addTab(m_evaluation, tr("Evaluation"));
     auto *dock = new QDockWidget(tr("Training"), this);
     dock->setObjectName(QStringLiteral("trainingDock"));
     dock->setWidget(tabs);
@@ -234,6 +238,9 @@ void MainWindow::buildTrainingDock()
         m_training->plotOnly(ids);
         tabs->setCurrentWidget(m_training);
     });
+    connect(m_evaluation, &EvaluationPanel::message, this, &MainWindow::showMessage);
+    connect(m_evaluation, &EvaluationPanel::openImage, this, &MainWindow::showImage);
+    connect(m_models, &ModelsDock::runFinished, m_evaluation, &EvaluationPanel::refresh);
     connect(comparisons, &ComparisonView::explainModel, this, [this](const QString &checkpoint) {
         connect(m_models, &ModelsDock::currentModelChanged, m_inspect, [this] { m_inspect->explain(); }, Qt::SingleShotConnection);
         m_models->useCheckpoint(checkpoint);
@@ -358,8 +365,21 @@ void MainWindow::onOpened(const QString &path)
     m_images->setProject(path, m_filter->query());
     m_models->setProject(path);
     m_training->setProject(path);
+    m_evaluation->setProject(path);
     m_inspect->setProject(path);
     statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+}
+
+// From the evaluation panel: the sample's image, in the grid and the large view.
+void MainWindow::showImage(qint64 imageId)
+{
+    const int row = m_images->rowOf(imageId);
+    if (row < 0) {
+        showMessage(tr("That image is not shown by the current filter; Ctrl+Shift+R resets the filters"));
+        return;
+    }
+    m_grid->setCurrentIndex(m_images->index(row, 0));
+    m_grid->scrollTo(m_images->index(row, 0));
 }
 
 void MainWindow::onCurrentChanged()

@@ -25,6 +25,7 @@ class ModelsDock;
 class ProjectWorker;
 class ReviewController;
 class TrainingPanel;
+class EvaluationPanel;
 struct ImageDetail;
 
 class MainWindow : public QMainWindow {
@@ -60,6 +61,7 @@ private:
     void connectGrid();
     void onOpened(const QString &path);
     void onCurrentChanged();
+    void showImage(qint64 imageId);
     void onDetail(const ImageDetail &detail);
     void onImagesChanged(const std::vector<qint64> &ids);
     void showCounts(const StatusCounts &counts);
@@ -76,6 +78,7 @@ private:
     ModelsDock *m_models = nullptr;
     ModelController *m_modelController = nullptr;
     TrainingPanel *m_training = nullptr;
+    EvaluationPanel *m_evaluation = nullptr;
     QSplitter *m_splitter = nullptr;
     ReviewController *m_review = nullptr;
     FileController *m_files = nullptr;

@@ -5,6 +5,7 @@
 #include "data/storerows.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace tandem {
 
@@ -180,6 +181,56 @@ Expected<std::vector<PredictionRecord>> forImage(ProjectStore &store, qint64 ima
                                          + "WHERE p.image_id = ?1 AND (?2 = 0 OR p.state = 0) ORDER BY p.run_id DESC, p.id",
                                      [&](sql::Statement &st) { st.bind(1, imageId).bind(2, int(openOnly)); },
                                      readPrediction);
+}
+
+Expected<std::vector<ScoredPrediction>> withReferences(ProjectStore &store, qint64 runId)
+{
+    const auto bindRun = [&](sql::Statement &st) { st.bind(1, runId); };
+    auto rows = collect<ScoredPrediction>(
+        store,
+        "SELECT p.image_id, coalesce(p.question_id, 0), i.name, coalesce(q.text, ''), coalesce(q.question_type, ''), "
+        "coalesce(q.answer_type, ''), p.text, p.score FROM predictions p JOIN images i ON i.id = p.image_id "
+        "LEFT JOIN questions q ON q.id = p.question_id WHERE p.run_id = ?1 ORDER BY p.id",
+        bindRun, [](sql::Statement &st) {
+            ScoredPrediction p;
+            p.imageId = st.int64(0);
+            p.questionId = st.int64(1);
+            p.image = st.qtext(2);
+            p.question = st.qtext(3);
+            p.questionType = st.qtext(4);
+            p.answerType = st.qtext(5);
+            p.text = st.qtext(6);
+            if (!st.isNull(7))
+                p.score = st.real(7);
+            return p;
+        });
+    if (!rows)
+        return rows.error();
+    using Reference = std::pair<qint64, std::string>;
+    const auto readReference = [](sql::Statement &st) { return Reference{st.int64(0), st.text(1)}; };
+    auto answers = collect<Reference>(
+        store,
+        "SELECT question_id, text FROM answers WHERE question_id IN (SELECT question_id FROM predictions WHERE run_id = ?1) "
+        "AND id NOT IN (SELECT label_id FROM predictions WHERE state = 1 AND question_id IS NOT NULL AND label_id IS NOT NULL) "
+        "ORDER BY id",
+        bindRun, readReference);
+    auto captions = collect<Reference>(
+        store,
+        "SELECT image_id, text FROM captions WHERE image_id IN "
+        "(SELECT image_id FROM predictions WHERE run_id = ?1 AND question_id IS NULL) "
+        "AND id NOT IN (SELECT label_id FROM predictions WHERE state = 1 AND question_id IS NULL AND label_id IS NOT NULL) "
+        "ORDER BY id",
+        bindRun, readReference);
+    if (!answers || !captions)
+        return answers ? captions.error() : answers.error();
+    std::unordered_map<qint64, std::vector<std::string>> byQuestion, byImage;
+    for (auto &[question, text] : *answers)
+        byQuestion[question].push_back(std::move(text));
+    for (auto &[image, text] : *captions)
+        byImage[image].push_back(std::move(text));
+    for (ScoredPrediction &p : *rows)
+        p.references = p.questionId > 0 ? byQuestion[p.questionId] : byImage[p.imageId];
+    return rows;
 }
 
 Expected<std::vector<qint64>> openIds(ProjectStore &store, qint64 runId, double minScore,

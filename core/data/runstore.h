@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace tandem {
@@ -138,6 +139,20 @@ struct SuggestionChange {
 // a caption of its image, an answer one more human answer of its question.
 // `texts` (same length as ids, or empty) replaces the predicted text (edit then accept).
 // Predictions no longer open are skipped.
+// A run's predictions with what they are scored against: the question's human
+// answers (VQA) or the image's captions, leaving out the labels that accepted
+// predictions became (a model is not scored against its own answers).
+struct ScoredPrediction {
+    qint64 imageId = 0;
+    qint64 questionId = 0;       // 0: a caption
+    QString image;               // the image's name
+    QString question, questionType, answerType;
+    QString text;                // the prediction
+    std::optional<double> score;
+    std::vector<std::string> references;
+};
+Expected<std::vector<ScoredPrediction>> withReferences(ProjectStore &store, qint64 runId);
+
 Expected<SuggestionChange> accept(ProjectStore &store, const std::vector<qint64> &ids,
                                   const std::vector<QString> &texts = {});
 Expected<SuggestionChange> reject(ProjectStore &store, const std::vector<qint64> &ids);
