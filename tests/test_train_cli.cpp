@@ -22,6 +22,7 @@ private slots:
     void killedRunResumesToTheSameModel();
     void fineTuneAndRefusals();
     void compareTrainsEachFusionAlike();
+    void evalScoresAStoredRun();
 
 private:
     QStringList trainArgs(const QString &checkpoint, int epochs) const;
@@ -154,6 +155,23 @@ void TestTrainCli::compareTrainsEachFusionAlike()
     const CliResult refused = runCli(unknown);
     QCOMPARE(refused.exitCode, 2);
     QVERIFY2(refused.err.contains("unknown fusion 'telepathy'"), refused.err.constData());
+}
+
+// The evaluation panel's numbers from the CLI: the same accuracy as the run that made the answers.
+void TestTrainCli::evalScoresAStoredRun()
+{
+    const QJsonObject answered = json({QStringLiteral("answer"), m_project, QStringLiteral("--model"), m_dir.filePath(QStringLiteral("whole.ckpt")),
+                                       QStringLiteral("--save"), QStringLiteral("val answers"), QStringLiteral("-q")});
+    const qint64 run = answered.value(QStringLiteral("run_id")).toInteger();
+    QVERIFY(run > 0);
+    const QJsonObject scored = json({QStringLiteral("eval"), m_project, QStringLiteral("--run"), QString::number(run),
+                                     QStringLiteral("--compare"), QString::number(run), QStringLiteral("--per-item")});
+    QCOMPARE(scored.value(QStringLiteral("metric")).toString(), QStringLiteral("answer accuracy"));
+    QCOMPARE(scored.value(QStringLiteral("overall")).toDouble(),
+             answered.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("answer_accuracy")).toDouble());
+    QCOMPARE(scored.value(QStringLiteral("disagreements")).toInt(), 0);
+    QCOMPARE(scored.value(QStringLiteral("items")).toArray().size(), answered.value(QStringLiteral("answers")).toArray().size());
+    QCOMPARE(runCli({QStringLiteral("eval"), m_project, QStringLiteral("--run"), QStringLiteral("x")}).exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestTrainCli)

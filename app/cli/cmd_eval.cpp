@@ -2,10 +2,12 @@
 // references, as the COCO caption and VQA evaluation tools do.
 #include "cli.h"
 #include "commands.h"
+#include "jobs/evaljobs.h"
 
 #include "data/projectstore.h"
 #include "eval/resultsevaluation.h"
 
+#include <QJsonArray>
 #include <cstdio>
 
 namespace tandem::cli {
@@ -101,16 +103,92 @@ void declareEval(QCommandLineParser &p)
     p.addOption({QStringLiteral("per-item"), QStringLiteral("Also show the metrics of every image or question.")});
     p.addOption({QStringLiteral("save"), QStringLiteral("Store the evaluation as a run with this name, with its predictions."),
                  QStringLiteral("name")});
+    p.addOption({QStringLiteral("run"), QStringLiteral("Instead of --results: score a stored run's predictions, as the "
+                                                       "GUI's evaluation panel does."), QStringLiteral("id")});
+    p.addOption({QStringLiteral("compare"), QStringLiteral("With --run: a second run; --per-item shows its answer, and the "
+                                                           "count of samples where the two disagree is printed."), QStringLiteral("id")});
     addCommonOptions(p, true, false);
 }
+
+namespace {
+
+QJsonObject runEvaluationJson(const RunEvaluation &e, bool perItem)
+{
+    QJsonObject perAnswer, perQuestion;
+    for (const auto &[type, percent] : e.perAnswerType)
+        perAnswer[type] = percent;
+    for (const auto &[type, percent] : e.perQuestionType)
+        perQuestion[type] = percent;
+    int disagree = 0;
+    QJsonArray items;
+    for (const EvalSample &s : e.samples) {
+        disagree += !s.otherPrediction.isEmpty() && s.otherPrediction != s.predicted;
+        if (perItem)
+            items.append(QJsonObject{{QStringLiteral("image_id"), s.imageId}, {QStringLiteral("question_id"), s.questionId},
+                                     {QStringLiteral("predicted"), s.predicted}, {QStringLiteral("reference"), s.reference},
+                                     {QStringLiteral("accuracy"), s.accuracy}, {QStringLiteral("score"), s.score},
+                                     {QStringLiteral("other"), s.otherPrediction}});
+    }
+    QJsonArray confusion;
+    for (const auto &row : e.confusion) {
+        QJsonArray counts;
+        for (int c : row)
+            counts.append(c);
+        confusion.append(counts);
+    }
+    QJsonObject json{{QStringLiteral("run_id"), e.run.id}, {QStringLiteral("metric"), e.metric},
+                     {QStringLiteral("overall"), e.overall}, {QStringLiteral("samples"), qint64(e.samples.size())},
+                     {QStringLiteral("unscored"), e.unscored}, {QStringLiteral("per_answer_type"), perAnswer},
+                     {QStringLiteral("per_question_type"), perQuestion}, {QStringLiteral("disagreements"), disagree},
+                     {QStringLiteral("confusion_labels"), QJsonArray::fromStringList(e.confusionLabels)},
+                     {QStringLiteral("confusion"), confusion}};
+    if (perItem)
+        json[QStringLiteral("items")] = items;
+    return json;
+}
+
+int evalRun(QCommandLineParser &p)
+{
+    bool ok = false, okOther = true;
+    const qint64 run = p.value(QStringLiteral("run")).toLongLong(&ok);
+    const qint64 other = p.isSet(QStringLiteral("compare")) ? p.value(QStringLiteral("compare")).toLongLong(&okOther) : 0;
+    if (!ok || !okOther || run < 1)
+        return usageError(QStringLiteral("--run and --compare need run ids (see 'tandem-cli runs' or the GUI)"), QStringLiteral("eval"));
+    auto e = evaluateRun(p.positionalArguments().first(), run, other);
+    if (!e)
+        return fail(e.error());
+    const QJsonObject json = runEvaluationJson(*e, p.isSet(QStringLiteral("per-item")));
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(json);
+        return ExitOk;
+    }
+    out(QStringLiteral("Run %1 (%2): %3 %4 over %5 samples").arg(e->run.id).arg(e->run.name, e->metric)
+            .arg(e->overall, 0, 'f', 2).arg(e->samples.size()));
+    for (const auto &[type, percent] : e->perAnswerType)
+        out(QStringLiteral("  answer type %1: %2").arg(type).arg(percent, 0, 'f', 2));
+    for (const auto &[type, percent] : e->perQuestionType)
+        out(QStringLiteral("  question type %1: %2").arg(type).arg(percent, 0, 'f', 2));
+    if (other > 0)
+        out(QStringLiteral("Disagreements with run %1: %2").arg(other).arg(json.value(QStringLiteral("disagreements")).toInt()));
+    if (p.isSet(QStringLiteral("per-item")))
+        for (const EvalSample &s : e->samples)
+            out(QStringLiteral("  %1  %2 -> %3 (reference %4) %5%6").arg(s.image, s.questionId > 0 ? s.question : QStringLiteral("caption"),
+                                                                       s.predicted, s.reference).arg(s.accuracy, 0, 'f', 3)
+                    .arg(s.otherPrediction.isEmpty() ? QString() : QStringLiteral("  other: ") + s.otherPrediction));
+    return ExitOk;
+}
+
+} // namespace
 
 int runEval(QCommandLineParser &p)
 {
     const QString command = QStringLiteral("eval");
     if (p.positionalArguments().size() != 1)
         return usageError(QStringLiteral("expected one project path"), command);
+    if (p.isSet(QStringLiteral("run")))
+        return evalRun(p);
     if (!p.isSet(QStringLiteral("results")))
-        return usageError(QStringLiteral("--results is required"), command);
+        return usageError(QStringLiteral("--results (a results file) or --run (a stored run) is required"), command);
     eval::ResultsOptions options;
     options.split = p.value(QStringLiteral("split"));
     if (p.isSet(QStringLiteral("task")) && (!eval::parseTask(p.value(QStringLiteral("task")), &options.task)

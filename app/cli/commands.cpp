@@ -22,12 +22,14 @@ const std::vector<Command> &commands()
         {QStringLiteral("search"), QStringLiteral("Full-text search over captions, questions and answers."),
          QStringLiteral("Words must all match; \"a phrase\", prefix*, OR and NOT work as in SQLite FTS5."),
          declareSearch, runSearch},
-        {QStringLiteral("eval"), QStringLiteral("Score caption or VQA results made elsewhere against the project."),
+        {QStringLiteral("eval"), QStringLiteral("Score caption or VQA results (a file, or a stored run) against the project."),
          QStringLiteral("Results as for the COCO caption and VQA evaluation tools:\n"
                         "  [{\"image_id\": 42, \"caption\": \"...\"}] -> BLEU-1..4, ROUGE-L, CIDEr-D\n"
                         "  [{\"question_id\": 7, \"answer\": \"...\"}] -> VQA accuracy, per answer and question type\n"
                         "Ids are the dataset's own (COCO image id, VQA question id). Only the images or\n"
-                        "questions that have a result are evaluated; a repeated id keeps its first result."),
+                        "questions that have a result are evaluated; a repeated id keeps its first result.\n"
+                        "--run ID scores a stored run's predictions as the GUI's evaluation panel does (per\n"
+                        "answer and question type, confusion matrix; --compare ID counts disagreements)."),
          declareEval, runEval},
         {QStringLiteral("check"), QStringLiteral("Check every image file again and update the flags."),
          QStringLiteral("Without --decode only headers and file ends are read (fast); with --decode\n"
