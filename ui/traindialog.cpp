@@ -58,6 +58,10 @@ QMap<QString, QString> trainRequestProblems(const TrainRequest &r)
         problems[QStringLiteral("self_critical")] = QObject::tr("at most the number of epochs (%1)").arg(r.epochs);
     if (r.selfCriticalEpochs > 0 && r.task != TaskKind::Caption)
         problems[QStringLiteral("self_critical")] = QObject::tr("only captioning learns from sampled captions");
+    if (r.trainSplit.isEmpty())
+        problems[QStringLiteral("splits")] = QObject::tr("name the split to learn from");
+    else if (r.trainSplit == r.valSplit)
+        problems[QStringLiteral("splits")] = QObject::tr("validate on another split than the one it learns from");
     if (r.name.trimmed().isEmpty())
         problems[QStringLiteral("name")] = QObject::tr("the model needs a name");
     return problems;
@@ -123,6 +127,21 @@ void TrainDialog::buildForm(QFormLayout *form)
     m_device->addItem(tr("CUDA"), QStringLiteral("cuda"));
     m_name = new QLineEdit;
     m_name->setToolTip(tr("The model's name in the project"));
+    m_trainSplit = new QComboBox;
+    m_valSplit = new QComboBox;
+    for (QComboBox *box : {m_trainSplit, m_valSplit}) {
+        box->setEditable(true);
+        box->addItems({QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")});
+    }
+    m_valSplit->setCurrentText(QStringLiteral("val"));
+    m_trainSplit->setToolTip(tr("The split the model learns from"));
+    m_valSplit->setToolTip(tr("The split scored after every epoch; its metric picks the epoch the model keeps"));
+    auto *splits = new QWidget;
+    auto *splitRow = new QHBoxLayout(splits);
+    splitRow->setContentsMargins(0, 0, 0, 0);
+    splitRow->addWidget(m_trainSplit);
+    splitRow->addWidget(new QLabel(tr("validated on")));
+    splitRow->addWidget(m_valSplit);
 
     form->addRow(tr("&Task:"), m_task);
     form->addRow(tr("&Start from:"), m_start);
@@ -146,6 +165,7 @@ void TrainDialog::buildForm(QFormLayout *form)
     } else {
         form->addRow(tr("&Fusion:"), m_fusion);
     }
+    form->addRow(tr("Spl&its:"), withProblem(splits, QStringLiteral("splits")));
     form->addRow(tr("&Preset:"), m_preset);
     form->addRow(tr("&Epochs:"), withProblem(m_epochs, QStringLiteral("epochs")));
     form->addRow(tr("&Batch (images):"), m_batch);
@@ -170,6 +190,8 @@ void TrainDialog::buildForm(QFormLayout *form)
         connect(box, &QSpinBox::valueChanged, this, custom);
     connect(m_learningRate, &QLineEdit::textChanged, this, custom);
     connect(m_name, &QLineEdit::textChanged, this, &TrainDialog::validate);
+    for (QComboBox *box : {m_trainSplit, m_valSplit})
+        connect(box, &QComboBox::currentTextChanged, this, &TrainDialog::validate);
 }
 
 // The field with a red line under it that says what is wrong, hidden while nothing is.
@@ -256,6 +278,8 @@ TrainRequest TrainDialog::request() const
     r.seed = quint64(m_seed->value());
     r.device = m_device->currentData().toString();
     r.name = m_name->text().trimmed();
+    r.trainSplit = m_trainSplit->currentText().trimmed();
+    r.valSplit = m_valSplit->currentText().trimmed();
     return r;
 }
 

@@ -48,7 +48,7 @@ private:
     std::vector<ModelRecord> m_models;
     Mode m_mode;
     QListWidget *m_fusions = nullptr;
-    QComboBox *m_task, *m_start, *m_vision, *m_text, *m_fusion, *m_preset, *m_device;
+    QComboBox *m_task, *m_start, *m_vision, *m_text, *m_fusion, *m_preset, *m_device, *m_trainSplit, *m_valSplit;
     QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_selfCritical, *m_seed;
     QLineEdit *m_learningRate, *m_name;
     QCheckBox *m_augment;

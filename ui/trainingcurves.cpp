@@ -64,6 +64,34 @@ QString axisTitle(CurveAxis axis)
     return {};
 }
 
+QStringList validationKeys(const std::vector<TrainSeries> &series)
+{
+    QStringList keys;
+    const auto add = [&](const QString &key) {
+        if (!keys.contains(key) && key != QLatin1String("questions"))
+            keys << key;
+    };
+    for (const TrainSeries &s : series)
+        for (const EpochReport &e : s.epochs)
+            for (auto it = e.validation.begin(); it != e.validation.end(); ++it) {
+                if (it.value().isDouble())
+                    add(it.key());
+                const QJsonObject nested = it.value().toObject();
+                for (auto n = nested.begin(); n != nested.end(); ++n)
+                    if (n.value().isDouble())
+                        add(it.key() + QLatin1Char('/') + n.key());
+            }
+    keys.sort();
+    return keys;
+}
+
+std::optional<double> validationValue(const QJsonObject &validation, const QString &key)
+{
+    const int slash = int(key.indexOf(QLatin1Char('/')));
+    const QJsonValue value = slash < 0 ? validation.value(key) : validation.value(key.left(slash)).toObject().value(key.mid(slash + 1));
+    return value.isDouble() ? std::optional<double>(value.toDouble()) : std::nullopt;
+}
+
 namespace {
 
 QString csvText(const QString &text)

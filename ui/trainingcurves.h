@@ -30,6 +30,11 @@ double curveX(const CurvePoint &point, CurveAxis axis); // time in minutes
 double epochEndX(const std::vector<CurvePoint> &curve, int epoch, CurveAxis axis);
 QString axisTitle(CurveAxis axis);
 
+// The validation values an epoch report holds, flattened: "answer_accuracy",
+// "vqa_accuracy_per_answer_type/yes/no", … (numbers only, "questions" left out).
+QStringList validationKeys(const std::vector<TrainSeries> &series);
+std::optional<double> validationValue(const QJsonObject &validation, const QString &key);
+
 // One row per curve point of every series: run, step, epoch, minutes, loss,
 // smoothed loss, learning rate, samples/s, then each validation metric on the
 // row that ends its epoch.

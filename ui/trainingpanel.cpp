@@ -183,7 +183,7 @@ QWidget *TrainingPanel::buildSide()
 QWidget *TrainingPanel::buildPlots()
 {
     auto *split = new QSplitter(Qt::Vertical, this);
-    m_loss = makePlot(tr("train loss"));
+    m_loss = makePlot(tr("loss"));
     m_metric = makePlot(tr("validation"));
     m_learningRate = makePlot(tr("learning rate"));
     m_loss->legend->setVisible(true);
@@ -214,6 +214,13 @@ QWidget *TrainingPanel::buildViewControls()
     m_axis->addItem(tr("Epoch"), int(CurveAxis::Epoch));
     m_axis->addItem(tr("Time"), int(CurveAxis::Time));
     row->addWidget(m_axis);
+    row->addWidget(new QLabel(tr("Validation:"), bar));
+    m_metricChoice = new QComboBox(bar);
+    m_metricChoice->setToolTip(tr("What the validation plot shows: the task's main metric, or any metric the runs recorded "
+                                  "(per answer type, BLEU-4, CIDEr-D, recall@K, the validation loss)"));
+    m_metricChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_metricChoice->addItem(tr("main metric"), QString());
+    row->addWidget(m_metricChoice);
     m_logX = new QCheckBox(tr("Log x"), bar);
     m_logY = new QCheckBox(tr("Log y"), bar);
     row->addWidget(m_logX);
@@ -227,6 +234,7 @@ QWidget *TrainingPanel::buildViewControls()
         scheduleReplot();
     });
     connect(m_axis, &QComboBox::currentIndexChanged, this, &TrainingPanel::scheduleReplot);
+    connect(m_metricChoice, &QComboBox::currentIndexChanged, this, &TrainingPanel::scheduleReplot);
     connect(m_logX, &QCheckBox::toggled, this, &TrainingPanel::scheduleReplot);
     connect(m_logY, &QCheckBox::toggled, this, &TrainingPanel::scheduleReplot);
     connect(csv, &QPushButton::clicked, this, [this] {
@@ -552,8 +560,10 @@ void TrainingPanel::replot()
         plot->clearGraphs();
     const CurveAxis axis = CurveAxis(m_axis->currentData().toInt());
     const double smoothing = m_smoothing->value() / 100.0;
-    QString metricName;
-    for (const TrainSeries &s : shownSeries()) {
+    const std::vector<TrainSeries> shown = shownSeries();
+    updateMetricChoice(shown);
+    QString metricName = m_metricChoice->currentData().toString();
+    for (const TrainSeries &s : shown) {
         plotSeries(s, colourOf(s.runId), axis, smoothing);
         for (const EpochReport &e : s.epochs)
             if (auto m = s.task ? primaryMetric(*s.task, e.validation) : std::nullopt; m && metricName.isEmpty())
@@ -594,21 +604,56 @@ void TrainingPanel::plotSeries(const TrainSeries &s, const QColor &colour, Curve
     lrGraph->setPen(QPen(colour));
     lrGraph->setData(x, lr, true);
 
-    QVector<double> ex, ey;
+    const QString chosen = m_metricChoice->currentData().toString();
+    QVector<double> ex, ey, lx, ly;
     for (const EpochReport &e : s.epochs) {
-        const auto m = s.task ? primaryMetric(*s.task, e.validation) : std::nullopt;
         double at = epochEndX(s.curve, e.epoch, axis);
         if (std::isnan(at) && axis == CurveAxis::Epoch)
             at = e.epoch;
-        if (m && !std::isnan(at)) {
+        if (std::isnan(at))
+            continue;
+        std::optional<double> value;
+        if (chosen.isEmpty()) {
+            if (auto m = s.task ? primaryMetric(*s.task, e.validation) : std::nullopt)
+                value = m->value;
+        } else {
+            value = validationValue(e.validation, chosen);
+        }
+        if (value) {
             ex << at;
-            ey << m->value;
+            ey << *value;
+        }
+        if (auto loss = validationValue(e.validation, QStringLiteral("loss"))) {
+            lx << at;
+            ly << *loss;
         }
     }
     QCPGraph *metricGraph = m_metric->addGraph();
     metricGraph->setPen(QPen(colour, 2));
     metricGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     metricGraph->setData(ex, ey, true);
+    QCPGraph *valLoss = m_loss->addGraph(); // the validation loss, dashed, on the loss plot
+    valLoss->setPen(QPen(colour, 1.5, Qt::DashLine));
+    valLoss->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    valLoss->setData(lx, ly, true);
+    valLoss->setName(tr("%1 (validation)").arg(s.name));
+}
+
+void TrainingPanel::updateMetricChoice(const std::vector<TrainSeries> &shown)
+{
+    const QStringList keys = validationKeys(shown);
+    QStringList listed;
+    for (int i = 1; i < m_metricChoice->count(); ++i)
+        listed << m_metricChoice->itemData(i).toString();
+    if (listed == keys)
+        return;
+    const QString chosen = m_metricChoice->currentData().toString();
+    const QSignalBlocker block(m_metricChoice);
+    while (m_metricChoice->count() > 1)
+        m_metricChoice->removeItem(1);
+    for (const QString &key : keys)
+        m_metricChoice->addItem(key, key);
+    m_metricChoice->setCurrentIndex(std::max(0, m_metricChoice->findData(chosen)));
 }
 
 qint64 TrainingPanel::selectedRun() const

@@ -79,6 +79,7 @@ private:
     void onFailed(const Error &error);
     void scheduleReplot();
     void replot();
+    void updateMetricChoice(const std::vector<TrainSeries> &shown);
     void plotSeries(const TrainSeries &series, const QColor &colour, CurveAxis axis, double smoothing);
     void showCheckpoints();
     void addCheckpointAsModel();
@@ -110,7 +111,7 @@ private:
     QWidget *m_plots;
     QSlider *m_smoothing;
     QLabel *m_smoothingValue;
-    QComboBox *m_axis;
+    QComboBox *m_axis, *m_metricChoice;
     QCheckBox *m_logX, *m_logY;
 };
 

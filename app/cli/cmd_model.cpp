@@ -28,7 +28,8 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
                                                         {"vision", &r.vision}, {"text", &r.text},
                                                         {"device", &r.device}, {"checkpoint", &r.checkpoint},
                                                         {"name", &r.name}, {"reward", &r.selfCriticalReward},
-                                                        {"init-from", &r.initFrom}};
+                                                        {"init-from", &r.initFrom}, {"train-split", &r.trainSplit},
+                                                        {"val-split", &r.valSplit}};
     // `compare` declares the shared options only: ask for the others without a warning.
     const QStringList given = p.optionNames();
     for (const auto &[option, field] : texts)
@@ -128,6 +129,8 @@ void declareTrainOptions(QCommandLineParser &p)
     add("device", "auto, cpu or cuda (default auto: CUDA when available).", "device");
     add("threads", "CPU threads (default: every core).", "n");
     add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable).", "key=value");
+    add("train-split", "The split to learn from (default train).", "split");
+    add("val-split", "The split scored after every epoch, which picks the best epoch (default val; \"\" for none).", "split");
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("Train on the images exactly as they are.")});
 }
 

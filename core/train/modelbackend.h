@@ -28,6 +28,8 @@ struct TrainRequest {
     QString vision = QStringLiteral("cnn");      // cnn / resnet
     QString text = QStringLiteral("gru");        // gru / transformer
     QMap<QString, QString> modelOptions; // more architecture keys, as in a checkpoint ("fusion_dim" -> "64")
+    QString trainSplit = QStringLiteral("train"); // learns from this split
+    QString valSplit = QStringLiteral("val");     // scored after every epoch; picks the best epoch
     int epochs = 10;
     int batchImages = 32;        // images per step; VQA and captions bring all of each image's texts
     double learningRate = 1e-3;

@@ -8,7 +8,7 @@ const QLatin1String kEpochs("epochs"), kBatch("batch_images"), kLearningRate("le
     kWeightDecay("weight_decay"), kWarmup("warmup_fraction"), kClip("gradient_clip"), kImageSize("image_size"),
     kAugment("augment"), kSeed("seed"), kDevice("device"), kCheckpoint("checkpoint"), kResume("resume"),
     kSelfCritical("self_critical_epochs"), kReward("self_critical_reward"), kInitFrom("init_from"), kTask("task"),
-    kName("name"), kThreads("threads"), kComparison("comparison");
+    kName("name"), kThreads("threads"), kComparison("comparison"), kTrainSplit("train_split"), kValSplit("val_split");
 
 } // namespace
 
@@ -19,7 +19,7 @@ QJsonObject trainRequestToJson(const TrainRequest &r)
             {kImageSize, r.imageSize}, {kAugment, r.augment}, {kSeed, QString::number(r.seed)},
             {kDevice, r.device}, {kThreads, r.threads}, {kCheckpoint, r.checkpoint}, {kResume, r.resume},
             {kSelfCritical, r.selfCriticalEpochs}, {kReward, r.selfCriticalReward}, {kInitFrom, r.initFrom},
-            {kName, r.name}, {kComparison, r.comparison}};
+            {kName, r.name}, {kComparison, r.comparison}, {kTrainSplit, r.trainSplit}, {kValSplit, r.valSplit}};
 }
 
 TrainRequest resumeRequestFromJson(const QString &project, const QJsonObject &c)
@@ -43,6 +43,8 @@ TrainRequest resumeRequestFromJson(const QString &project, const QJsonObject &c)
     r.selfCriticalReward = c.value(kReward).toString(r.selfCriticalReward);
     r.name = c.value(kName).toString();
     r.comparison = c.value(kComparison).toString();
+    r.trainSplit = c.value(kTrainSplit).toString(r.trainSplit);
+    r.valSplit = c.value(kValSplit).toString(r.valSplit);
     r.resume = true;
     r.architectureFromCheckpoint = true;
     return r;

@@ -22,6 +22,7 @@
 #include <QLockFile>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <random>
 
@@ -78,6 +79,7 @@ private:
     // waitedSeconds: how long the batch took to arrive from the loader, counted in the speed.
     void step(const Batch &batch, int64_t epoch, double waitedSeconds);
     Status finishEpoch(int64_t epoch);
+    double validationLoss(); // the training loss over the val split, in eval mode; NaN without one
     Status writeCheckpoint();
     bool recordIfBest(const EpochReport &report); // true: the best epoch so far
     Status copyToBest();
@@ -132,18 +134,19 @@ Status Trainer::openProject()
     if (!store)
         return store.error();
     m_store.emplace(std::move(store.value()));
-    auto train = loadSplit(*m_store, QStringLiteral("train"));
+    auto train = loadSplit(*m_store, m_request.trainSplit);
     if (!train)
         return train.error();
     m_train = std::move(train.value());
-    auto val = loadSplit(*m_store, QStringLiteral("val"));
+    auto val = m_request.valSplit.isEmpty() ? Expected<SplitData>(SplitData{}) : loadSplit(*m_store, m_request.valSplit);
     if (!val)
         return val.error();
     m_val = std::move(val.value());
     m_trainImages = usableImages(m_train, m_request.task);
     if (m_trainImages.empty())
-        return Error::input(QStringLiteral("the train split has no images with %1 to learn from")
-                                .arg(m_request.task == TaskKind::Vqa ? QStringLiteral("questions") : QStringLiteral("captions")),
+        return Error::input(QStringLiteral("the split '%1' has no images with %2 to learn from")
+                                .arg(m_request.trainSplit,
+                                     m_request.task == TaskKind::Vqa ? QStringLiteral("questions") : QStringLiteral("captions")),
                             m_request.project);
     return {};
 }
@@ -398,6 +401,8 @@ Status Trainer::finishEpoch(int64_t epoch)
         recalibrateNormalization(m_model, m_train, options);
         torch::NoGradGuard noGrad;
         report.validation = evaluate(m_model, m_val, m_codec, options);
+        if (const double loss = validationLoss(); std::isfinite(loss))
+            report.validation[QStringLiteral("loss")] = loss;
     } catch (const CancelledError &) {
         m_result.cancelled = true; // the epoch's weights are kept, without its validation
     }
@@ -417,6 +422,35 @@ Status Trainer::finishEpoch(int64_t epoch)
     if (m_observer)
         m_observer->epochDone(report);
     return runs::update(*m_store, m_state.runId, runMetrics(), RunStatus::Running);
+}
+
+double Trainer::validationLoss()
+{
+    const std::vector<size_t> images = usableImages(m_val, m_request.task);
+    if (images.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    BatchOptions options;
+    options.task = m_request.task;
+    options.imageSize = m_state.imageSize;
+    options.maxLength = m_model.config.maxLength;
+    options.augment = false;
+    options.training = true; // questions whose answer the model cannot give are left out, as in training
+    options.seed = m_state.seed;
+    m_model.module->eval();
+    double sum = 0;
+    int64_t samples = 0;
+    const size_t size = size_t(m_request.batchImages);
+    for (size_t first = 0; first < images.size(); first += size) {
+        if (cancelRequested())
+            throw CancelledError();
+        const std::vector<size_t> slice(images.begin() + long(first), images.begin() + long(std::min(images.size(), first + size)));
+        const Batch batch = makeBatch(m_val, slice, m_codec.vocabulary, m_codec.labels, options);
+        if (batch.samples == 0)
+            continue;
+        sum += trainingLoss(m_model, toDevice(batch, m_device)).item<double>() * double(batch.samples);
+        samples += batch.samples;
+    }
+    return samples > 0 ? sum / double(samples) : std::numeric_limits<double>::quiet_NaN();
 }
 
 QString Trainer::bestCheckpointPath() const
