@@ -39,6 +39,7 @@ private slots:
 private:
     TrainRequest tinyRequest() const;
     std::optional<TrainRunView> storedRun(qint64 id);
+    bool openPanel(TrainingPanel &panel);
 
     QTemporaryDir m_dir;
     QString m_project;
@@ -66,6 +67,16 @@ TrainRequest TestGuiTraining::tinyRequest() const
     r.name = QStringLiteral("tiny film");
     r.checkpoint = m_dir.filePath(QStringLiteral("tiny.ckpt"));
     return r;
+}
+
+// Shown on the test project, its runs read.
+bool TestGuiTraining::openPanel(TrainingPanel &panel)
+{
+    panel.resize(1000, 600);
+    panel.show();
+    QSignalSpy loaded(&panel, &TrainingPanel::runsLoaded);
+    panel.setProject(m_project);
+    return loaded.wait(10000);
 }
 
 std::optional<TrainRunView> TestGuiTraining::storedRun(qint64 id)
@@ -109,11 +120,7 @@ void TestGuiTraining::dialogPresetsAndProblems()
 void TestGuiTraining::trainPauseResumeStop()
 {
     TrainingPanel panel;
-    panel.resize(1000, 600);
-    panel.show();
-    QSignalSpy loaded(&panel, &TrainingPanel::runsLoaded);
-    panel.setProject(m_project);
-    QVERIFY(loaded.wait(10000));
+    QVERIFY(openPanel(panel));
     QVERIFY(panel.storedRuns().empty());
 
     QSignalSpy finished(&panel, &TrainingPanel::trainingFinished);
@@ -195,11 +202,7 @@ void TestGuiTraining::interruptedRunIsOffered()
 void TestGuiTraining::compareFromTheWindow()
 {
     TrainingPanel panel;
-    panel.resize(1000, 600);
-    panel.show();
-    QSignalSpy loaded(&panel, &TrainingPanel::runsLoaded);
-    panel.setProject(m_project);
-    QVERIFY(loaded.wait(10000));
+    QVERIFY(openPanel(panel));
     CompareRequest request;
     request.base = tinyRequest();
     request.base.epochs = 2;

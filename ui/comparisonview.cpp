@@ -1,5 +1,7 @@
 #include "comparisonview.h"
 
+#include "tablecells.h"
+
 #include "train/fusioncatalog.h"
 
 #include <QComboBox>
@@ -18,15 +20,6 @@ namespace tandem {
 namespace {
 
 enum Column { Fusion, Best, BestEpoch, Loss, Minutes, Speed, RunState, ColumnCount };
-
-QTableWidgetItem *number(double value, int decimals)
-{
-    auto *item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, decimals > 0 ? QVariant(std::round(value * std::pow(10, decimals)) / std::pow(10, decimals))
-                                                : QVariant(qint64(std::llround(value))));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 
 } // namespace
 
@@ -134,11 +127,11 @@ void ComparisonView::showComparison()
         if (info)
             name->setToolTip(info->summary);
         m_table->setItem(row, Fusion, name);
-        m_table->setItem(row, Best, r.best ? number(r.best->value, 2) : new QTableWidgetItem(QStringLiteral("–")));
-        m_table->setItem(row, BestEpoch, number(r.bestEpoch, 0));
-        m_table->setItem(row, Loss, number(r.finalTrainLoss, 4));
-        m_table->setItem(row, Minutes, number(r.minutes, 1));
-        m_table->setItem(row, Speed, number(r.samplesPerSecond, 0));
+        m_table->setItem(row, Best, r.best ? numberItem(r.best->value, 2) : new QTableWidgetItem(QStringLiteral("–")));
+        m_table->setItem(row, BestEpoch, numberItem(r.bestEpoch, 0));
+        m_table->setItem(row, Loss, numberItem(r.finalTrainLoss, 4));
+        m_table->setItem(row, Minutes, numberItem(r.minutes, 1));
+        m_table->setItem(row, Speed, numberItem(r.samplesPerSecond, 0));
         m_table->setItem(row, RunState, new QTableWidgetItem(runStatusName(r.status)));
     }
     m_table->setSortingEnabled(true);

@@ -1,5 +1,7 @@
 #include "evaluationpanel.h"
 
+#include "tablecells.h"
+
 #include "data/projectstore.h"
 
 #include <QComboBox>
@@ -17,15 +19,6 @@
 namespace tandem {
 
 namespace {
-
-QTableWidgetItem *numberItem(double value, int decimals)
-{
-    auto *item = new QTableWidgetItem;
-    const double scale = std::pow(10.0, decimals);
-    item->setData(Qt::DisplayRole, std::round(value * scale) / scale);
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 
 QTableWidget *makeTable(QWidget *parent, const QStringList &headers)
 {
