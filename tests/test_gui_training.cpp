@@ -35,6 +35,7 @@ private slots:
     void interruptedRunIsOffered();
     void compareFromTheWindow();
     void evaluationDrillsDown();
+    void showcase();
 
 private:
     TrainRequest tinyRequest() const;
@@ -291,6 +292,49 @@ void TestGuiTraining::evaluationDrillsDown()
         panel.filterSamples({}, {});
         panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/evaluation.png"));
     }
+}
+
+// The README's pictures, from a project with a fusion comparison and two saved
+// answer runs (bench-like data, not the tests' tiny models): skipped unless
+// TANDEM_SHOWCASE names that project and TANDEM_SCREENSHOTS a folder.
+void TestGuiTraining::showcase()
+{
+    const QString project = qEnvironmentVariable("TANDEM_SHOWCASE"), dir = qEnvironmentVariable("TANDEM_SCREENSHOTS");
+    if (project.isEmpty() || dir.isEmpty())
+        QSKIP("set TANDEM_SHOWCASE to a project with a comparison and saved runs, TANDEM_SCREENSHOTS to a folder");
+    TrainingPanel panel;
+    panel.resize(1200, 640);
+    panel.show();
+    QSignalSpy loaded(&panel, &TrainingPanel::runsLoaded);
+    panel.setProject(project);
+    QVERIFY(loaded.wait(20000));
+    const auto compared = comparisonsOf(panel.runViews());
+    QVERIFY(!compared.empty());
+    QSet<qint64> ids;
+    for (const CompareRow &r : compared.front().rows)
+        ids.insert(r.runId);
+    panel.plotOnly(ids);
+    QTest::qWait(300);
+    QVERIFY(panel.grab().save(dir + QStringLiteral("/training.png")));
+
+    ComparisonView view;
+    view.resize(1000, 440);
+    view.show();
+    view.setComparisons(compared);
+    view.findChild<QTableWidget *>(QStringLiteral("comparisonTable"))->selectRow(0);
+    QVERIFY(view.grab().save(dir + QStringLiteral("/comparison.png")));
+
+    EvaluationPanel evaluation;
+    evaluation.resize(1200, 640);
+    evaluation.show();
+    QSignalSpy evaluated(&evaluation, &EvaluationPanel::evaluated);
+    evaluation.setProject(project);
+    QVERIFY(evaluated.wait(20000));
+    auto runs = evaluableRuns(project);
+    QVERIFY(runs && runs->size() >= 2);
+    evaluation.evaluate(runs->at(1).id, runs->at(0).id);
+    QVERIFY(evaluated.wait(20000));
+    QVERIFY(evaluation.grab().save(dir + QStringLiteral("/evaluation.png")));
 }
 
 QTEST_MAIN(TestGuiTraining)

@@ -185,6 +185,9 @@ void EvaluationPanel::evaluate(qint64 runId, qint64 compareWith)
 {
     if (m_project.isEmpty() || runId <= 0)
         return;
+    for (auto [box, id] : {std::make_pair(m_run, runId), std::make_pair(m_compare, compareWith)})
+        if (const int index = box->findData(id); index >= 0)
+            box->setCurrentIndex(index);
     m_summary->setText(tr("Scoring run %1…").arg(runId));
     auto *watcher = new QFutureWatcher<Expected<RunEvaluation>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {

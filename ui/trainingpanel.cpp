@@ -125,7 +125,7 @@ QWidget *TrainingPanel::buildToolbar()
     m_stop->setToolTip(tr("End the run now; its model keeps the epoch with the best validation metric"));
     m_progress = new QProgressBar(bar);
     m_progress->setTextVisible(true);
-    m_status = new QLabel(tr("No run yet"), bar);
+    m_status = new QLabel(bar);
     m_status->setObjectName(QStringLiteral("trainingStatus"));
     for (QWidget *w : {static_cast<QWidget *>(m_train), static_cast<QWidget *>(m_pause), static_cast<QWidget *>(m_resume),
                        static_cast<QWidget *>(m_stop)})
@@ -271,6 +271,7 @@ void TrainingPanel::fillMenu(QMenu *menu)
 void TrainingPanel::setProject(const QString &path)
 {
     m_project = path;
+    m_status->clear();
     m_offered.clear();
     m_hidden.clear();
     refreshRuns();
@@ -333,6 +334,10 @@ void TrainingPanel::showRuns(std::vector<TrainRunView> views)
     }
     if (!m_runs->currentItem() && m_runs->count() > 0)
         m_runs->setCurrentRow(0);
+    if (!m_job && m_status->text().isEmpty()) // nothing said yet: say what is here
+        m_status->setText(m_views.empty() ? tr("No training run in this project yet: Train… starts one")
+                                          : tr("%n training run(s) in this project; tick runs to overlay their curves", "",
+                                               int(m_views.size())));
     showCheckpoints();
     updateButtons();
     replot();
