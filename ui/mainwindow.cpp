@@ -241,6 +241,7 @@ void MainWindow::buildTrainingDock()
     connect(m_evaluation, &EvaluationPanel::message, this, &MainWindow::showMessage);
     connect(m_evaluation, &EvaluationPanel::openImage, this, &MainWindow::showImage);
     connect(m_models, &ModelsDock::runFinished, m_evaluation, &EvaluationPanel::refresh);
+    connect(m_training, &TrainingPanel::trainingFinished, m_evaluation, &EvaluationPanel::refresh);
     connect(comparisons, &ComparisonView::explainModel, this, [this](const QString &checkpoint) {
         connect(m_models, &ModelsDock::currentModelChanged, m_inspect, [this] { m_inspect->explain(); }, Qt::SingleShotConnection);
         m_models->useCheckpoint(checkpoint);
