@@ -9,6 +9,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
 #include <torch/autograd.h>
 #include <torch/utils.h>
 
@@ -77,6 +78,7 @@ private slots:
     void fusionSharesImageWork_data();
     void fusionSharesImageWork();
     void filmContextIsOptional();
+    void filmReusesTheImageWorkOfAnImage();
     void unknownNames();
     void answerLosses();
     void captionerShapes();
@@ -356,6 +358,36 @@ void TestMlModules::filmContextIsOptional()
     QCOMPARE(contextParameters(plain), 0);
     QCOMPARE(plain->forward(at::randn({3, 9, 18}), at::randn({3, 24})).sizes().vec(),
              (std::vector<int64_t>{3, options.outputDim}));
+}
+
+// Questions asked about one image in inference mode reuse the first block's
+// image-only work; the answers are exactly those computed afresh, and another
+// regions tensor (even with the same values) or grad mode computes it again.
+void TestMlModules::filmReusesTheImageWorkOfAnImage()
+{
+    torch::manual_seed(4);
+    auto film = makeFusion("film", smallFusion());
+    film->eval();
+    const at::Tensor regions = at::randn({1, 9, 18});
+    const at::Tensor first = at::randn({1, 24}), second = at::randn({1, 24});
+    at::Tensor expectedFirst, expectedSecond, cachedFirst, cachedSecond;
+    {
+        torch::NoGradGuard noGrad; // not inference mode: nothing is kept
+        expectedFirst = film->forward(regions, first);
+        expectedSecond = film->forward(regions, second);
+    }
+    {
+        c10::InferenceMode inference;
+        cachedFirst = film->forward(regions, first);
+        cachedSecond = film->forward(regions, second); // from the kept first block
+        QVERIFY(at::equal(film->forward(regions.clone() + 1, second), film->forward(regions.clone() + 1, second)));
+    }
+    QVERIFY(at::equal(cachedFirst, expectedFirst));
+    QVERIFY(at::equal(cachedSecond, expectedSecond));
+    QVERIFY(!at::equal(cachedFirst, cachedSecond));
+    const at::Tensor trainable = regions.clone().requires_grad_(true);
+    film->forward(trainable, first).sum().backward(); // grad mode: computed with the graph, gradients reach the regions
+    QVERIFY(trainable.grad().defined() && trainable.grad().abs().sum().item<double>() > 0);
 }
 
 void TestMlModules::unknownNames()

@@ -1,5 +1,7 @@
 #include "ml/fusion.h"
 
+#include <c10/core/InferenceMode.h>
+
 #include "ml/vision.h"
 
 #include <ATen/ATen.h>
@@ -107,6 +109,18 @@ FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options
     m_output = register_module("output", nn::Linear(h, options.outputDim));
 }
 
+std::pair<at::Tensor, at::Tensor> FilmFusionImpl::firstBlock(const at::Tensor &regions)
+{
+    const bool inference = c10::InferenceMode::is_enabled();
+    if (inference && m_firstBlock.regions.defined() && m_firstBlock.regions.is_same(regions))
+        return {m_firstBlock.input, m_firstBlock.output};
+    const at::Tensor x = at::relu(m_input->forward(regions));
+    at::Tensor y = m_second[0]->as<nn::Linear>()->forward(at::relu(m_first[0]->as<nn::Linear>()->forward(x)));
+    y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({m_options.hiddenDim}));
+    m_firstBlock = inference ? FirstBlockCache{regions, x, y} : FirstBlockCache{};
+    return {x, y};
+}
+
 at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
                                    const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
@@ -127,19 +141,21 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     // runs once per image (x and y are [Bi,R,H]), which halves the work of a
     // two-block model when twenty questions share an image.
     const int64_t h = m_options.hiddenDim;
-    at::Tensor x = at::relu(m_input->forward(regions));                              // [B or Bi,R,H]
+    auto [x, first] = firstBlock(regions);                                         // [B or Bi,R,H]
     const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
-        at::Tensor y = m_first[i]->as<nn::Linear>()->forward(x);
-        if (m_context && i > 0)
-            y = y + m_context[i - 1]->as<nn::Linear>()->forward(std::get<0>(x.max(1))).unsqueeze(1); // [B,1,H]
-        y = at::relu(y);
-        y = m_second[i]->as<nn::Linear>()->forward(y);
-        // Normalised without an affine part: FiLM supplies scale and shift.
-        y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({h}));
+        at::Tensor y;
         if (i == 0) {
             x = perItem(x, imageIndex); // [B,R,H] from here on
-            y = perItem(y, imageIndex);
+            y = perItem(first, imageIndex);
+        } else {
+            y = m_first[i]->as<nn::Linear>()->forward(x);
+            if (m_context)
+                y = y + m_context[i - 1]->as<nn::Linear>()->forward(std::get<0>(x.max(1))).unsqueeze(1); // [B,1,H]
+            y = at::relu(y);
+            y = m_second[i]->as<nn::Linear>()->forward(y);
+            // Normalised without an affine part: FiLM supplies scale and shift.
+            y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({h}));
         }
         const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
         const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);

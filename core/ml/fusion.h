@@ -113,10 +113,20 @@ public:
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
+    // The first block up to its FiLM: [Bi,R,H] input and [Bi,R,H] normalised output.
+    std::pair<at::Tensor, at::Tensor> firstBlock(const at::Tensor &regions);
+
     FusionOptions m_options;
     torch::nn::Linear m_input{nullptr}, m_generator{nullptr}, m_output{nullptr};
     torch::nn::ModuleList m_first{nullptr}, m_second{nullptr}; // per block: 1x1 "convolutions"
     torch::nn::ModuleList m_context{nullptr};                   // per block but the first: pooled map -> first layer
+    // In inference mode, the first block's question-free work for the last
+    // regions tensor seen: questions typed about one image (the ask box, whose
+    // session keeps the encoded image) reuse it. Holding `regions` keeps that
+    // tensor alive, so a new tensor can never be mistaken for it.
+    struct FirstBlockCache {
+        at::Tensor regions, input, output;
+    } m_firstBlock;
 };
 TORCH_MODULE(FilmFusion);
 
