@@ -1,6 +1,7 @@
 // ask, explain, accept: one image and a model (the top answers to a question,
 // where the model looks), and turning a run's suggestions into labels.
 #include "commands.h"
+#include "train/trainsettings.h"
 #include "modelcli.h"
 
 #include "data/imagequery.h"
@@ -252,7 +253,8 @@ void declareExplain(QCommandLineParser &p)
     p.addOption({QStringLiteral("question"), QStringLiteral("VQA: explain the answer to this question."), QStringLiteral("text")});
     p.addOption({QStringLiteral("caption"), QStringLiteral("Captioner: the map of every word of its caption.")});
     p.addOption({QStringLiteral("text"), QStringLiteral("Retrieval: explain the image's score against this text."), QStringLiteral("text")});
-    p.addOption({QStringLiteral("method"), QStringLiteral("attention or gradcam (default: attention, gradcam for --text)."), QStringLiteral("method")});
+    p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, hirescam, gradient or occlusion (VQA) (default: attention, "
+                                                        "gradcam for --text)."), QStringLiteral("method")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Write the map over the image as PNG (a caption: one file per word)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("opacity"), QStringLiteral("Of the map over the image, 0..1 (default 0.6)."), QStringLiteral("x"), QStringLiteral("0.6")});
     addCommonOptions(p, true, false);
@@ -274,10 +276,10 @@ int runExplain(QCommandLineParser &p)
                      : p.isSet(QStringLiteral("caption")) ? ExplainTarget::Caption : ExplainTarget::Text;
     request.text = p.value(request.target == ExplainTarget::Question ? QStringLiteral("question") : QStringLiteral("text"));
     const QString method = p.value(QStringLiteral("method"));
-    if (!method.isEmpty() && method != QLatin1String("attention") && method != QLatin1String("gradcam"))
-        return usageError(QStringLiteral("--method must be attention or gradcam"), cmd);
-    request.method = method == QLatin1String("gradcam") || (method.isEmpty() && request.target == ExplainTarget::Text)
-                         ? ExplainMethod::GradCam : ExplainMethod::Attention;
+    const auto parsed = method.isEmpty() ? std::optional<ExplainMethod>() : parseExplainMethod(method);
+    if (!method.isEmpty() && !parsed)
+        return usageError(QStringLiteral("--method must be attention, gradcam, hirescam, gradient or occlusion"), cmd);
+    request.method = parsed ? *parsed : request.target == ExplainTarget::Text ? ExplainMethod::GradCam : ExplainMethod::Attention;
     bool ok = false;
     const double opacity = p.value(QStringLiteral("opacity")).toDouble(&ok);
     if (!ok || opacity < 0 || opacity > 1)

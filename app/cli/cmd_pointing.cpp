@@ -2,6 +2,7 @@
 // question (or caption word) names, against the random-map baseline and with
 // the model's weights randomised. The scoring lives in core (jobs/pointingjob).
 #include "commands.h"
+#include "train/trainsettings.h"
 #include "modelcli.h"
 
 #include "jobs/pointingjob.h"
@@ -11,14 +12,6 @@
 namespace tandem::cli {
 
 namespace {
-
-const QStringList kMethods{QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("gradient"),
-                           QStringLiteral("hirescam")}; // ExplainMethod's order
-
-QString methodName(ExplainMethod method)
-{
-    return kMethods.value(int(method));
-}
 
 QJsonObject tallyJson(const explain::PointingTally &t)
 {
@@ -33,7 +26,7 @@ QJsonObject resultJson(const PointingResult &r, const PointingRequest &request)
         kinds[kind] = tallyJson(tally);
     QJsonObject o = tallyJson(r.scores.overall);
     o[QStringLiteral("task")] = taskName(r.task);
-    o[QStringLiteral("map")] = request.randomMaps ? QStringLiteral("random") : methodName(request.method);
+    o[QStringLiteral("map")] = request.randomMaps ? QStringLiteral("random") : explainMethodName(request.method);
     o[QStringLiteral("randomized_weights")] = request.randomizeWeights;
     o[QStringLiteral("finer_grid")] = request.finerGrid;
     o[QStringLiteral("split")] = request.split;
@@ -53,7 +46,7 @@ QString tallyText(const explain::PointingTally &t)
 
 void printResult(const PointingResult &r, const PointingRequest &request)
 {
-    const QString map = request.randomMaps ? QStringLiteral("random maps") : methodName(request.method);
+    const QString map = request.randomMaps ? QStringLiteral("random maps") : explainMethodName(request.method);
     out(QStringLiteral("Pointing game, %1 split, %2 on a %3x%4 grid%5: %6 hits")
             .arg(request.split.isEmpty() ? QStringLiteral("every") : request.split, map)
             .arg(r.gridHeight).arg(r.gridWidth)
@@ -74,10 +67,10 @@ int parseRequest(QCommandLineParser &p, PointingRequest &r)
     r.device = p.value(QStringLiteral("device"));
     if (p.positionalArguments().size() != 1 || r.checkpoint.isEmpty())
         return usageError(QStringLiteral("expected one project path and --model FILE"), cmd);
-    const int method = int(kMethods.indexOf(p.value(QStringLiteral("method"))));
-    if (method < 0)
-        return usageError(QStringLiteral("--method must be attention, gradcam, hirescam or gradient"), cmd);
-    r.method = ExplainMethod(method);
+    const auto method = parseExplainMethod(p.value(QStringLiteral("method")));
+    if (!method)
+        return usageError(QStringLiteral("--method must be attention, gradcam, hirescam, gradient or occlusion"), cmd);
+    r.method = *method;
     if (p.isSet(QStringLiteral("baseline")) && p.value(QStringLiteral("baseline")) != QLatin1String("random"))
         return usageError(QStringLiteral("--baseline knows one baseline: random"), cmd);
     r.randomMaps = p.isSet(QStringLiteral("baseline"));
@@ -101,7 +94,8 @@ void declarePointing(QCommandLineParser &p)
     p.addOption({QStringLiteral("model"), QStringLiteral("A VQA or captioning checkpoint written by 'train'."), QStringLiteral("file")});
     p.addOption({QStringLiteral("split"), QStringLiteral("The split to score (default test; \"\" = all)."), QStringLiteral("name"), QStringLiteral("test")});
     p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, hirescam (VQA: gradient x activation per region) or gradient\n"
-                                                        "(VQA: the pixels' gradient on a 16x16 grid) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
+                                                        "(VQA: the pixels' gradient on a 16x16 grid) or occlusion (VQA: the answer's drop when a patch is covered,\n"
+                                                        "on a grid twice as fine as the regions) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
     p.addOption({QStringLiteral("finer-grid"), QStringLiteral("gradcam, hirescam: on the vision encoder's stage before the last (twice the grid).")});
     p.addOption({QStringLiteral("baseline"), QStringLiteral("random: score a uniformly random map per item instead of the model's."), QStringLiteral("name")});
     p.addOption({QStringLiteral("randomize-weights"), QStringLiteral("Draw the model's weights afresh first (the sanity check: the hit rate should fall).")});

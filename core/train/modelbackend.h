@@ -15,6 +15,7 @@
 #include <QString>
 #include <QStringList>
 #include <atomic>
+#include <optional>
 #include <vector>
 
 namespace tandem {
@@ -248,7 +249,14 @@ struct AskResult {
 // without averaging the gradient over the regions); Gradient, the answer's
 // gradient with respect to the pixels on a 16 x 16 grid whatever the model's
 // (finer than its 4 x 4 regions at 64 pixels).
-enum class ExplainMethod { Attention, GradCam, Gradient, HiResCam };
+// Occlusion (VQA): for each cell of a grid twice as fine as the regions (four
+// times with finerGrid), the drop in the answer's log-probability when that cell
+// is covered with the image's background colour (Zeiler & Fergus 2014): a
+// forward pass per cell, batched.
+enum class ExplainMethod { Attention, GradCam, Gradient, HiResCam, Occlusion };
+// "attention", "gradcam", "gradient", "hirescam", "occlusion": the CLI's names.
+QString explainMethodName(ExplainMethod method);
+std::optional<ExplainMethod> parseExplainMethod(const QString &name);
 enum class ExplainTarget {
     Question,                    // VQA: the answer to ExplainRequest::text
     Caption,                     // captioner: every word of the caption it writes

@@ -12,6 +12,22 @@ const QLatin1String kEpochs("epochs"), kBatch("batch_images"), kLearningRate("le
 
 } // namespace
 
+namespace {
+const QStringList kExplainMethods{QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("gradient"),
+                                  QStringLiteral("hirescam"), QStringLiteral("occlusion")}; // ExplainMethod's order
+} // namespace
+
+QString explainMethodName(ExplainMethod method)
+{
+    return kExplainMethods.value(int(method));
+}
+
+std::optional<ExplainMethod> parseExplainMethod(const QString &name)
+{
+    const int index = int(kExplainMethods.indexOf(name));
+    return index < 0 ? std::nullopt : std::optional<ExplainMethod>(ExplainMethod(index));
+}
+
 QJsonObject trainRequestToJson(const TrainRequest &r)
 {
     return {{kTask, taskName(r.task)}, {kEpochs, r.epochs}, {kBatch, r.batchImages}, {kLearningRate, r.learningRate},
