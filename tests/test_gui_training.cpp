@@ -292,6 +292,23 @@ void TestGuiTraining::evaluationDrillsDown()
         panel.filterSamples({}, {});
         panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/evaluation.png"));
     }
+
+    // A caption run: each caption's CIDEr-D, BLEU-4 and ROUGE-L.
+    std::vector<NewPrediction> rows;
+    for (qint64 image = 1; image <= 5; ++image)
+        rows.push_back({image, 0, QStringLiteral("there are two squares and four circles"), -2.0, {}});
+    qint64 captionRun = 0;
+    {
+        auto store = ProjectStore::open(m_project);
+        captionRun = *predictions::saveRun(*store, RunKind::Infer, QStringLiteral("captions"),
+                                           {{QStringLiteral("task"), QStringLiteral("caption")}}, {}, rows);
+    }
+    panel.evaluate(captionRun);
+    QVERIFY(evaluated.wait(20000));
+    QCOMPARE(panel.evaluation()->metric, QStringLiteral("CIDEr-D"));
+    QCOMPARE(samples->rowCount(), 5);
+    QCOMPARE(samples->horizontalHeaderItem(4)->text(), QStringLiteral("CIDEr-D"));
+    QVERIFY(!samples->isColumnHidden(7) && !samples->isColumnHidden(8));
 }
 
 // The README's pictures, from a project with a fusion comparison and two saved

@@ -73,7 +73,7 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     m_confusion->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_confusion->setToolTip(tr("Rows: the most common human answer; columns: the run's answer. Click a cell for its samples."));
     m_samples = makeTable(this, {tr("Image"), tr("Question"), tr("Predicted"), tr("Reference"), tr("Accuracy"), tr("Score"),
-                                 tr("Other run")});
+                                 tr("Other run"), tr("BLEU-4"), tr("ROUGE-L")});
     m_samples->setObjectName(QStringLiteral("evaluationSamples"));
     m_samples->setSortingEnabled(true);
     m_samples->setToolTip(tr("Double-click a sample to open its image with its labels, the prediction and its map"));
@@ -289,6 +289,10 @@ void EvaluationPanel::showSamples()
     if (!m_evaluation)
         return;
     const RunEvaluation &e = *m_evaluation;
+    const bool captions = e.task == TaskKind::Caption; // per caption: CIDEr-D, BLEU-4, ROUGE-L
+    m_samples->horizontalHeaderItem(4)->setText(captions ? tr("CIDEr-D") : tr("Accuracy"));
+    m_samples->setColumnHidden(7, !captions);
+    m_samples->setColumnHidden(8, !captions);
     const int show = m_show->currentIndex();
     for (const EvalSample &s : e.samples) {
         const bool wrong = e.task == TaskKind::Vqa ? s.accuracy < 1.0 : s.accuracy < e.overall;
@@ -307,6 +311,8 @@ void EvaluationPanel::showSamples()
         m_samples->setItem(row, 4, numberItem(s.accuracy, 3));
         m_samples->setItem(row, 5, numberItem(s.score, 3));
         m_samples->setItem(row, 6, new QTableWidgetItem(s.otherPrediction));
+        m_samples->setItem(row, 7, numberItem(s.bleu4, 3));
+        m_samples->setItem(row, 8, numberItem(s.rougeL, 3));
     }
     m_samples->setSortingEnabled(true);
     m_samples->sortByColumn(4, Qt::AscendingOrder); // the worst first
