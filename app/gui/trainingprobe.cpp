@@ -25,16 +25,27 @@ struct Probe {
     int seconds = 5;
     int windowIndex = 0;         // even: idle, odd: training
     bool measuring = false;
-    std::vector<qint64> idle, training;
+    std::vector<qint64> idle, training;      // every gap, pooled
+    std::vector<qint64> idleP99, trainingP99; // each window's own p99
+    size_t windowStart = 0;
     QElapsedTimer sinceTick, inWindow;
 };
 
-QString stats(const char *name, std::vector<qint64> gaps)
+qint64 quantile(std::vector<qint64> gaps, double q)
 {
     std::sort(gaps.begin(), gaps.end());
-    const auto at = [&](double q) { return gaps.empty() ? 0 : gaps[size_t(double(gaps.size() - 1) * q)]; };
-    return QStringLiteral("\"%1_ticks\": %2, \"%1_p50_ms\": %3, \"%1_p99_ms\": %4, \"%1_max_ms\": %5")
-        .arg(QLatin1String(name)).arg(gaps.size()).arg(at(0.5)).arg(at(0.99)).arg(gaps.empty() ? 0 : gaps.back());
+    return gaps.empty() ? 0 : gaps[size_t(double(gaps.size() - 1) * q)];
+}
+
+QString stats(const char *name, const std::vector<qint64> &gaps, const std::vector<qint64> &windowP99)
+{
+    QStringList windows;
+    for (qint64 p : windowP99)
+        windows << QString::number(p);
+    return QStringLiteral("\"%1_ticks\": %2, \"%1_p50_ms\": %3, \"%1_p99_ms\": %4, \"%1_max_ms\": %5, "
+                          "\"%1_window_p99_ms\": [%6]")
+        .arg(QLatin1String(name)).arg(gaps.size()).arg(quantile(gaps, 0.5)).arg(quantile(gaps, 0.99))
+        .arg(quantile(gaps, 1.0)).arg(windows.join(QStringLiteral(", ")));
 }
 
 void nextWindow(const std::shared_ptr<Probe> &p);
@@ -43,6 +54,9 @@ void endWindow(const std::shared_ptr<Probe> &p)
 {
     p->measuring = false;
     const bool wasTraining = p->windowIndex % 2 == 1;
+    const std::vector<qint64> &all = wasTraining ? p->training : p->idle;
+    (wasTraining ? p->trainingP99 : p->idleP99)
+        .push_back(quantile(std::vector<qint64>(all.begin() + long(p->windowStart), all.end()), 0.99));
     ++p->windowIndex;
     if (!wasTraining) {
         nextWindow(p);
@@ -57,7 +71,8 @@ void nextWindow(const std::shared_ptr<Probe> &p)
 {
     if (p->windowIndex >= 2 * kPairs) {
         QTextStream(stdout) << QStringLiteral("{\"tick_ms\": %1, \"window_s\": %2, %3, %4}\n")
-                                   .arg(kTickMs).arg(p->seconds).arg(stats("idle", p->idle), stats("training", p->training));
+                                   .arg(kTickMs).arg(p->seconds)
+                                   .arg(stats("idle", p->idle, p->idleP99), stats("training", p->training, p->trainingP99));
         QApplication::quit();
         return;
     }
@@ -68,6 +83,7 @@ void nextWindow(const std::shared_ptr<Probe> &p)
         else
             p->panel->resumeRun(runs.front().runId);
     }
+    p->windowStart = (p->windowIndex % 2 == 1 ? p->training : p->idle).size();
     p->inWindow.start();
     p->sinceTick.start();
     p->measuring = true;
