@@ -89,6 +89,7 @@ private slots:
     void roundsLikePython_data();
     void roundsLikePython();
     void rejectsBadInput();
+    void singleAnswersAreMatched();
 };
 
 void TestEvalVqa::normalizes_data()
@@ -214,6 +215,21 @@ void TestEvalVqa::rejectsBadInput()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, scoreVqa({}, {}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, scoreVqa({VqaQuestion{{"a"}, "q", "other"}}, {}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, vqaAccuracy({}, "a"));
+}
+
+void TestEvalVqa::singleAnswersAreMatched()
+{
+    // One human answer each: the official accuracy is 0 whatever the answer; matching normalises both sides.
+    const std::vector<VqaQuestion> questions{{{"2"}, "how many", "number"}, {{"dog"}, "what is the", "other"},
+                                             {{"yes"}, "is the", "yes/no"}};
+    const std::vector<std::string> predictions{"two", "the dog", "no"};
+    QCOMPARE(scoreVqa(questions, predictions).overall.exact, 0.0);
+    const VqaScores matched = scoreAnswerMatching(questions, predictions);
+    QCOMPARE(matched.perQuestion, (std::vector<double>{1.0, 1.0, 0.0}));
+    QVERIFY(near(matched.overall.exact, 200.0 / 3));
+    QCOMPARE(matched.perAnswerType.at("yes/no").exact, 0.0);
+    QCOMPARE(matched.perQuestionType.at("how many").exact, 100.0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, scoreAnswerMatching({VqaQuestion{{}, "q", "other"}}, {"a"}));
 }
 
 QTEST_GUILESS_MAIN(TestEvalVqa)

@@ -176,7 +176,9 @@ double vqaAccuracy(const std::vector<std::string> &humanAnswers, const std::stri
     return sum / static_cast<double>(answers.size());
 }
 
-VqaScores scoreVqa(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions)
+namespace {
+
+void checkSizes(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions)
 {
     if (questions.empty())
         throw std::invalid_argument("VQA accuracy needs at least one question");
@@ -184,21 +186,48 @@ VqaScores scoreVqa(const std::vector<VqaQuestion> &questions, const std::vector<
         throw std::invalid_argument("VQA accuracy needs one prediction per question: got "
                                     + std::to_string(predictions.size()) + " predictions for "
                                     + std::to_string(questions.size()) + " questions");
+}
+
+// Overall and per type, from each question's accuracy.
+VqaScores aggregate(const std::vector<VqaQuestion> &questions, std::vector<double> perQuestion)
+{
     VqaScores scores;
     std::map<std::string, std::vector<double>> byAnswerType;
     std::map<std::string, std::vector<double>> byQuestionType;
     for (std::size_t i = 0; i < questions.size(); ++i) {
-        const double accuracy = vqaAccuracy(questions[i].answers, predictions[i]);
-        scores.perQuestion.push_back(accuracy);
-        byAnswerType[questions[i].answerType].push_back(accuracy);
-        byQuestionType[questions[i].questionType].push_back(accuracy);
+        byAnswerType[questions[i].answerType].push_back(perQuestion[i]);
+        byQuestionType[questions[i].questionType].push_back(perQuestion[i]);
     }
+    scores.perQuestion = std::move(perQuestion);
     scores.overall = percentOf(scores.perQuestion);
     for (const auto &[type, accuracies] : byAnswerType)
         scores.perAnswerType[type] = percentOf(accuracies);
     for (const auto &[type, accuracies] : byQuestionType)
         scores.perQuestionType[type] = percentOf(accuracies);
     return scores;
+}
+
+} // namespace
+
+VqaScores scoreVqa(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions)
+{
+    checkSizes(questions, predictions);
+    std::vector<double> perQuestion;
+    for (std::size_t i = 0; i < questions.size(); ++i)
+        perQuestion.push_back(vqaAccuracy(questions[i].answers, predictions[i]));
+    return aggregate(questions, std::move(perQuestion));
+}
+
+VqaScores scoreAnswerMatching(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions)
+{
+    checkSizes(questions, predictions);
+    std::vector<double> perQuestion;
+    for (std::size_t i = 0; i < questions.size(); ++i) {
+        if (questions[i].answers.empty())
+            throw std::invalid_argument("a VQA question needs at least one human answer");
+        perQuestion.push_back(normalizeVqaAnswer(predictions[i]) == normalizeVqaAnswer(questions[i].answers.front()) ? 1.0 : 0.0);
+    }
+    return aggregate(questions, std::move(perQuestion));
 }
 
 } // namespace tandem::eval

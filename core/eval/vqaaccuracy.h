@@ -39,6 +39,12 @@ struct VqaScores {
 // or a question has no human answer (the reference divides by zero there).
 VqaScores scoreVqa(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions);
 
+// Each prediction against the question's first human answer, both normalised
+// (normalizeVqaAnswer): 1 or 0 per question, aggregated as above. What questions
+// with one human answer are scored by, where the official accuracy, which
+// leaves one answer out, is always 0 (Sort-of-CLEVR, a project being labelled).
+VqaScores scoreAnswerMatching(const std::vector<VqaQuestion> &questions, const std::vector<std::string> &predictions);
+
 // One question's accuracy in [0, 1], with the normalisation above.
 double vqaAccuracy(const std::vector<std::string> &humanAnswers, const std::string &prediction);
 

@@ -43,32 +43,6 @@ EvalSample sampleOf(const ScoredPrediction &p)
     return s;
 }
 
-// With one human answer per question (Sort-of-CLEVR, a labelling project) the
-// official accuracy, which leaves one answer out, is always 0: such questions
-// are scored by the normalised answer matching, as training reports them.
-void scoreSingleAnswers(RunEvaluation &e, const std::vector<eval::VqaQuestion> &questions,
-                        const std::vector<std::string> &predictions)
-{
-    e.metric = QStringLiteral("answer accuracy");
-    std::map<QString, std::pair<double, int>> byAnswer, byQuestion;
-    double sum = 0;
-    for (size_t i = 0; i < questions.size(); ++i) {
-        const double hit = eval::normalizeVqaAnswer(predictions[i]) == eval::normalizeVqaAnswer(questions[i].answers.front());
-        e.samples[i].accuracy = hit;
-        sum += hit;
-        for (auto [map, type] : {std::make_pair(&byAnswer, questions[i].answerType), std::make_pair(&byQuestion, questions[i].questionType)}) {
-            auto &[hits, count] = (*map)[QString::fromStdString(type)];
-            hits += hit;
-            ++count;
-        }
-    }
-    e.overall = 100.0 * sum / double(questions.size());
-    for (const auto &[type, tally] : byAnswer)
-        e.perAnswerType[type] = 100.0 * tally.first / tally.second;
-    for (const auto &[type, tally] : byQuestion)
-        e.perQuestionType[type] = 100.0 * tally.first / tally.second;
-}
-
 void scoreAnswers(RunEvaluation &e, const std::vector<ScoredPrediction> &rows)
 {
     std::vector<eval::VqaQuestion> questions;
@@ -85,13 +59,13 @@ void scoreAnswers(RunEvaluation &e, const std::vector<ScoredPrediction> &rows)
     e.metric = QStringLiteral("VQA accuracy");
     if (questions.empty())
         return;
+    // With one human answer per question the official accuracy is always 0: those are matched.
     const bool severalHumans = std::any_of(questions.begin(), questions.end(),
                                            [](const eval::VqaQuestion &q) { return q.answers.size() > 1; });
-    if (!severalHumans) {
-        scoreSingleAnswers(e, questions, predictions);
-        return;
-    }
-    const eval::VqaScores scores = eval::scoreVqa(questions, predictions);
+    if (!severalHumans)
+        e.metric = QStringLiteral("answer accuracy");
+    const eval::VqaScores scores = severalHumans ? eval::scoreVqa(questions, predictions)
+                                                 : eval::scoreAnswerMatching(questions, predictions);
     for (size_t i = 0; i < e.samples.size(); ++i)
         e.samples[i].accuracy = scores.perQuestion[i];
     e.overall = scores.overall.exact;

@@ -73,44 +73,38 @@ QJsonObject scoreAnswers(std::vector<AnswerPrediction> &answers, const SplitData
     std::unordered_map<qint64, const QuestionItem *> byId;
     for (const auto &q : data.questions)
         byId.emplace(q.id, &q);
-    std::vector<eval::VqaQuestion> questions;
+    std::vector<eval::VqaQuestion> questions, labels; // labels: the question's label as its one answer
     std::vector<std::string> predicted;
     std::vector<AnswerPrediction *> scored;
     bool severalHumans = false;
-    double exact = 0;
-    std::map<std::string, std::pair<double, int>> exactByType; // question type: hits, questions
     for (auto &a : answers) {
         const QuestionItem *q = byId.at(a.questionId);
         if (q->answers.empty())
             continue;
         questions.push_back({q->answers, q->questionType, q->answerType});
+        labels.push_back({{q->label}, q->questionType, q->answerType});
         predicted.push_back(a.answer.toStdString());
         scored.push_back(&a);
         severalHumans = severalHumans || q->answers.size() > 1;
-        const double hit = eval::normalizeVqaAnswer(predicted.back()) == eval::normalizeVqaAnswer(q->label) ? 1 : 0;
-        exact += hit;
-        auto &[hits, count] = exactByType[q->questionType];
-        hits += hit;
-        ++count;
     }
     if (questions.empty())
         return {};
-    QJsonObject metrics{{QStringLiteral("answer_accuracy"), 100.0 * exact / double(questions.size())},
+    const eval::VqaScores matched = eval::scoreAnswerMatching(labels, predicted);
+    QJsonObject metrics{{QStringLiteral("answer_accuracy"), matched.overall.exact},
                         {QStringLiteral("questions"), qint64(questions.size())}};
-    if (exactByType.size() > 1 || !exactByType.begin()->first.empty()) {
+    if (matched.perQuestionType.size() > 1 || !matched.perQuestionType.begin()->first.empty()) {
         QJsonObject perType;
-        for (const auto &[type, tally] : exactByType)
-            perType[QString::fromStdString(type)] = 100.0 * tally.first / double(tally.second);
+        for (const auto &[type, percent] : matched.perQuestionType)
+            perType[QString::fromStdString(type)] = percent.exact;
         metrics[QStringLiteral("answer_accuracy_per_question_type")] = perType;
     }
     // The official VQA accuracy leaves one human answer out in turn: with a
     // single answer per question (Sort-of-CLEVR) it is always 0, so it is only
-    // reported where questions have several.
-    const eval::VqaScores scores = eval::scoreVqa(questions, predicted);
+    // reported where questions have several; otherwise answers are matched.
+    const eval::VqaScores scores = severalHumans ? eval::scoreVqa(questions, predicted)
+                                                 : eval::scoreAnswerMatching(questions, predicted);
     for (size_t i = 0; i < scored.size(); ++i)
-        scored[i]->accuracy = severalHumans ? scores.perQuestion[i]
-                                            : double(eval::normalizeVqaAnswer(predicted[i])
-                                                     == eval::normalizeVqaAnswer(questions[i].answers.front()));
+        scored[i]->accuracy = scores.perQuestion[i];
     if (!severalHumans)
         return metrics;
     metrics[QStringLiteral("vqa_accuracy")] = scores.overall.rounded;
