@@ -10,8 +10,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${TANDEM_BUILD_DIR:-$root/build}
 jobs=$(nproc)
 
-packages=(cmake g++ ninja-build ccache pkg-config qt6-base-dev libqt6sql6-sqlite libqcustomplot-dev
-          libtorch-dev libopencv-dev libsqlite3-dev libsimdjson-dev libopenblas0-pthread
+packages=(cmake g++ ninja-build ccache pkg-config qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqcustomplot-dev
+          libtorch-dev libopencv-dev libsqlite3-dev libsimdjson-dev libeigen3-dev libhnswlib-dev libopenblas0-pthread
           xvfb xauth fonts-dejavu-core qt6-qpa-plugins python3)
 
 as_root() {

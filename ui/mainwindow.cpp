@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "comparisonview.h"
+#include "embeddingpanel.h"
 #include "evaluationpanel.h"
 #include "filecontroller.h"
 #include "filterbar.h"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_files = new FileController(this);
     buildModelsDock();
     buildTrainingDock();
+    buildEmbeddingDock();
     buildMenus();
     connectWorker();
     connectGrid();
@@ -190,6 +192,8 @@ void MainWindow::buildViewMenu(QMenu *menu)
             toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
         if (dock->objectName() == QLatin1String("trainingDock"))
             toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+        if (dock->objectName() == QLatin1String("embeddingDock"))
+            toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
         menu->addAction(toggle);
     }
 }
@@ -246,6 +250,30 @@ void MainWindow::buildTrainingDock()
         connect(m_models, &ModelsDock::currentModelChanged, m_inspect, [this] { m_inspect->explain(); }, Qt::SingleShotConnection);
         m_models->useCheckpoint(checkpoint);
     });
+}
+
+// Bottom dock beside Training, hidden until the View menu (Ctrl+Shift+M) shows it.
+void MainWindow::buildEmbeddingDock()
+{
+    m_embeddings = new EmbeddingPanel(this);
+    m_embeddings->setObjectName(QStringLiteral("embeddingPanel"));
+    auto *dock = new QDockWidget(tr("Embeddings"), this);
+    dock->setObjectName(QStringLiteral("embeddingDock"));
+    dock->setWidget(m_embeddings);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    dock->hide();
+    connect(dock, &QDockWidget::visibilityChanged, this, [this, dock](bool visible) {
+        if (visible && dock->height() < 360)
+            resizeDocks({dock}, {std::max(360, height() * 2 / 5)}, Qt::Vertical);
+    });
+    connect(m_embeddings, &EmbeddingPanel::message, this, &MainWindow::showMessage);
+    connect(m_embeddings, &EmbeddingPanel::openImage, this, &MainWindow::showImage);
+    connect(m_embeddings, &EmbeddingPanel::selectImages, this, [this](const std::vector<qint64> &ids, bool add) {
+        if (const int hidden = m_review->selectImages(ids, add); hidden > 0)
+            showMessage(tr("%L1 of the %L2 images are not shown by the current filter; Ctrl+Shift+R resets the filters")
+                            .arg(hidden).arg(ids.size()));
+    });
+    connect(m_models, &ModelsDock::runFinished, m_embeddings, &EmbeddingPanel::refresh);
 }
 
 std::vector<qint64> MainWindow::imagesOf(int scope) const
@@ -346,6 +374,8 @@ void MainWindow::connectGrid()
         statusBar()->showMessage(message, 10000);
     });
     connect(m_grid->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::onCurrentChanged);
+    connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_embeddings->showGridSelection(m_review->selectedImages()); });
     connect(m_grid, &ImageGridView::firstScreenReady, this, &MainWindow::firstScreenReady);
 }
 
@@ -367,6 +397,7 @@ void MainWindow::onOpened(const QString &path)
     m_models->setProject(path);
     m_training->setProject(path);
     m_evaluation->setProject(path);
+    m_embeddings->setProject(path);
     m_inspect->setProject(path);
     statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
 }

@@ -26,6 +26,7 @@ class ProjectWorker;
 class ReviewController;
 class TrainingPanel;
 class EvaluationPanel;
+class EmbeddingPanel;
 struct ImageDetail;
 
 class MainWindow : public QMainWindow {
@@ -55,6 +56,7 @@ private:
     void buildViewMenu(QMenu *menu);
     void buildModelsDock();
     void buildTrainingDock();
+    void buildEmbeddingDock();
     void connectModels();
     std::vector<qint64> imagesOf(int scope) const;
     void connectWorker();
@@ -79,6 +81,7 @@ private:
     ModelController *m_modelController = nullptr;
     TrainingPanel *m_training = nullptr;
     EvaluationPanel *m_evaluation = nullptr;
+    EmbeddingPanel *m_embeddings = nullptr;
     QSplitter *m_splitter = nullptr;
     ReviewController *m_review = nullptr;
     FileController *m_files = nullptr;

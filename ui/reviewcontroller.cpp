@@ -68,6 +68,39 @@ std::vector<int> ReviewController::selectedRows() const
     return rows;
 }
 
+int ReviewController::selectImages(const std::vector<qint64> &imageIds, bool add)
+{
+    std::vector<int> rows;
+    for (qint64 id : imageIds)
+        if (const int row = m_images->rowOf(id); row >= 0)
+            rows.push_back(row);
+    std::sort(rows.begin(), rows.end());
+    QItemSelection selection;
+    for (size_t i = 0; i < rows.size();) { // one range per run of consecutive rows
+        size_t end = i;
+        while (end + 1 < rows.size() && rows[end + 1] <= rows[end] + 1)
+            ++end;
+        selection.select(m_images->index(rows[i]), m_images->index(rows[end]));
+        i = end + 1;
+    }
+    QItemSelectionModel *model = m_view->selectionModel();
+    if (!rows.empty()) {
+        model->setCurrentIndex(m_images->index(rows.front()), QItemSelectionModel::NoUpdate);
+        m_view->scrollTo(m_images->index(rows.front()));
+    }
+    model->select(selection, add ? QItemSelectionModel::Select : QItemSelectionModel::ClearAndSelect);
+    return int(imageIds.size() - rows.size());
+}
+
+std::vector<qint64> ReviewController::selectedImages() const
+{
+    std::vector<qint64> ids;
+    for (const QItemSelectionRange &range : m_view->selectionModel()->selection())
+        for (int row = range.top(); row <= range.bottom(); ++row)
+            ids.push_back(m_images->idAt(row));
+    return ids;
+}
+
 void ReviewController::goToRow(int row)
 {
     if (row < 0 || row >= m_images->rowCount())

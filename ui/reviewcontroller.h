@@ -27,6 +27,10 @@ public:
     void goToRow(int row);
     void setStatusOfSelection(int status);
     std::vector<int> selectedRows() const; // the current row when nothing is selected
+    // Selects these images (those the grid shows; `add` keeps the selection),
+    // the first one current; returns how many are not shown by the filter.
+    int selectImages(const std::vector<qint64> &imageIds, bool add);
+    std::vector<qint64> selectedImages() const; // the selection only
 
 private:
     QAction *makeAction(const QString &text, const QKeySequence &shortcut, const QString &tip, void (ReviewController::*slot)());

@@ -61,6 +61,20 @@ const std::vector<Command> &commands()
          QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"
                         "without it the split's images and captions are embedded first. Scores are cosines."),
          declareRetrieve, runRetrieve},
+        {QStringLiteral("project"), QStringLiteral("Lay out an embed run's vectors (or a file's) in 2-D: PCA, t-SNE or UMAP."),
+         QStringLiteral("--run N lays out the images and captions of an 'embed' run and stores the layout\n"
+                        "with the run (the GUI's Embeddings panel opens it at once; one per run and method).\n"
+                        "--input FILE lays out vectors made elsewhere: CSV (numbers, optionally after a\n"
+                        "name column; a header row is skipped) or .npy (2-D float32/float64).\n"
+                        "t-SNE is Barnes-Hut (perplexity, early exaggeration, PCA start); UMAP builds a\n"
+                        "k-nearest-neighbour graph (HNSW above 20,000 points). Both are seeded.\n"
+                        "--out writes kind,id,x,y (or row,name,x,y for --input)."),
+         declareProject, runProject},
+        {QStringLiteral("similar"), QStringLiteral("Images like one image, or near-duplicate pairs, from an embed run's vectors."),
+         QStringLiteral("--image ranks the run's images by cosine similarity to that image (more like this);\n"
+                        "--duplicates lists pairs of images at least --threshold alike, most alike first, to\n"
+                        "clean a dataset. No model is loaded. Search by a sentence: 'retrieve --text --run'."),
+         declareSimilar, runSimilar},
         {QStringLiteral("compare"), QStringLiteral("Train one VQA model per fusion method, same data and seed, and compare them."),
          QStringLiteral("--fusions film,concat,gmu trains each in turn with the training options given (as for\n"
                         "'train') and prints their best validation accuracy, epochs, loss, time and speed,\n"

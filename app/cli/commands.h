@@ -50,6 +50,10 @@ void declareAccept(QCommandLineParser &p);
 int runAccept(QCommandLineParser &p);
 void declarePointing(QCommandLineParser &p);
 int runPointing(QCommandLineParser &p);
+void declareProject(QCommandLineParser &p);
+int runProject(QCommandLineParser &p);
+void declareSimilar(QCommandLineParser &p);
+int runSimilar(QCommandLineParser &p);
 void declareVersion(QCommandLineParser &p);
 int runVersion(QCommandLineParser &p);
 

@@ -4,6 +4,8 @@
 #include "data/runstore.h"
 
 #include <QtEndian>
+#include <algorithm>
+#include <numeric>
 
 namespace tandem::embeddings {
 
@@ -99,6 +101,27 @@ Expected<ItemText> describe(ProjectStore &store, bool caption, qint64 id)
                                 .arg(caption ? QStringLiteral("caption") : QStringLiteral("image")).arg(id),
                             store.path());
     return ItemText{stmt->int64(0), stmt->qtext(1), caption ? stmt->qtext(2) : QString()};
+}
+
+std::vector<std::pair<size_t, float>> nearest(const EmbeddingSet &candidates, const float *query, int k)
+{
+    std::vector<std::pair<size_t, float>> scored(candidates.size());
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        const float *row = candidates.row(i);
+        scored[i] = {i, std::inner_product(row, row + candidates.dimension, query, 0.0f)};
+    }
+    const size_t n = std::min(scored.size(), size_t(std::max(0, k)));
+    std::partial_sort(scored.begin(), scored.begin() + long(n), scored.end(), [](const auto &a, const auto &b) {
+        return a.second > b.second || (a.second == b.second && a.first < b.first);
+    });
+    scored.resize(n);
+    return scored;
+}
+
+long rowOf(const EmbeddingSet &set, qint64 id)
+{
+    const auto it = std::find(set.ids.begin(), set.ids.end(), id);
+    return it == set.ids.end() ? -1 : long(it - set.ids.begin());
 }
 
 } // namespace tandem::embeddings

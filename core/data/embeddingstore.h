@@ -51,5 +51,12 @@ struct ItemText {
 };
 Expected<ItemText> describe(ProjectStore &store, bool caption, qint64 id);
 
+// Ranking by dot product (the vectors have unit length, so it is the cosine):
+// the k rows of `candidates` nearest `query` (dimension floats), best first;
+// equal scores keep the row order. Pairs of (row, score).
+std::vector<std::pair<size_t, float>> nearest(const EmbeddingSet &candidates, const float *query, int k);
+// The row of `id`, or -1.
+long rowOf(const EmbeddingSet &set, qint64 id);
+
 } // namespace embeddings
 } // namespace tandem

@@ -137,7 +137,24 @@ CREATE TABLE regions(
 CREATE INDEX regions_image ON regions(image_id);
 )sql";
 
-static const char *const migrations[] = {migration1, migration2};
+// Version 3: 2-D layouts of an embed run's vectors (PCA, t-SNE, UMAP), one per
+// run and method, so the embedding view reopens without computing again.
+// image_ids, caption_ids: int64 little-endian, the items in layout order (images
+// first); layout: float32 little-endian x, y per item; options: JSON.
+static const char *const migration3 = R"sql(
+CREATE TABLE projections(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  method TEXT NOT NULL,
+  options TEXT NOT NULL DEFAULT '{}',
+  image_ids BLOB NOT NULL,
+  caption_ids BLOB NOT NULL,
+  layout BLOB NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (datetime('now')),
+  UNIQUE(run_id, method));
+)sql";
+
+static const char *const migrations[] = {migration1, migration2, migration3};
 
 Status migrate(sql::Database &db)
 {

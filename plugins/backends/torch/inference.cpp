@@ -1,6 +1,6 @@
 #include "inference.h"
 
-#include "embeddings.h"
+#include "data/embeddingstore.h"
 #include "projectdata.h"
 #include "trainstate.h"
 

@@ -1,6 +1,6 @@
 #include "retrieval.h"
 
-#include "embeddings.h"
+#include "data/embeddingstore.h"
 #include "inference.h"
 
 #include <c10/core/InferenceMode.h>
@@ -73,7 +73,7 @@ Expected<std::vector<float>> queryVector(ProjectStore &store, const RetrieveRequ
     auto image = findImage(store, request.image);
     if (!image)
         return image.error();
-    if (const long row = rowOf(images, image->id); row >= 0)
+    if (const long row = embeddings::rowOf(images, image->id); row >= 0)
         return std::vector<float>(images.row(size_t(row)), images.row(size_t(row)) + images.dimension);
     return embedImageFile(loaded.model, image->path, loaded.imageSize, loaded.device);
 }
@@ -88,7 +88,7 @@ Expected<std::vector<RetrievedItem>> rank(ProjectStore &store, const RetrieveReq
         return Error::input(QStringLiteral("the stored vectors have %1 dimensions, the model makes %2")
                                 .arg(candidates.dimension).arg(query.size()), request.project);
     std::vector<RetrievedItem> items;
-    for (const auto &[row, score] : nearest(candidates, query.data(), request.k)) {
+    for (const auto &[row, score] : embeddings::nearest(candidates, query.data(), request.k)) {
         RetrievedItem item;
         item.id = candidates.ids[row];
         item.score = score;

@@ -3,7 +3,7 @@
 // the inference jobs do with it: a training loss on a batch, predictions for a
 // split (answers, captions with attention), and the validation metrics.
 #include "batches.h"
-#include "embeddings.h"
+#include "data/embeddingstore.h"
 
 #include "ml/models.h"
 

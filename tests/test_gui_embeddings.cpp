@@ -1,0 +1,218 @@
+// The embedding explorer in the window, offscreen: an embed run of three
+// well-separated clusters (one per split) is laid out by PCA in a worker and
+// stored; a lasso drawn around one cluster selects exactly its images in the
+// grid; selecting images in the grid rings their points; the legend toggles a
+// class; a stored layout reopens without computing; a run without embeddings
+// is refused. With TANDEM_SCREENSHOTS the window is saved there.
+#include "embeddingpanel.h"
+#include "imagegridview.h"
+#include "imagelistmodel.h"
+#include "mainwindow.h"
+
+#include "data/embeddingstore.h"
+#include "data/projectstore.h"
+#include "data/runstore.h"
+#include "testsupport.h"
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTest>
+#include <random>
+#include <set>
+
+using namespace tandem;
+using namespace tandem::test;
+
+class TestGuiEmbeddings : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void panelLaysOutAndStores();
+    void lassoAndGridFollowEachOther();
+    void legendTogglesAClass();
+    void showcase();
+
+private:
+    std::vector<int> clusterPoints(const EmbeddingPanel &panel, const QString &split) const;
+
+    QTemporaryDir m_dir;
+    QString m_project;
+    qint64 m_runId = 0;
+    std::map<qint64, QString> m_splitOf;
+};
+
+// 60 images of a demo project, their vectors drawn around one centre per split.
+void TestGuiEmbeddings::initTestCase()
+{
+    m_project = m_dir.filePath(QStringLiteral("p.tandem"));
+    QCOMPARE(runCli({QStringLiteral("demo"), m_project, QStringLiteral("--images"), QStringLiteral("60"), QStringLiteral("--size"),
+                     QStringLiteral("32"), QStringLiteral("-q")}).exitCode, 0);
+    auto store = ProjectStore::open(m_project);
+    QVERIFY(store);
+    auto stmt = store->database().prepare("SELECT id, split FROM images ORDER BY id");
+    QVERIFY(stmt);
+    SplitEmbeddings vectors;
+    vectors.images.dimension = 8;
+    std::mt19937 rng(7);
+    std::normal_distribution<float> noise(0.0f, 0.05f);
+    const std::map<QString, int> centre{{QStringLiteral("train"), 0}, {QStringLiteral("val"), 3}, {QStringLiteral("test"), 6}};
+    while (stmt->step()) {
+        m_splitOf[stmt->int64(0)] = stmt->qtext(1);
+        vectors.images.ids.push_back(stmt->int64(0));
+        for (int d = 0; d < 8; ++d)
+            vectors.images.values.push_back((d == centre.at(stmt->qtext(1)) ? 1.0f : 0.0f) + noise(rng));
+    }
+    const QJsonObject config{{QStringLiteral("task"), QStringLiteral("retrieval")},
+                             {QStringLiteral("checkpoint"), m_dir.filePath(QStringLiteral("none.ckpt"))},
+                             {QStringLiteral("split"), QString()}};
+    auto run = embeddings::saveRun(*store, QStringLiteral("clusters"), config, {}, vectors);
+    QVERIFY(run);
+    m_runId = *run;
+}
+
+std::vector<int> TestGuiEmbeddings::clusterPoints(const EmbeddingPanel &panel, const QString &split) const
+{
+    std::vector<int> points;
+    for (size_t i = 0; i < panel.view()->items.size(); ++i)
+        if (panel.view()->items[i].split == split)
+            points.push_back(int(i));
+    return points;
+}
+
+void TestGuiEmbeddings::panelLaysOutAndStores()
+{
+    EmbeddingPanel panel;
+    panel.resize(900, 500);
+    panel.show();
+    QSignalSpy shown(&panel, &EmbeddingPanel::layoutShown);
+    panel.setProject(m_project);
+    auto *status = panel.findChild<QLabel *>(QStringLiteral("embeddingStatus"));
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No PCA layout")), 10000);
+    panel.layOutNow();
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(panel.plot()->pointCount(), m_splitOf.size());
+    QCOMPARE(panel.view()->items.size(), m_splitOf.size());
+    // Reopened from the store, without computing.
+    EmbeddingPanel again;
+    QSignalSpy reopened(&again, &EmbeddingPanel::layoutShown);
+    again.setProject(m_project);
+    QVERIFY(reopened.wait(10000));
+    QCOMPARE(again.view()->projection.layout, panel.view()->projection.layout);
+}
+
+void TestGuiEmbeddings::lassoAndGridFollowEachOther()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
+    window.openProject(m_project);
+    QVERIFY(ready.wait(20000));
+    auto *dock = window.findChild<QDockWidget *>(QStringLiteral("embeddingDock"));
+    auto *panel = window.findChild<EmbeddingPanel *>(QStringLiteral("embeddingPanel"));
+    auto *grid = window.findChild<ImageGridView *>(QStringLiteral("imageGrid"));
+    QVERIFY(dock && panel && grid);
+    dock->show();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->view().has_value(), 20000); // the layout stored by the test before
+    QTest::qWait(50);
+    EmbeddingPlot *plot = panel->plot();
+    plot->fitAll();
+    plot->replot();
+
+    // A lasso around the val cluster: a polygon just outside its points' pixel box.
+    const std::vector<int> val = clusterPoints(*panel, QStringLiteral("val"));
+    QRectF box;
+    for (int p : val) {
+        const QPointF at(plot->xAxis->coordToPixel(panel->view()->projection.layout[2 * size_t(p)]),
+                         plot->yAxis->coordToPixel(panel->view()->projection.layout[2 * size_t(p) + 1]));
+        box = box.isNull() ? QRectF(at, QSizeF(1, 1)) : box.united(QRectF(at, QSizeF(1, 1)));
+    }
+    box.adjust(-6, -6, 6, 6);
+    plot->setTool(PlotTool::Lasso);
+    QSignalSpy picked(panel, &EmbeddingPanel::selectImages);
+    QTest::mousePress(plot, Qt::LeftButton, {}, box.topLeft().toPoint());
+    for (const QPointF &corner : {box.topRight(), box.bottomRight(), box.bottomLeft(), box.topLeft()})
+        QTest::mouseMove(plot, corner.toPoint());
+    QTest::mouseRelease(plot, Qt::LeftButton, {}, box.topLeft().toPoint());
+
+    std::set<qint64> expected;
+    for (const auto &[id, split] : m_splitOf)
+        if (split == QLatin1String("val"))
+            expected.insert(id);
+    QVERIFY(!expected.empty());
+    QCOMPARE(picked.size(), 1);
+    QCOMPARE(picked.front().front().value<std::vector<qint64>>().size(), expected.size());
+    std::set<qint64> selected;
+    auto *images = qobject_cast<ImageListModel *>(grid->model());
+    for (const QModelIndex &index : grid->selectionModel()->selectedIndexes())
+        selected.insert(images->idAt(index.row()));
+    QVERIFY2(selected == expected, qPrintable(QStringLiteral("selected %1, expected %2, box %3,%4 %5x%6 plot %7x%8").arg(selected.size()).arg(expected.size()).arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height()).arg(plot->width()).arg(plot->height())));
+
+    // The grid's selection, changed there, rings the same points here.
+    grid->selectionModel()->select(images->index(images->rowOf(*expected.begin())), QItemSelectionModel::ClearAndSelect);
+    QCOMPARE(plot->highlighted().size(), size_t(1));
+    QCOMPARE(panel->view()->items[size_t(plot->highlighted().front())].imageId, *expected.begin());
+
+    if (const QByteArray dir = qgetenv("TANDEM_SCREENSHOTS"); !dir.isEmpty())
+        window.grab().save(QString::fromUtf8(dir) + QStringLiteral("/embeddings-window.png"));
+}
+
+void TestGuiEmbeddings::legendTogglesAClass()
+{
+    EmbeddingPanel panel;
+    panel.resize(900, 500);
+    panel.show();
+    QSignalSpy shown(&panel, &EmbeddingPanel::layoutShown);
+    panel.setProject(m_project);
+    QVERIFY(shown.wait(10000));
+    EmbeddingPlot *plot = panel.plot();
+    const int train = clusterPoints(panel, QStringLiteral("train")).front();
+    const QPointF at(plot->xAxis->coordToPixel(panel.view()->projection.layout[2 * size_t(train)]),
+                     plot->yAxis->coordToPixel(panel.view()->projection.layout[2 * size_t(train) + 1]));
+    QCOMPARE(panel.view()->items[size_t(plot->pointAt(at))].split, QStringLiteral("train"));
+    const int trainClass = 1; // classes are sorted by name: test, train, val
+    plot->setClassVisible(trainClass, false);
+    QVERIFY(plot->pointAt(at) < 0 || panel.view()->items[size_t(plot->pointAt(at))].split != QLatin1String("train"));
+    plot->setClassVisible(trainClass, true);
+    QCOMPARE(panel.view()->items[size_t(plot->pointAt(at))].split, QStringLiteral("train"));
+}
+
+// For the README: TANDEM_SHOWCASE_PROJECT (a project whose newest embed run
+// has a t-SNE layout) shown in the window with the Embeddings dock, the first
+// split's points lassoed; saved to TANDEM_SCREENSHOTS. Skipped otherwise.
+void TestGuiEmbeddings::showcase()
+{
+    const QString project = qEnvironmentVariable("TANDEM_SHOWCASE_PROJECT");
+    const QString dir = qEnvironmentVariable("TANDEM_SCREENSHOTS");
+    if (project.isEmpty() || dir.isEmpty())
+        QSKIP("set TANDEM_SHOWCASE_PROJECT and TANDEM_SCREENSHOTS to take the README's screenshots");
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
+    window.openProject(project);
+    QVERIFY(ready.wait(30000));
+    auto *panel = window.findChild<EmbeddingPanel *>(QStringLiteral("embeddingPanel"));
+    window.findChild<QDockWidget *>(QStringLiteral("embeddingDock"))->show();
+    auto *method = panel->findChild<QComboBox *>(QStringLiteral("embeddingMethod"));
+    QSignalSpy shown(panel, &EmbeddingPanel::layoutShown);
+    method->setCurrentIndex(1); // t-SNE
+    QVERIFY(shown.wait(30000));
+    panel->setColourBy(ColourBy::Modality);
+    QTest::qWait(300);
+    panel->grab().save(dir + QStringLiteral("/embeddings-modality.png"));
+    panel->setColourBy(ColourBy::Split);
+    std::vector<qint64> ids;
+    for (const ProjectedItem &item : panel->view()->items)
+        if (!item.caption && ids.size() < 40)
+            ids.push_back(item.imageId);
+    panel->showGridSelection(ids);
+    QTest::qWait(500);
+    window.grab().save(dir + QStringLiteral("/embeddings.png"));
+}
+
+QTEST_MAIN(TestGuiEmbeddings)
+#include "test_gui_embeddings.moc"
