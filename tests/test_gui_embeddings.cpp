@@ -17,6 +17,9 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
+#include <QRegularExpression>
+#include <QPushButton>
+#include <QToolButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <random>
@@ -32,6 +35,7 @@ private slots:
     void panelLaysOutAndStores();
     void lassoAndGridFollowEachOther();
     void legendTogglesAClass();
+    void moreLikeThisFillsTheGrid();
     void showcase();
 
 private:
@@ -178,6 +182,41 @@ void TestGuiEmbeddings::legendTogglesAClass()
     QVERIFY(plot->pointAt(at) < 0 || panel.view()->items[size_t(plot->pointAt(at))].split != QLatin1String("train"));
     plot->setClassVisible(trainClass, true);
     QCOMPARE(panel.view()->items[size_t(plot->pointAt(at))].split, QStringLiteral("train"));
+}
+
+// "More like this" on the current image: the grid shows that image first, then
+// the rest of its cluster (its split here) best first, until the chip is closed.
+void TestGuiEmbeddings::moreLikeThisFillsTheGrid()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
+    window.openProject(m_project);
+    QVERIFY(ready.wait(20000));
+    auto *panel = window.findChild<EmbeddingPanel *>(QStringLiteral("embeddingPanel"));
+    auto *grid = window.findChild<ImageGridView *>(QStringLiteral("imageGrid"));
+    auto *images = qobject_cast<ImageListModel *>(grid->model());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->view().has_value(), 20000);
+    const qint64 first = m_splitOf.rbegin()->first; // the last image
+    grid->setCurrentIndex(images->index(images->rowOf(first)));
+    QSignalSpy finished(images, &ImageListModel::queryFinished);
+    panel->findChild<QPushButton *>(QStringLiteral("moreLikeThis"))->click();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(images->idAt(0), first);
+    const int sameSplit = int(std::count_if(m_splitOf.begin(), m_splitOf.end(),
+                                            [&](const auto &entry) { return entry.second == m_splitOf[first]; }));
+    for (int row = 1; row < sameSplit; ++row)
+        QCOMPARE(m_splitOf[images->idAt(row)], m_splitOf[first]);
+    // each cell shows its similarity before the name (once the name has loaded)
+    QTRY_VERIFY_WITH_TIMEOUT(QRegularExpression(QStringLiteral("^(0\\.9|1\\.0)\\d\\d · scene_"))
+                                 .match(images->data(images->index(1), Qt::DisplayRole).toString()).hasMatch(), 5000);
+    auto *chip = window.findChild<QToolButton *>(QStringLiteral("rankedChip"));
+    QVERIFY(chip && chip->isVisible());
+    chip->click();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(images->rowCount(), int(m_splitOf.size()));
+    QVERIFY(!chip->isVisible());
 }
 
 // For the README: TANDEM_SHOWCASE_PROJECT (a project whose newest embed run

@@ -2,6 +2,9 @@
 
 #include "thumbnailloader.h"
 
+#include "jobs/modeljobs.h"
+#include "jobs/similarityjobs.h"
+
 #include <QBuffer>
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -12,6 +15,7 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QPointer>
 #include <QPushButton>
@@ -67,6 +71,7 @@ EmbeddingPanel::EmbeddingPanel(QWidget *parent) : QWidget(parent), m_thumbnails(
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(buildControls());
     layout->addWidget(buildViewBar());
+    layout->addWidget(buildSearchBar());
     layout->addWidget(m_plot, 1);
     connect(m_plot, &EmbeddingPlot::selected, this, &EmbeddingPanel::onSelected);
     connect(m_plot, &EmbeddingPlot::hovered, this, &EmbeddingPanel::onHovered);
@@ -192,6 +197,134 @@ QWidget *EmbeddingPanel::buildViewBar()
     row->addWidget(exportButton);
     row->addStretch(1);
     return bar;
+}
+
+QWidget *EmbeddingPanel::buildSearchBar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_search = new QLineEdit(bar);
+    m_search->setObjectName(QStringLiteral("meaningSearch"));
+    m_search->setPlaceholderText(tr("Search by meaning: type a sentence, Enter"));
+    m_search->setToolTip(tr("The run's retrieval model ranks its images by how well they match the sentence; "
+                            "the grid shows them best first"));
+    m_search->setClearButtonEnabled(true);
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { searchByMeaning(m_search->text()); });
+    auto *like = new QPushButton(tr("More Like This"), bar);
+    like->setObjectName(QStringLiteral("moreLikeThis"));
+    like->setToolTip(tr("The images whose vectors are nearest the current image's"));
+    connect(like, &QPushButton::clicked, this, &EmbeddingPanel::moreLikeThis);
+    m_threshold = new QDoubleSpinBox(bar);
+    m_threshold->setRange(0.5, 1.0);
+    m_threshold->setDecimals(3);
+    m_threshold->setSingleStep(0.005);
+    m_threshold->setValue(0.95);
+    m_threshold->setToolTip(tr("Cosine similarity from which two images count as near duplicates"));
+    auto *duplicates = new QPushButton(tr("Near Duplicates"), bar);
+    duplicates->setObjectName(QStringLiteral("nearDuplicates"));
+    duplicates->setToolTip(tr("Pairs of images at least this alike, most alike first: candidates to remove"));
+    connect(duplicates, &QPushButton::clicked, this, &EmbeddingPanel::findDuplicates);
+    row->addWidget(m_search, 1);
+    row->addWidget(like);
+    row->addWidget(new QLabel(tr("Duplicates from cosine"), bar));
+    row->addWidget(m_threshold);
+    row->addWidget(duplicates);
+    return bar;
+}
+
+void EmbeddingPanel::setCurrentImage(qint64 imageId)
+{
+    m_currentImage = imageId;
+}
+
+void EmbeddingPanel::searchByMeaning(const QString &text)
+{
+    if (text.trimmed().isEmpty() || chosenRun() == 0)
+        return;
+    RetrieveRequest r;
+    r.project = m_project;
+    r.embeddingsRun = chosenRun();
+    r.text = text.trimmed();
+    r.k = 200;
+    m_status->setText(tr("Searching for “%1”…").arg(r.text));
+    inBackground<Expected<RetrieveResult>>(this, [r]() -> Expected<RetrieveResult> {
+            auto backend = modelBackend();
+            if (!backend)
+                return backend.error();
+            return (*backend)->retrieve(r, nullptr);
+        },
+        [this, text = r.text](const Expected<RetrieveResult> &result) {
+            if (!result) {
+                m_status->setText(result.error().message);
+                return;
+            }
+            std::vector<qint64> ids;
+            std::vector<float> scores;
+            for (const RetrievedItem &item : result->items) {
+                ids.push_back(item.id);
+                scores.push_back(float(item.score));
+            }
+            m_status->setText(tr("%L1 images ranked for “%2”").arg(ids.size()).arg(text));
+            emit rankedResults(tr("“%1”").arg(text), ids, scores);
+        });
+}
+
+void EmbeddingPanel::moreLikeThis()
+{
+    if (m_currentImage == 0 || chosenRun() == 0) {
+        emit message(tr("Choose an image in the grid first"));
+        return;
+    }
+    const QString project = m_project;
+    const qint64 run = chosenRun(), image = m_currentImage;
+    inBackground<Expected<std::vector<SimilarImage>>>(this, [project, run, image] {
+            return similarImages(project, run, QString::number(image), 100);
+        },
+        [this, image](const Expected<std::vector<SimilarImage>> &similar) {
+            if (!similar) {
+                m_status->setText(similar.error().message);
+                return;
+            }
+            std::vector<qint64> ids{image};
+            std::vector<float> scores{1.0f};
+            for (const SimilarImage &s : *similar) {
+                ids.push_back(s.imageId);
+                scores.push_back(float(s.score));
+            }
+            emit rankedResults(tr("like image %1").arg(image), ids, scores);
+        });
+}
+
+void EmbeddingPanel::findDuplicates()
+{
+    if (chosenRun() == 0)
+        return;
+    const QString project = m_project;
+    const qint64 run = chosenRun();
+    const double threshold = m_threshold->value();
+    m_status->setText(tr("Looking for near duplicates…"));
+    inBackground<Expected<std::vector<DuplicatePair>>>(this, [project, run, threshold] {
+            return nearDuplicates(project, run, threshold, 500);
+        },
+        [this, threshold](const Expected<std::vector<DuplicatePair>> &pairs) {
+            if (!pairs) {
+                m_status->setText(pairs.error().message);
+                return;
+            }
+            std::vector<qint64> ids;
+            std::vector<float> scores;
+            std::set<qint64> seen;
+            for (const DuplicatePair &pair : *pairs) // each pair side by side, most alike first
+                for (const SimilarImage *image : {&pair.first, &pair.second})
+                    if (seen.insert(image->imageId).second) {
+                        ids.push_back(image->imageId);
+                        scores.push_back(float(pair.score));
+                    }
+            m_status->setText(tr("%L1 pairs of images at cosine ≥ %2").arg(pairs->size()).arg(threshold));
+            if (!pairs->empty())
+                emit rankedResults(tr("near duplicates ≥ %1").arg(threshold), ids, scores);
+        });
 }
 
 void EmbeddingPanel::setProject(const QString &path)

@@ -15,6 +15,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QDoubleSpinBox;
 class QToolButton;
@@ -39,16 +40,23 @@ public slots:
     void cancel();
     void showGridSelection(const std::vector<qint64> &imageIds);
     void setColourBy(ColourBy by);
+    void setCurrentImage(qint64 imageId); // for "More like this"
+    void searchByMeaning(const QString &text);
+    void moreLikeThis();
+    void findDuplicates();
 
 signals:
     void openImage(qint64 imageId);
     void selectImages(const std::vector<qint64> &imageIds, bool add);
     void message(const QString &text);
     void layoutShown();          // a stored or finished layout is on screen
+    // A ranked list of images for the grid, best first.
+    void rankedResults(const QString &label, const std::vector<qint64> &imageIds, const std::vector<float> &scores);
 
 private:
     QWidget *buildControls();
     QWidget *buildViewBar();
+    QWidget *buildSearchBar();
     void openStored();
     void showView(ProjectionView view);
     void showProgress(const explain::IterationUpdate &update, std::vector<float> layout);
@@ -63,12 +71,13 @@ private:
     std::vector<RunRecord> m_runs;
     std::optional<ProjectionView> m_view;
     std::shared_ptr<std::atomic_bool> m_cancel; // set while a layout is computed
-    qint64 m_lastDraw = 0;
+    qint64 m_currentImage = 0;
     int m_hoverPoint = -1;
     QPoint m_hoverAt;
     QComboBox *m_run, *m_items, *m_method, *m_colour;
     QLabel *m_parameterLabel, *m_status, *m_hover;
-    QDoubleSpinBox *m_parameter;
+    QDoubleSpinBox *m_parameter, *m_threshold;
+    QLineEdit *m_search;
     QPushButton *m_layOut, *m_stop;
     QCheckBox *m_lines;
     EmbeddingPlot *m_plot;

@@ -71,6 +71,13 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent), m_typingPause(new QTime
     });
     connect(m_tag->lineEdit(), &QLineEdit::editingFinished, this, &FilterBar::emitQuery);
 
+    m_rankedChip = new QToolButton(this);
+    m_rankedChip->setObjectName(QStringLiteral("rankedChip"));
+    m_rankedChip->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_rankedChip->setToolTip(tr("The grid shows a ranked list; click to go back to the filters"));
+    m_rankedChip->hide();
+    connect(m_rankedChip, &QToolButton::clicked, this, &FilterBar::emitQuery);
+
     auto *layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
@@ -81,6 +88,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent), m_typingPause(new QTime
     int column = 0;
     for (QWidget *w : std::initializer_list<QWidget *>{m_split, m_status, m_tag, m_flags, m_content})
         layout->addWidget(w, 1, column++, 1, w == m_content ? 2 : 1);
+    layout->addWidget(m_rankedChip, 2, 0, 1, 6, Qt::AlignLeft);
 }
 
 QComboBox *FilterBar::addCombo(const QString &objectName, const QString &tooltip)
@@ -128,13 +136,32 @@ ImageQuery FilterBar::query() const
     q.suggestions = SuggestionFilter(m_suggestions->currentData().toInt());
     q.sort = ImageSort(m_sort->currentData().toInt());
     q.descending = m_descending->isChecked();
+    q.ranked = m_ranked;
+    q.rankScores = m_rankScores;
     return q;
 }
 
 void FilterBar::emitQuery()
 {
     m_typingPause->stop();
+    clearRanked();
     emit queryChanged(query());
+}
+
+void FilterBar::showRanked(const QString &label, const std::vector<qint64> &ids, const std::vector<float> &scores)
+{
+    m_ranked = ids;
+    m_rankScores = scores;
+    m_rankedChip->setText(tr("✕  %1 (%L2 images, most similar first)").arg(label).arg(ids.size()));
+    m_rankedChip->show();
+    emit queryChanged(query());
+}
+
+void FilterBar::clearRanked()
+{
+    m_ranked.clear();
+    m_rankScores.clear();
+    m_rankedChip->hide();
 }
 
 void FilterBar::focusSearch()
@@ -154,6 +181,7 @@ void FilterBar::reset()
     m_descending->setChecked(false);
     m_descending->setArrowType(Qt::DownArrow);
     m_typingPause->stop();
+    clearRanked();
 }
 
 } // namespace tandem

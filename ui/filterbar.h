@@ -22,6 +22,10 @@ public:
     void setKnownSplits(const QStringList &splits);
     void focusSearch();
     void reset();
+    // Shows exactly these images in rank order with their scores (a search by
+    // meaning, more like this, near duplicates) until the chip is closed or a
+    // filter changes.
+    void showRanked(const QString &label, const std::vector<qint64> &ids, const std::vector<float> &scores);
 
 signals:
     void queryChanged(const tandem::ImageQuery &query);
@@ -29,6 +33,7 @@ signals:
 private:
     QComboBox *addCombo(const QString &objectName, const QString &tooltip);
     void emitQuery();
+    void clearRanked();
 
     QLineEdit *m_search;
     QComboBox *m_split;
@@ -39,6 +44,9 @@ private:
     QComboBox *m_suggestions;
     QComboBox *m_sort;
     QToolButton *m_descending;
+    QToolButton *m_rankedChip;
+    std::vector<qint64> m_ranked;
+    std::vector<float> m_rankScores;
     QTimer *m_typingPause;
 };
 

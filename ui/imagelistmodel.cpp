@@ -117,7 +117,12 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
     if ((!summary || (!thumbnail && !m_failed.contains(id))) && (role == Qt::DisplayRole || role == Qt::DecorationRole))
         m_loader->request(id);
     switch (role) {
-    case Qt::DisplayRole: return summary ? summary->name : QString();
+    case Qt::DisplayRole:
+        if (!summary)
+            return QString();
+        // a ranked list (search by meaning, more like this) shows each image's similarity
+        return size_t(row) < m_list.scores.size() ? QStringLiteral("%1 · %2").arg(double(m_list.scores[size_t(row)]), 0, 'f', 3).arg(summary->name)
+                                                  : summary->name;
     case Qt::DecorationRole: return thumbnail ? QVariant(*thumbnail) : QVariant();
     case Qt::ToolTipRole: return tooltip(id, row);
     case FlagRole: return summary ? int(summary->flag) : int(ImageFlag::Unchecked);

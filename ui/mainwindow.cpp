@@ -274,6 +274,7 @@ void MainWindow::buildEmbeddingDock()
                             .arg(hidden).arg(ids.size()));
     });
     connect(m_models, &ModelsDock::runFinished, m_embeddings, &EmbeddingPanel::refresh);
+    connect(m_embeddings, &EmbeddingPanel::rankedResults, m_filter, &FilterBar::showRanked);
 }
 
 std::vector<qint64> MainWindow::imagesOf(int scope) const
@@ -424,6 +425,7 @@ void MainWindow::onCurrentChanged()
         return;
     }
     m_worker->loadDetail(m_images->idAt(current.row()));
+    m_embeddings->setCurrentImage(m_images->idAt(current.row()));
 }
 
 void MainWindow::onDetail(const ImageDetail &detail)

@@ -99,8 +99,35 @@ Expected<QStringList> names(ProjectStore &store, const char *sql)
 
 } // namespace
 
+namespace {
+
+// The ranked images that still exist, in rank order, with their statuses.
+Expected<ImageList> rankedImages(ProjectStore &store, const ImageQuery &query)
+{
+    auto stmt = store.database().prepare("SELECT status FROM images WHERE id = ?1");
+    if (!stmt)
+        return stmt.error();
+    ImageList list;
+    for (size_t i = 0; i < query.ranked.size(); ++i) {
+        stmt->reset();
+        stmt->bind(1, query.ranked[i]);
+        if (!stmt->step())
+            continue;
+        list.ids.push_back(query.ranked[i]);
+        list.statuses.push_back(std::int8_t(stmt->integer(0)));
+        list.scores.push_back(i < query.rankScores.size() ? query.rankScores[i] : 0.0f);
+    }
+    if (!stmt->error().isEmpty())
+        return Error::store(stmt->error());
+    return list;
+}
+
+} // namespace
+
 Expected<ImageList> queryImages(ProjectStore &store, const ImageQuery &query)
 {
+    if (!query.ranked.empty())
+        return rankedImages(store, query);
     const QString text = query.text.trimmed();
     auto list = runQuery(store, query, text);
     if (!list && !text.isEmpty()) // not FTS5 syntax: search the words

@@ -32,6 +32,10 @@ struct ImageQuery {
     SuggestionFilter suggestions = SuggestionFilter::Any;
     ImageSort sort = ImageSort::Added;
     bool descending = false;
+    // Non-empty: exactly these images, in this order, with these scores (a
+    // search by meaning or "more like this"); the fields above are ignored.
+    std::vector<qint64> ranked;
+    std::vector<float> rankScores;      // same length as ranked
 };
 
 // The matching images in display order, with their review status (so that
@@ -39,6 +43,7 @@ struct ImageQuery {
 struct ImageList {
     std::vector<qint64> ids;
     std::vector<std::int8_t> statuses; // ReviewStatus, same order as ids
+    std::vector<float> scores;         // a ranked query's, same order; else empty
 };
 
 struct StatusCounts {

@@ -2,7 +2,10 @@
 
 #include <hnswlib/hnswlib.h>
 
+#include <Eigen/Dense>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <queue>
 #include <thread>
@@ -37,37 +40,58 @@ void parallelBlocks(size_t n, int threads, const std::function<void(size_t, size
 
 namespace {
 
-float squaredDistance(const float *a, const float *b, int dimension)
-{
-    float sum = 0;
-    for (int d = 0; d < dimension; ++d) {
-        const float diff = a[d] - b[d];
-        sum += diff * diff;
-    }
-    return sum;
-}
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// Row i's k nearest by brute force: a bounded max-heap of (squared distance, index).
-void exactRow(const Matrix &points, size_t i, int k, NeighbourGraph &graph)
+// Rows are searched in fixed blocks of this many (aligned to 0, whatever the
+// thread count) so that each row's distances come from the same matrix product
+// and the graph is the same on 1 core or 16.
+constexpr size_t kBlockRows = 64;
+
+// The k nearest of each row of one block by brute force: squared distances as
+// |a|^2 + |b|^2 - 2 a.b (one matrix product, vectorised), then a bounded
+// max-heap of (squared distance, index) per row.
+void exactBlock(const Matrix &points, const std::vector<float> &norms, size_t begin, int k, NeighbourGraph &graph)
 {
-    std::priority_queue<std::pair<float, int32_t>> heap;
-    const float *row = points.row(i);
-    for (size_t j = 0; j < points.rows; ++j) {
-        if (j == i)
-            continue;
-        const float d = squaredDistance(row, points.row(j), points.dimension);
-        if (int(heap.size()) < k)
-            heap.emplace(d, int32_t(j));
-        else if (d < heap.top().first) {
+    const size_t end = std::min(points.rows, begin + kBlockRows);
+    const Eigen::Map<const RowMajor> all(points.values.data(), Eigen::Index(points.rows), points.dimension);
+    const RowMajor products = all.middleRows(Eigen::Index(begin), Eigen::Index(end - begin)) * all.transpose();
+    for (size_t i = begin; i < end; ++i) {
+        std::priority_queue<std::pair<float, int32_t>> heap;
+        for (size_t j = 0; j < points.rows; ++j) {
+            if (j == i)
+                continue;
+            const float d = std::max(0.0f, norms[i] + norms[j] - 2.0f * products(Eigen::Index(i - begin), Eigen::Index(j)));
+            if (int(heap.size()) < k)
+                heap.emplace(d, int32_t(j));
+            else if (d < heap.top().first) {
+                heap.pop();
+                heap.emplace(d, int32_t(j));
+            }
+        }
+        for (int slot = k - 1; slot >= 0; --slot) {
+            graph.indices[i * size_t(k) + size_t(slot)] = heap.top().second;
+            graph.distances[i * size_t(k) + size_t(slot)] = std::sqrt(heap.top().first);
             heap.pop();
-            heap.emplace(d, int32_t(j));
         }
     }
-    for (int slot = k - 1; slot >= 0; --slot) {
-        graph.indices[i * size_t(k) + size_t(slot)] = heap.top().second;
-        graph.distances[i * size_t(k) + size_t(slot)] = std::sqrt(heap.top().first);
-        heap.pop();
-    }
+}
+
+Status exactSearch(const Matrix &points, int k, int threads, const std::function<bool()> &cancelled, NeighbourGraph &graph)
+{
+    std::vector<float> norms(points.rows);
+    for (size_t i = 0; i < points.rows; ++i)
+        norms[i] = Eigen::Map<const Eigen::VectorXf>(points.row(i), points.dimension).squaredNorm();
+    const size_t blocks = (points.rows + kBlockRows - 1) / kBlockRows;
+    std::atomic_bool stop{false};
+    parallelBlocks(blocks, threads, [&](size_t first, size_t last) {
+        for (size_t b = first; b < last && !stop.load(std::memory_order_relaxed); ++b) {
+            exactBlock(points, norms, b * kBlockRows, k, graph);
+            // only the first thread asks: the observer is not thread-safe
+            if (first == 0 && b % 4 == 3 && cancelled && cancelled())
+                stop = true;
+        }
+    });
+    return stop ? Status(Error::cancelled()) : Status{};
 }
 
 // Blocks of rows, so cancellation is checked often without a lock per row.
@@ -112,6 +136,8 @@ Status approximateSearch(const Matrix &points, int k, const NeighbourOptions &op
                 nearest.push_back(found.top());
         std::sort(nearest.begin(), nearest.end());
         nearest.resize(std::min(nearest.size(), size_t(k)));
+        if (nearest.empty()) // an unreachable point (HNSW can strand one): its neighbour is itself at distance 0
+            nearest.emplace_back(0.0f, hnswlib::labeltype(i));
         for (int slot = 0; slot < k; ++slot) {
             // a point HNSW could not reach more neighbours for repeats its farthest
             const auto &pick = nearest[std::min(size_t(slot), nearest.size() - 1)];
@@ -134,8 +160,7 @@ Expected<NeighbourGraph> nearestNeighbours(const Matrix &points, int k, const Ne
     graph.indices.resize(points.rows * size_t(k));
     graph.distances.resize(points.rows * size_t(k));
     Status searched = points.rows <= options.exactLimit
-                          ? searchRows(points, options.threads, cancelled,
-                                       [&](size_t i) { exactRow(points, i, k, graph); })
+                          ? exactSearch(points, k, options.threads, cancelled, graph)
                           : approximateSearch(points, k, options, cancelled, graph);
     if (!searched)
         return searched.error();

@@ -6,18 +6,30 @@
 #include "explain/neighbours.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace tandem {
 
 namespace {
 
+// The run's image vectors scaled to unit length, so dot products are cosines
+// (a retrieval model's already are; vectors made otherwise may not be).
 Expected<EmbeddingSet> runImages(ProjectStore &store, qint64 runId)
 {
     if (auto run = embeddings::readRun(store, runId); !run)
         return run.error();
     auto images = embeddings::load(store, runId, "image");
-    if (images && images->size() == 0)
+    if (!images)
+        return images.error();
+    if (images->size() == 0)
         return Error::usage(QStringLiteral("run %1 has no image embeddings").arg(runId));
+    for (size_t i = 0; i < images->size(); ++i) {
+        float *row = images->values.data() + i * size_t(images->dimension);
+        const float norm = std::sqrt(std::inner_product(row, row + images->dimension, row, 0.0f));
+        if (norm > 0)
+            std::transform(row, row + images->dimension, row, [norm](float v) { return v / norm; });
+    }
     return images;
 }
 
