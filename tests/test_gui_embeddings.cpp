@@ -240,9 +240,12 @@ void TestGuiEmbeddings::showcase()
     QSignalSpy shown(panel, &EmbeddingPanel::layoutShown);
     method->setCurrentIndex(1); // t-SNE
     QVERIFY(shown.wait(30000));
-    panel->setColourBy(ColourBy::Modality);
-    QTest::qWait(300);
-    panel->grab().save(dir + QStringLiteral("/embeddings-modality.png"));
+    for (const auto &[by, file] : {std::pair{ColourBy::Modality, "modality"}, {ColourBy::Predicted, "answer"},
+                                   {ColourBy::Correct, "correct"}, {ColourBy::Score, "score"}}) {
+        panel->setColourBy(by);
+        QTest::qWait(300);
+        panel->grab().save(dir + QStringLiteral("/embeddings-%1.png").arg(QLatin1String(file)));
+    }
     panel->setColourBy(ColourBy::Split);
     std::vector<qint64> ids;
     for (const ProjectedItem &item : panel->view()->items)

@@ -150,8 +150,10 @@ QWidget *EmbeddingPanel::buildViewBar()
     row->setContentsMargins(0, 0, 0, 0);
     m_colour = new QComboBox(bar);
     m_colour->setObjectName(QStringLiteral("embeddingColour"));
-    for (ColourBy by : {ColourBy::Split, ColourBy::Status, ColourBy::Tag, ColourBy::Modality})
+    for (ColourBy by : kColourBys)
         m_colour->addItem(colourByTitle(by), int(by));
+    m_colour->setToolTip(tr("Answers and right / wrong come from each image's first question and the newest model "
+                            "answer to it (Models dock ▸ Run with a VQA model)"));
     connect(m_colour, &QComboBox::currentIndexChanged, this,
             [this] { setColourBy(ColourBy(m_colour->currentData().toInt())); });
     row->addWidget(new QLabel(tr("Colour by:"), bar));
@@ -544,9 +546,15 @@ void EmbeddingPanel::onHovered(int point, const QPoint &globalPos)
     }
     const ProjectedItem &item = m_view->items[size_t(point)];
     m_hover->setTextFormat(Qt::RichText);
-    m_hover->setText(QStringLiteral("<!--thumb--><b>%1</b> · %2<br>%3")
-                         .arg(item.name.toHtmlEscaped(), item.split.toHtmlEscaped(),
-                              (item.caption ? tr("caption: ") : QString()) + item.text.toHtmlEscaped()));
+    QString text = QStringLiteral("<!--thumb--><b>%1</b> · %2<br>%3")
+                       .arg(item.name.toHtmlEscaped(), item.split.toHtmlEscaped(),
+                            (item.caption ? tr("caption: ") : QString()) + item.text.toHtmlEscaped());
+    if (!item.predicted.isEmpty())
+        text += tr("<br>%1 <b>%2</b> (%3%), human: %4")
+                    .arg(item.question.toHtmlEscaped(), item.predicted.toHtmlEscaped())
+                    .arg(100.0 * item.score.value_or(0), 0, 'f', 0)
+                    .arg(item.answer.toHtmlEscaped());
+    m_hover->setText(text);
     m_hover->adjustSize();
     m_hover->move(globalPos + QPoint(16, 16));
     m_hover->show();

@@ -52,10 +52,12 @@ const std::vector<Command> &commands()
          QStringLiteral("Beam search; scores BLEU, ROUGE-L and CIDEr-D against the project's captions.\n"
                         "--save stores each caption with the attention map of every word."),
          declareCaption, runCaption},
-        {QStringLiteral("embed"), QStringLiteral("Embed the images and captions of a split with a trained retrieval model."),
-         QStringLiteral("Stores one unit vector per image and per caption as a run (--save names it) and\n"
-                        "scores recall@1/5/10 both ways: image -> text finds an image when one of its\n"
-                        "captions ranks in the top K, text -> image finds a caption when its image does."),
+        {QStringLiteral("embed"), QStringLiteral("Embed the images (and captions) of a split with a trained model, as a run."),
+         QStringLiteral("A retrieval model: one unit vector per image and per caption (--save names the run),\n"
+                        "scored by recall@1/5/10 both ways: image -> text finds an image when one of its\n"
+                        "captions ranks in the top K, text -> image finds a caption when its image does.\n"
+                        "A VQA or caption model: its pooled image features, one unit vector per image.\n"
+                        "'project' lays a run out in 2-D; 'similar' finds images alike."),
          declareEmbed, runEmbed},
         {QStringLiteral("retrieve"), QStringLiteral("Rank images for a text, or captions for an image, with a retrieval model."),
          QStringLiteral("--run ranks the vectors an 'embed' run stored (fast: no image is encoded again);\n"

@@ -50,15 +50,21 @@ Expected<qint64> saveRun(ProjectStore &store, const QString &name, const QJsonOb
     return *run;
 }
 
+bool isEmbedRun(const RunRecord &run)
+{
+    return run.kind == RunKind::Infer
+           && (run.task() == TaskKind::Retrieval || run.config.value(QStringLiteral("embed")).toBool());
+}
+
 Expected<EmbedRun> readRun(ProjectStore &store, qint64 runId)
 {
     auto run = runs::get(store, runId);
     if (!run)
         return run.error();
-    if (run->kind != RunKind::Infer || run->task() != TaskKind::Retrieval)
+    if (!isEmbedRun(*run))
         return Error::usage(QStringLiteral("run %1 is not an embed run (see 'tandem-cli embed')").arg(runId));
     return EmbedRun{run->config.value(QStringLiteral("checkpoint")).toString(),
-                    run->config.value(QStringLiteral("split")).toString()};
+                    run->config.value(QStringLiteral("split")).toString(), run->task().value_or(TaskKind::Retrieval)};
 }
 
 Expected<EmbeddingSet> load(ProjectStore &store, qint64 runId, const char *kind)

@@ -1,6 +1,7 @@
 #pragma once
 // Embeddings of project items as plain float32 vectors: the rows of an embed
 // run (table `embeddings`, float32 little-endian), stored and read back.
+#include "data/runstore.h"
 #include "data/splitdata.h"
 
 #include <QJsonObject>
@@ -34,10 +35,16 @@ namespace embeddings {
 Expected<qint64> saveRun(ProjectStore &store, const QString &name, const QJsonObject &config,
                          const QJsonObject &metrics, const SplitEmbeddings &embeddings);
 
+// An embed run: an inference run that stored vectors, of a retrieval model
+// (images and captions) or of a VQA or caption model (its pooled image features,
+// config "embed": true).
+bool isEmbedRun(const RunRecord &run);
+
 // What an embed run was made from; a usage error when the run is not one.
 struct EmbedRun {
     QString checkpoint;          // absolute path
     QString split;
+    TaskKind task = TaskKind::Retrieval; // the model's
 };
 Expected<EmbedRun> readRun(ProjectStore &store, qint64 runId);
 // The vectors of one kind ("image" / "caption") of a run, in item id order.

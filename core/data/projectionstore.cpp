@@ -79,12 +79,19 @@ Status readImages(ProjectStore &store, QHash<qint64, ProjectedItem> &images)
     auto st = store.database().prepare(
         "SELECT i.id, i.name, i.split, i.status, "
         "(SELECT min(t.name) FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE it.image_id = i.id), "
-        "(SELECT c.text FROM captions c WHERE c.image_id = i.id ORDER BY c.id LIMIT 1) FROM images i");
+        "(SELECT c.text FROM captions c WHERE c.image_id = i.id ORDER BY c.id LIMIT 1), "
+        "q.text, q.multiple_choice_answer, p.text, p.score FROM images i "
+        "LEFT JOIN questions q ON q.id = (SELECT min(id) FROM questions WHERE image_id = i.id) "
+        "LEFT JOIN predictions p ON p.id = (SELECT max(id) FROM predictions WHERE question_id = q.id)");
     if (!st)
         return st.error();
-    while (st->step())
-        images.insert(st->int64(0), ProjectedItem{st->int64(0), false, st->qtext(1), st->qtext(2), st->integer(3),
-                                                  st->qtext(4), st->qtext(5)});
+    while (st->step()) {
+        ProjectedItem item{st->int64(0), false, st->qtext(1), st->qtext(2), st->integer(3), st->qtext(4), st->qtext(5),
+                           st->qtext(6), st->qtext(7), st->qtext(8), std::nullopt};
+        if (!st->isNull(9))
+            item.score = st->real(9);
+        images.insert(item.imageId, std::move(item));
+    }
     return st->error().isEmpty() ? Status{} : Status(Error::store(st->error()));
 }
 

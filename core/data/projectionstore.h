@@ -32,6 +32,10 @@ struct ProjectedItem {
     int status = 0;              // ReviewStatus
     QString tag;                 // the image's first tag (by name), "" when untagged
     QString text;                // the caption (captions), or the image's first caption
+    // VQA, the image's first question: its human answer (the most common), and
+    // the newest model answer to it with that answer's probability.
+    QString question, answer, predicted;
+    std::optional<double> score;
 };
 namespace projections {
 

@@ -5,6 +5,7 @@
 // descent with momentum and per-coordinate gains. Every per-point sum runs on
 // one thread and totals are added in index order, so a seed gives the same
 // layout whatever the thread count.
+#include "explain/fftrepulsion.h"
 #include "explain/neighbours.h"
 #include "explain/projection.h"
 
@@ -395,24 +396,34 @@ void attraction(const Affinities &p, const std::vector<double> &y, size_t i, dou
     out[1] = fy;
 }
 
-// The gradient of KL(P || Q) as scikit-learn's Barnes-Hut computes it:
-// 4 (exaggeration * attraction - repulsion / Z).
-void gradient(const Affinities &p, const std::vector<double> &y, double exaggeration, double squaredTheta,
-              int threads, QuadTree &tree, Forces &forces, std::vector<double> &out)
+// Fills forces.repulsion and returns Z: by FFT interpolation for large sets
+// (unless theta 0 asks for every pair exactly), else by Barnes-Hut.
+double repulsion(const std::vector<double> &y, double squaredTheta, int threads, QuadTree &tree, Forces &forces)
 {
+    if (squaredTheta > 0 && y.size() / 2 >= kFftRepulsionRows)
+        return fftRepulsion(y, threads, forces.repulsion);
     tree.build(y);
     parallelBlocks(tree.leafCount(), threads, [&](size_t begin, size_t end) {
         InteractionList list;
         for (size_t leaf = begin; leaf < end; ++leaf)
             tree.repelLeaf(leaf, squaredTheta, list, forces);
     });
+    double z = 0;
+    for (double share : forces.z)
+        z += share;
+    return z;
+}
+
+// The gradient of KL(P || Q) as scikit-learn's Barnes-Hut computes it:
+// 4 (exaggeration * attraction - repulsion / Z).
+void gradient(const Affinities &p, const std::vector<double> &y, double exaggeration, double squaredTheta,
+              int threads, QuadTree &tree, Forces &forces, std::vector<double> &out)
+{
+    const double z = repulsion(y, squaredTheta, threads, tree, forces);
     parallelBlocks(p.rows(), threads, [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i)
             attraction(p, y, i, &forces.attraction[2 * i]);
     });
-    double z = 0;
-    for (double share : forces.z)
-        z += share;
     for (size_t c = 0; c < out.size(); ++c)
         out[c] = 4 * (exaggeration * forces.attraction[c] - forces.repulsion[c] / z);
 }

@@ -164,7 +164,7 @@ Expected<std::vector<RunRecord>> embeddingRuns(const QString &project)
         return all.error();
     std::vector<RunRecord> embedded;
     for (RunRecord &run : *all)
-        if (run.task() == TaskKind::Retrieval && run.status == RunStatus::Completed)
+        if (embeddings::isEmbedRun(run) && run.status == RunStatus::Completed)
             embedded.push_back(std::move(run));
     return embedded;
 }

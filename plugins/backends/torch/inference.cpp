@@ -12,7 +12,7 @@
 
 namespace tandem::backend {
 
-Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task)
+Expected<LoadedModel> loadModel(const InferenceRequest &request, std::optional<TaskKind> task)
 {
     const QString file = request.checkpoint;
     if (!QFileInfo::exists(file))
@@ -21,9 +21,9 @@ Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task)
     auto attachments = ml::readCheckpointAttachments(file.toStdString());
     if (!config || !attachments)
         return Error::input(QString::fromStdString(config ? attachments.error() : config.error()), file);
-    if (taskOf(config.value()) != task)
+    if (task && taskOf(config.value()) != *task)
         return Error::usage(QStringLiteral("this checkpoint is a %1 model, not a %2 model")
-                                .arg(QString::fromStdString(config->task), taskName(task)));
+                                .arg(QString::fromStdString(config->task), taskName(*task)));
     auto codec = codecFromAttachments(attachments.value(), file);
     if (!codec)
         return codec.error();
@@ -80,7 +80,7 @@ namespace {
 // Opens the project and the model, runs `predict` in inference mode and, when
 // the request names a run, stores the result with `save` (which returns the run id).
 template <typename Result, typename Predict, typename Save>
-Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer, TaskKind task,
+Expected<Result> infer(const InferenceRequest &request, TrainObserver *observer, std::optional<TaskKind> task,
                        Predict &&predict, Save &&save)
 {
     auto store = ProjectStore::open(request.project);
@@ -146,9 +146,11 @@ Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *o
     if (named.saveAs.isEmpty())
         named.saveAs = QStringLiteral("embed %1").arg(QFileInfo(request.checkpoint).completeBaseName());
     SplitEmbeddings embeddings;
+    TaskKind task = TaskKind::Retrieval;
     return infer<EmbedResult>(
-        named, observer, TaskKind::Retrieval,
+        named, observer, std::nullopt, // VQA and caption models give their pooled image features
         [&](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, EmbedResult &result) {
+            task = loaded.model.task;
             embeddings = predictEmbeddings(loaded.model, data, allImages(data), loaded.codec, options);
             result.device = loaded.deviceName;
             result.dimension = embeddings.images.dimension;
@@ -157,7 +159,7 @@ Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *o
             result.metrics = recallMetrics(embeddings);
         },
         [&](ProjectStore &store, const EmbedResult &result) {
-            return saveEmbeddings(store, named, result.metrics, embeddings);
+            return saveEmbeddings(store, named, task, result.metrics, embeddings);
         });
 }
 

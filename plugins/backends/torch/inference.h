@@ -18,7 +18,8 @@ struct LoadedModel {
 
 // The checkpoint of request.checkpoint on the requested device, in eval mode.
 // A checkpoint of another task is a usage error naming both tasks.
-Expected<LoadedModel> loadModel(const InferenceRequest &request, TaskKind task);
+// `task` nullopt: a model of any task.
+Expected<LoadedModel> loadModel(const InferenceRequest &request, std::optional<TaskKind> task);
 PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel &loaded, TrainObserver *observer);
 
 Expected<CheckpointInfo> inspectCheckpoint(const QString &checkpoint);

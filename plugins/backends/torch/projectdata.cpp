@@ -50,14 +50,16 @@ Expected<qint64> saveCaptions(ProjectStore &store, const InferenceRequest &reque
                                 rows);
 }
 
-Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
+Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, TaskKind task, const QJsonObject &metrics,
                                 const SplitEmbeddings &embeddings)
 {
     QJsonObject withCounts = metrics;
     withCounts[QStringLiteral("dimension")] = embeddings.images.dimension;
     withCounts[QStringLiteral("images")] = qint64(embeddings.images.size());
     withCounts[QStringLiteral("captions")] = qint64(embeddings.captions.size());
-    return embeddings::saveRun(store, request.saveAs, inferConfig(request, TaskKind::Retrieval), withCounts, embeddings);
+    QJsonObject config = inferConfig(request, task);
+    config[QStringLiteral("embed")] = true;
+    return embeddings::saveRun(store, request.saveAs, config, withCounts, embeddings);
 }
 
 static QJsonObject percentByType(const std::map<std::string, eval::VqaPercent> &byType)

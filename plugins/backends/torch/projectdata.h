@@ -19,7 +19,7 @@ Expected<qint64> saveAnswers(ProjectStore &store, const InferenceRequest &reques
                              const std::vector<AnswerPrediction> &answers);
 Expected<qint64> saveCaptions(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
                               const std::vector<CaptionPrediction> &captions);
-Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
+Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, TaskKind task, const QJsonObject &metrics,
                                 const SplitEmbeddings &embeddings);
 
 // ---- metrics ----

@@ -32,6 +32,10 @@ Expected<InferenceRequest> modelRequest(ProjectStore &store, const RetrieveReque
         auto run = embeddings::readRun(store, request.embeddingsRun);
         if (!run)
             return run.error();
+        if (run->task != TaskKind::Retrieval)
+            return Error::usage(QStringLiteral("run %1 holds a %2 model's image features, which have no text side: "
+                                               "search by a sentence needs the embed run of a retrieval model")
+                                    .arg(request.embeddingsRun).arg(taskName(run->task)));
         if (r.checkpoint.isEmpty())
             r.checkpoint = run->checkpoint;
         else if (!samePath(r.checkpoint, run->checkpoint))

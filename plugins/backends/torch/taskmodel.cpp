@@ -180,10 +180,35 @@ at::Tensor asTensor(const EmbeddingSet &set)
 
 } // namespace
 
+namespace {
+
+// A VQA or caption model's image vectors: its regions averaged, at unit length
+// (what its answers and captions are read from, so neighbours in this space
+// are images the model sees alike).
+SplitEmbeddings pooledImageFeatures(TaskModel &model, const SplitData &data, const std::vector<size_t> &images,
+                                    const PredictOptions &options)
+{
+    SplitEmbeddings out;
+    forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
+        const at::Tensor pixels = loadImages(data, slice, options.imageSize).to(options.device);
+        const ml::VisionFeatures features = model.vqa ? model.vqa->encodeImages(pixels) : model.caption->encodeImages(pixels);
+        const at::Tensor pooled = features.regions.mean(1);
+        std::vector<qint64> ids;
+        for (size_t i : slice)
+            ids.push_back(data.images[i].id);
+        append(out.images, pooled / pooled.norm(2, 1, true).clamp_min(1e-12), ids);
+    });
+    return out;
+}
+
+} // namespace
+
 SplitEmbeddings predictEmbeddings(TaskModel &model, const SplitData &data, const std::vector<size_t> &images,
                                   const TextCodec &codec, const PredictOptions &options)
 {
     model.module->eval();
+    if (!model.retrieval)
+        return pooledImageFeatures(model, data, images, options);
     SplitEmbeddings out;
     forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
         std::vector<std::vector<int64_t>> texts;

@@ -72,7 +72,8 @@ std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &
                                              const PredictOptions &options);
 std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData &data, const TextCodec &codec,
                                                const PredictOptions &options);
-// Retrieval: unit embeddings of these images of data.images and of all their captions.
+// Retrieval: unit embeddings of these images of data.images and of all their
+// captions; VQA and captioning: the images' pooled features at unit length.
 SplitEmbeddings predictEmbeddings(TaskModel &model, const SplitData &data, const std::vector<size_t> &images,
                                   const TextCodec &codec, const PredictOptions &options);
 // Retrieval: the unit embedding of one text, and of one image file ([dimension] floats).
