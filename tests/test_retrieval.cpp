@@ -312,9 +312,17 @@ void TestRetrieval::storedRunIsWhatGetsRanked()
 
 void TestRetrieval::otherCheckpointsAreRefused()
 {
-    const auto embed = runCli({QStringLiteral("embed"), m_project, QStringLiteral("--model"), m_vqa});
-    QCOMPARE(embed.exitCode, 2);
-    QVERIFY2(embed.err.contains("this checkpoint is a vqa model, not a retrieval model"), embed.err.constData());
+    // A VQA model embeds its pooled image features (no captions); they have no text side to search.
+    const auto embed = runCli({QStringLiteral("embed"), m_project, QStringLiteral("--model"), m_vqa, QStringLiteral("--json")});
+    QVERIFY2(embed.exitCode == 0, embed.err.constData());
+    const QJsonObject features = QJsonDocument::fromJson(embed.out).object();
+    QVERIFY(features.value(QStringLiteral("images")).toInt() > 0);
+    QCOMPARE(features.value(QStringLiteral("captions")).toInt(), 0);
+    const auto byText = runCli({QStringLiteral("retrieve"), m_project, QStringLiteral("--run"),
+                                QString::number(features.value(QStringLiteral("run_id")).toInt()), QStringLiteral("--text"),
+                                QStringLiteral("a red circle")});
+    QCOMPARE(byText.exitCode, 2);
+    QVERIFY2(byText.err.contains("no text side"), byText.err.constData());
     const auto retrieve = runCli({QStringLiteral("retrieve"), m_project, QStringLiteral("--model"), m_vqa,
                                   QStringLiteral("--text"), QStringLiteral("a red circle")});
     QCOMPARE(retrieve.exitCode, 2);
@@ -324,7 +332,7 @@ void TestRetrieval::otherCheckpointsAreRefused()
     QCOMPARE(mismatch.exitCode, 2);
     QVERIFY2(mismatch.err.contains("holds the embeddings of"), mismatch.err.constData());
     auto store = ProjectStore::open(m_project);
-    QCOMPARE(store->database().scalar("SELECT count(*) FROM runs WHERE name LIKE 'embed vqa%'").value(), int64_t(0));
+    QCOMPARE(store->database().scalar("SELECT count(*) FROM runs WHERE name LIKE 'embed vqa%'").value(), int64_t(1)); // the features' run only
 }
 
 void TestRetrieval::badArgumentsAreUsageErrors_data()

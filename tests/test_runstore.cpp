@@ -278,7 +278,9 @@ void TestRunStore::olderProjectsMigrate()
         QVERIFY(store);
         QVERIFY(store->database().exec("INSERT INTO runs(kind, status) VALUES ('eval', 'finished')"));
         QVERIFY(store->database().exec("PRAGMA user_version = 1"));
-        QVERIFY(store->database().exec("DROP TABLE regions; DROP INDEX predictions_image;"
+        QVERIFY(store->database().exec("DROP TABLE projections; ALTER TABLE predictions DROP COLUMN margin;"
+                                       "ALTER TABLE predictions DROP COLUMN entropy; ALTER TABLE predictions DROP COLUMN mean_log_prob;"
+                                       "DROP TABLE regions; DROP INDEX predictions_image;"
                                        "ALTER TABLE predictions DROP COLUMN state; ALTER TABLE predictions DROP COLUMN label_id"));
     }
     auto store = ProjectStore::open(path);

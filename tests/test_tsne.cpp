@@ -1,10 +1,14 @@
 // Barnes-Hut t-SNE (explain/projection.h): well-separated clusters stay apart
 // in the layout, a seed gives the same layout on any thread count, the KL
 // divergence falls as the layout forms and comes near the exact gradient's, bad
-// options are refused, and the observer sees each stage and can cancel.
+// options are refused, and the observer sees each stage and can cancel. The FFT
+// repulsion used for large sets (explain/fftrepulsion.h) agrees with the exact
+// sums and does not depend on the thread count.
+#include "explain/fftrepulsion.h"
 #include "explain/projection.h"
 
 #include <QTest>
+#include <cmath>
 #include <random>
 
 using namespace tandem;
@@ -35,6 +39,33 @@ Clusters clusters(int count, int size, int dimension, uint64_t seed)
     return c;
 }
 
+// The exact repulsion sum_j (y_i - y_j) / (1 + d^2)^2 and Z, every pair.
+double exactRepulsion(const std::vector<double> &y, std::vector<double> &repulsion)
+{
+    const size_t n = y.size() / 2;
+    repulsion.assign(y.size(), 0);
+    double z = 0;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < n; ++j) {
+            const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+            const double q = i == j ? 0 : 1 / (1 + dx * dx + dy * dy);
+            z += q;
+            repulsion[2 * i] += q * q * dx;
+            repulsion[2 * i + 1] += q * q * dy;
+        }
+    return z;
+}
+
+double relativeError(const std::vector<double> &approximate, const std::vector<double> &exact)
+{
+    double error = 0, norm = 0;
+    for (size_t c = 0; c < exact.size(); ++c) {
+        error += (approximate[c] - exact[c]) * (approximate[c] - exact[c]);
+        norm += exact[c] * exact[c];
+    }
+    return std::sqrt(error / norm);
+}
+
 explain::TsneOptions quickOptions()
 {
     explain::TsneOptions options;
@@ -52,6 +83,7 @@ private slots:
     void divergenceFallsAndMatchesExact();
     void refusesBadOptions();
     void observerSeesStagesAndCancels();
+    void fftRepulsionAgreesWithExact();
 };
 
 void TestTsne::keepsClustersApart()
@@ -151,6 +183,30 @@ void TestTsne::observerSeesStagesAndCancels()
         return update.stage != QStringLiteral("early exaggeration");
     });
     QCOMPARE(cancelled.error().kind, ErrorKind::Cancelled);
+}
+
+void TestTsne::fftRepulsionAgreesWithExact()
+{
+    // Three clusters, as a layout looks midway: spread over about 60 units, so
+    // the grid has more than the minimum 50 boxes.
+    std::mt19937_64 random(4);
+    std::normal_distribution<double> normal;
+    std::vector<double> y(2 * 1500);
+    for (size_t c = 0; c < y.size(); ++c)
+        y[c] = 20.0 * double(c / 2 % 3) + 5 * normal(random);
+    std::vector<double> exact, one, three;
+    const double z = exactRepulsion(y, exact);
+    explain::FftRepulsion onOne, onThree;
+    const double zOne = onOne(y, 1, one);
+    QVERIFY(std::abs(zOne - z) < 0.01 * z);
+    QVERIFY(relativeError(one, exact) < 0.05);
+    QVERIFY(onThree(y, 3, three) == zOne && three == one);
+    // a layout still near its start (sd 1e-4): 50 boxes over a tiny square
+    for (double &v : y)
+        v *= 1e-5;
+    exactRepulsion(y, exact);
+    onOne(y, 2, one);
+    QVERIFY(relativeError(one, exact) < 1e-3);
 }
 
 QTEST_GUILESS_MAIN(TestTsne)

@@ -60,7 +60,12 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent), m_typingPause(new QTime
                              {tr("Prediction disagrees"), int(SuggestionFilter::Disagrees)}});
     m_sort = addCombo(QStringLiteral("sortCombo"), tr("Order of the grid"));
     setItems(m_sort, {{tr("Order added"), int(ImageSort::Added)}, {tr("Name"), int(ImageSort::Name)},
-                      {tr("Status"), int(ImageSort::Status)}, {tr("Split"), int(ImageSort::Split)}});
+                      {tr("Status"), int(ImageSort::Status)}, {tr("Split"), int(ImageSort::Split)},
+                      {tr("Least sure first"), int(ImageSort::Uncertainty)}});
+    m_sort->setItemData(m_sort->count() - 1,
+                        tr("Images the newest model run was least sure about first (VQA: the smallest margin between its "
+                           "two likeliest answers; captions: the lowest mean word probability) — label these first"),
+                        Qt::ToolTipRole);
     m_descending = new QToolButton(this);
     m_descending->setCheckable(true);
     m_descending->setArrowType(Qt::DownArrow);

@@ -77,6 +77,13 @@ const std::vector<Command> &commands()
                         "--duplicates lists pairs of images at least --threshold alike, most alike first, to\n"
                         "clean a dataset. No model is loaded. Search by a sentence: 'retrieve --text --run'."),
          declareSimilar, runSimilar},
+        {QStringLiteral("rank-uncertain"), QStringLiteral("The images a model was least sure about, to label first."),
+         QStringLiteral("From a stored 'answer' or 'caption' run (--save): VQA by the margin between the two\n"
+                        "likeliest answers of an image's least sure question (or --by entropy), captions by\n"
+                        "the mean log-probability of their words. Only images nobody verified or rejected.\n"
+                        "--diverse RUN (an embed run) keeps near-duplicates from filling the top. The grid's\n"
+                        "sort \"Least sure first\" uses the same measure."),
+         declareRankUncertain, runRankUncertain},
         {QStringLiteral("compare"), QStringLiteral("Train one VQA model per fusion method, same data and seed, and compare them."),
          QStringLiteral("--fusions film,concat,gmu trains each in turn with the training options given (as for\n"
                         "'train') and prints their best validation accuracy, epochs, loss, time and speed,\n"

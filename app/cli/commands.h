@@ -54,6 +54,8 @@ void declareProject(QCommandLineParser &p);
 int runProject(QCommandLineParser &p);
 void declareSimilar(QCommandLineParser &p);
 int runSimilar(QCommandLineParser &p);
+void declareRankUncertain(QCommandLineParser &p);
+int runRankUncertain(QCommandLineParser &p);
 void declareVersion(QCommandLineParser &p);
 int runVersion(QCommandLineParser &p);
 

@@ -1,6 +1,7 @@
 #include "imagequery.h"
 
 #include "data/projectstore.h"
+#include "data/runstore.h"
 
 namespace tandem {
 
@@ -57,6 +58,9 @@ std::string orderClause(const ImageQuery &q)
     case ImageSort::Name: return std::string(" ORDER BY i.name") + dir + ", i.id" + dir;
     case ImageSort::Status: return std::string(" ORDER BY i.status") + dir + ", i.id" + dir;
     case ImageSort::Split: return std::string(" ORDER BY i.split") + dir + ", i.id" + dir;
+    case ImageSort::Uncertainty: // descending flips it: the surest first
+        return " ORDER BY " + predictions::uncertaintyExpression(0, predictions::UncertaintyMeasure::Auto)
+               + (q.descending ? " ASC" : " DESC") + " NULLS LAST, i.id";
     }
     return std::string(" ORDER BY i.id") + dir;
 }

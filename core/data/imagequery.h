@@ -20,7 +20,10 @@ enum class ContentFilter { Any, HasCaptions, NoCaptions, HasQuestions, NoQuestio
 // Unreviewed: a model's suggestion nobody accepted or rejected yet; Disagrees: a
 // predicted answer that is not the question's (most common) human answer.
 enum class SuggestionFilter { Any, Unreviewed, Disagrees };
-enum class ImageSort { Added, Name, Status, Split };
+// Uncertainty: least sure first, by the newest prediction run that recorded how
+// sure its model was (predictions::uncertaintyExpression); images it did not
+// predict for come last.
+enum class ImageSort { Added, Name, Status, Split, Uncertainty };
 
 struct ImageQuery {
     QString text;                       // FTS5 over captions, questions and answers; "" = all

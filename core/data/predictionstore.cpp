@@ -15,7 +15,8 @@ using rows::execute;
 namespace predictions {
 
 Expected<qint64> saveRun(ProjectStore &store, RunKind kind, const QString &name, const QJsonObject &config,
-                         const QJsonObject &metrics, const std::vector<NewPrediction> &rows)
+                         const QJsonObject &metrics, const std::vector<NewPrediction> &rows,
+                         const std::vector<PredictionCertainty> &certainty)
 {
     sql::Transaction tx(store.database());
     if (!tx.begun())
@@ -27,14 +28,22 @@ Expected<qint64> saveRun(ProjectStore &store, RunKind kind, const QString &name,
     if (auto s = runs::update(store, *run, metrics, RunStatus::Completed); !s)
         return s.error();
     auto insert = store.database().prepare(
-        "INSERT INTO predictions(run_id, image_id, question_id, text, score, attention) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO predictions(run_id, image_id, question_id, text, score, attention, margin, entropy, mean_log_prob) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!insert)
         return insert.error();
-    for (const NewPrediction &p : rows) {
+    for (size_t row = 0; row < rows.size(); ++row) {
+        const NewPrediction &p = rows[row];
+        const PredictionCertainty sure = row < certainty.size() ? certainty[row] : PredictionCertainty{};
         insert->bind(1, *run).bind(2, p.imageId).bind(4, p.text);
         p.questionId > 0 ? insert->bind(3, p.questionId) : insert->bindNull(3);
         p.score ? insert->bind(5, *p.score) : insert->bindNull(5);
         p.attention.isEmpty() ? insert->bindNull(6) : insert->bindBlob(6, p.attention.constData(), int(p.attention.size()));
+        int column = 7;
+        for (const std::optional<double> &v : {sure.margin, sure.entropy, sure.meanLogProb}) {
+            v ? insert->bind(column, *v) : insert->bindNull(column);
+            ++column;
+        }
         if (auto s = insert->exec(); !s)
             return s.error();
     }
@@ -291,6 +300,66 @@ Expected<SuggestionChange> reopen(ProjectStore &store, const std::vector<qint64>
             return s.error();
         return changed(setState(store, p.id, SuggestionState::Open, 0));
     });
+}
+
+QString uncertaintyName(UncertaintyMeasure measure)
+{
+    switch (measure) {
+    case UncertaintyMeasure::Auto: return QStringLiteral("auto");
+    case UncertaintyMeasure::Margin: return QStringLiteral("margin");
+    case UncertaintyMeasure::Entropy: return QStringLiteral("entropy");
+    case UncertaintyMeasure::LogProb: return QStringLiteral("logprob");
+    }
+    return {};
+}
+
+std::optional<UncertaintyMeasure> parseUncertainty(const QString &name)
+{
+    for (auto m : {UncertaintyMeasure::Auto, UncertaintyMeasure::Margin, UncertaintyMeasure::Entropy, UncertaintyMeasure::LogProb})
+        if (uncertaintyName(m) == name)
+            return m;
+    return std::nullopt;
+}
+
+std::string uncertaintyExpression(qint64 runId, UncertaintyMeasure measure)
+{
+    const std::string run = runId > 0 ? std::to_string(runId)
+                                      : "(SELECT max(run_id) FROM predictions WHERE margin IS NOT NULL OR mean_log_prob IS NOT NULL)";
+    const auto over = [&](const char *aggregate) {
+        return std::string("(SELECT ") + aggregate + " FROM predictions u WHERE u.image_id = i.id AND u.run_id = " + run + ")";
+    };
+    switch (measure) {
+    case UncertaintyMeasure::Margin: return over("1 - min(u.margin)");
+    case UncertaintyMeasure::Entropy: return over("max(u.entropy)");
+    case UncertaintyMeasure::LogProb: return over("-avg(u.mean_log_prob)");
+    case UncertaintyMeasure::Auto: break;
+    }
+    return over("coalesce(1 - min(u.margin), -avg(u.mean_log_prob))");
+}
+
+Expected<std::vector<ImageUncertainty>> uncertainImages(ProjectStore &store, qint64 runId, UncertaintyMeasure measure,
+                                                        bool labeledToo)
+{
+    auto st = store.database().prepare("SELECT id, name, u FROM (SELECT i.id, i.name, " + uncertaintyExpression(runId, measure)
+                                       + " AS u FROM images i" + (labeledToo ? "" : " WHERE i.status IN (0, 1)")
+                                       + ") WHERE u IS NOT NULL ORDER BY u DESC, id");
+    if (!st)
+        return st.error();
+    std::vector<ImageUncertainty> out;
+    while (st->step())
+        out.push_back({st->int64(0), st->qtext(1), st->real(2)});
+    if (!st->error().isEmpty())
+        return Error::store(st->error());
+    return out;
+}
+
+Expected<qint64> newestUncertainRun(ProjectStore &store)
+{
+    auto id = store.database().scalar(
+        "SELECT coalesce(max(run_id), 0) FROM predictions WHERE margin IS NOT NULL OR mean_log_prob IS NOT NULL");
+    if (!id)
+        return id.error();
+    return qint64(*id);
 }
 
 } // namespace predictions

@@ -102,6 +102,11 @@ struct NewPrediction {
     std::optional<double> score;
     QByteArray attention;        // encodeAttention(); empty: none
 };
+// How sure the model was of a prediction (what "label the uncertain first" ranks by).
+struct PredictionCertainty {
+    std::optional<double> margin, entropy; // VQA: top-1 minus top-2 probability; entropy in nats
+    std::optional<double> meanLogProb;     // captions: per token
+};
 
 struct PredictionRecord {
     qint64 id = 0;
@@ -121,8 +126,10 @@ namespace predictions {
 
 // One transaction: the run (with its metrics, status completed) and its rows;
 // images still unlabeled that get an open suggestion become "predicted".
+// `certainty`: empty, or one per row.
 Expected<qint64> saveRun(ProjectStore &store, RunKind kind, const QString &name, const QJsonObject &config,
-                         const QJsonObject &metrics, const std::vector<NewPrediction> &rows);
+                         const QJsonObject &metrics, const std::vector<NewPrediction> &rows,
+                         const std::vector<PredictionCertainty> &certainty = {});
 // The image's predictions, newest run first; openOnly leaves out accepted and rejected ones.
 Expected<std::vector<PredictionRecord>> forImage(ProjectStore &store, qint64 imageId, bool openOnly = false);
 // Open predictions of a run with score >= minScore, over `imageIds` (empty: every image).
@@ -139,6 +146,28 @@ struct SuggestionChange {
 // a caption of its image, an answer one more human answer of its question.
 // `texts` (same length as ids, or empty) replaces the predicted text (edit then accept).
 // Predictions no longer open are skipped.
+// How unsure a model was, from the predictions of one run: higher is less sure.
+// Margin: 1 - the smallest margin among an image's questions; Entropy: the
+// largest entropy; LogProb: minus the caption's mean token log-probability;
+// Auto: margin for VQA runs, log-probability for caption runs.
+enum class UncertaintyMeasure { Auto, Margin, Entropy, LogProb };
+QString uncertaintyName(UncertaintyMeasure measure); // "auto", "margin", "entropy", "logprob"
+std::optional<UncertaintyMeasure> parseUncertainty(const QString &name);
+// The SQL expression of image `i`'s uncertainty under run `runId` (0: the newest
+// run that recorded it), NULL where that run predicted nothing for the image.
+std::string uncertaintyExpression(qint64 runId, UncertaintyMeasure measure);
+// The newest run whose predictions carry uncertainty; 0 when none.
+Expected<qint64> newestUncertainRun(ProjectStore &store);
+struct ImageUncertainty {
+    qint64 imageId = 0;
+    QString image;               // its name
+    double uncertainty = 0;
+};
+// The images run `runId` predicted for, least sure first; without `labeledToo`
+// only those a person has not verified or rejected.
+Expected<std::vector<ImageUncertainty>> uncertainImages(ProjectStore &store, qint64 runId, UncertaintyMeasure measure,
+                                                        bool labeledToo);
+
 // A run's predictions with what they are scored against: the question's human
 // answers (VQA) or the image's captions, leaving out the labels that accepted
 // predictions became (a model is not scored against its own answers).

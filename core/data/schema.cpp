@@ -138,7 +138,10 @@ CREATE INDEX regions_image ON regions(image_id);
 )sql";
 
 // Version 3: 2-D layouts of an embed run's vectors (PCA, t-SNE, UMAP), one per
-// run and method, so the embedding view reopens without computing again.
+// run and method, so the embedding view reopens without computing again. And
+// how sure a model was of each prediction, to label the uncertain first: VQA
+// the margin between its two likeliest answers and the entropy of all;
+// captions the mean log-probability of their tokens.
 // image_ids, caption_ids: int64 little-endian, the items in layout order (images
 // first); layout: float32 little-endian x, y per item; options: JSON.
 static const char *const migration3 = R"sql(
@@ -152,6 +155,9 @@ CREATE TABLE projections(
   layout BLOB NOT NULL,
   created_at TEXT NOT NULL DEFAULT (datetime('now')),
   UNIQUE(run_id, method));
+ALTER TABLE predictions ADD COLUMN margin REAL;
+ALTER TABLE predictions ADD COLUMN entropy REAL;
+ALTER TABLE predictions ADD COLUMN mean_log_prob REAL;
 )sql";
 
 static const char *const migrations[] = {migration1, migration2, migration3};

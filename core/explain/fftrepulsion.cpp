@@ -41,7 +41,9 @@ int smoothAtLeast(int n)
 
 // A square of boxes over the layout, each with kNodesPerBox equispaced nodes
 // per dimension at (k + 1/2) / kNodesPerBox of its width: together, one
-// equispaced grid of nodes() per dimension.
+// equispaced grid of nodes() per dimension. Boxes are one unit wide once the
+// layout spans kMinBoxes units, so the kernel's transform changes only when
+// the box count does.
 struct Grid {
     double low = 0, centre = 0, boxWidth = 1;
     int boxes = 0;
@@ -57,7 +59,7 @@ Grid gridOver(const std::vector<double> &y)
     grid.boxes = smoothAtLeast(std::max(kMinBoxes, int(std::ceil(extent))));
     grid.low = *low;
     grid.centre = (*low + *high) / 2;
-    grid.boxWidth = extent / grid.boxes;
+    grid.boxWidth = std::min(extent / kMinBoxes, 1.0);
     return grid;
 }
 
@@ -88,9 +90,9 @@ Stencil stencilAt(double v, const Grid &grid)
 // the coordinates taken from the grid's centre to keep the expansion's terms small.
 using Charges = std::array<std::vector<Complex>, 2>;
 
-Charges spread(const std::vector<double> &y, const std::vector<Stencil> &stencils, const Grid &grid, size_t width)
+void spread(const std::vector<double> &y, const std::vector<Stencil> &stencils, const Grid &grid, size_t width,
+            Charges &charges)
 {
-    Charges charges;
     for (auto &c : charges)
         c.assign(width * width, 0);
     for (size_t i = 0; i < y.size() / 2; ++i) {
@@ -105,14 +107,13 @@ Charges spread(const std::vector<double> &y, const std::vector<Stencil> &stencil
                 charges[1][node] += w * second;
             }
     }
-    return charges;
 }
 
 // FFTs of the first `rows` rows of a width x width array, in place.
 void transformRows(std::vector<Complex> &a, size_t width, size_t rows, bool inverse, int threads)
 {
     parallelBlocks(rows, threads, [&](size_t begin, size_t end) {
-        Eigen::FFT<double> fft; // one per thread: its plan cache is not thread-safe
+        Eigen::FFT<double> fft;
         std::vector<Complex> out(width);
         for (size_t r = begin; r < end; ++r) {
             Complex *row = &a[r * width];
@@ -122,19 +123,29 @@ void transformRows(std::vector<Complex> &a, size_t width, size_t rows, bool inve
     });
 }
 
-// FFTs of every column, reading only the first rowsIn entries (the rest
-// are zero) and writing back only the first rowsOut (the rest are not needed).
+// FFTs of every column, reading only the first rowsIn entries (the rest are
+// zero) and writing back only the first rowsOut (the rest are not needed).
+// Columns go kColumnsPerGather at a time, so each row's cache line serves several.
+constexpr size_t kColumnsPerGather = 8;
+
 void transformColumns(std::vector<Complex> &a, size_t width, size_t rowsIn, size_t rowsOut, bool inverse, int threads)
 {
-    parallelBlocks(width, threads, [&](size_t begin, size_t end) {
-        Eigen::FFT<double> fft;
-        std::vector<Complex> in(width, 0), out(width);
-        for (size_t c = begin; c < end; ++c) {
+    const size_t groups = (width + kColumnsPerGather - 1) / kColumnsPerGather;
+    parallelBlocks(groups, threads, [&](size_t begin, size_t end) {
+        Eigen::FFT<double> fft; // one per thread: its plan cache is not thread-safe
+        std::vector<Complex> in(kColumnsPerGather * width, 0), out(kColumnsPerGather * width);
+        for (size_t group = begin; group < end; ++group) {
+            const size_t first = group * kColumnsPerGather, count = std::min(kColumnsPerGather, width - first);
             for (size_t r = 0; r < rowsIn; ++r)
-                in[r] = a[r * width + c];
-            inverse ? fft.inv(out.data(), in.data(), Eigen::Index(width)) : fft.fwd(out.data(), in.data(), Eigen::Index(width));
+                for (size_t c = 0; c < count; ++c)
+                    in[c * width + r] = a[r * width + first + c];
+            for (size_t c = 0; c < count; ++c) {
+                const Eigen::Index length(width);
+                inverse ? fft.inv(&out[c * width], &in[c * width], length) : fft.fwd(&out[c * width], &in[c * width], length);
+            }
             for (size_t r = 0; r < rowsOut; ++r)
-                a[r * width + c] = out[r];
+                for (size_t c = 0; c < count; ++c)
+                    a[r * width + first + c] = out[c * width + r];
         }
     });
 }
@@ -186,27 +197,16 @@ std::array<double, 4> potentialsAt(const Charges &potentials, const std::vector<
     return {first.real(), first.imag(), second.real(), second.imag()};
 }
 
-} // namespace
-
-double fftRepulsion(const std::vector<double> &y, int threads, std::vector<double> &repulsion)
+// The repulsion from the four potentials at each point, and Z.
+double forcesFromPotentials(const std::vector<double> &y, const Grid &grid, const std::vector<Stencil> &stencils,
+                            const Charges &potentials, int threads, std::vector<double> &repulsion)
 {
-    const size_t n = y.size() / 2;
-    const Grid grid = gridOver(y);
-    const size_t width = 2 * grid.nodes();
-    std::vector<Stencil> stencils(y.size());
-    parallelBlocks(y.size(), threads, [&](size_t begin, size_t end) {
-        for (size_t c = begin; c < end; ++c)
-            stencils[c] = stencilAt(y[c], grid);
-    });
-    Charges charges = spread(y, stencils, grid, width);
-    const std::vector<double> spectrum = kernelSpectrum(grid, width, threads);
-    for (auto &c : charges)
-        convolve(c, spectrum, grid.nodes(), threads);
+    const size_t n = y.size() / 2, width = 2 * grid.nodes();
     repulsion.resize(y.size());
     std::vector<double> shares(n);
     parallelBlocks(n, threads, [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i) {
-            const auto [kernel, sumX, sumY, sumSquares] = potentialsAt(charges, stencils, i, width);
+            const auto [kernel, sumX, sumY, sumSquares] = potentialsAt(potentials, stencils, i, width);
             const double x = y[2 * i] - grid.centre, v = y[2 * i + 1] - grid.centre;
             shares[i] = (1 + x * x + v * v) * kernel - 2 * (x * sumX + v * sumY) + sumSquares;
             repulsion[2 * i] = x * kernel - sumX;
@@ -217,6 +217,28 @@ double fftRepulsion(const std::vector<double> &y, int threads, std::vector<doubl
     for (double share : shares)
         z += share;
     return z - double(n); // each point's own k = 1
+}
+
+} // namespace
+
+double FftRepulsion::operator()(const std::vector<double> &y, int threads, std::vector<double> &repulsion)
+{
+    const Grid grid = gridOver(y);
+    const size_t width = 2 * grid.nodes();
+    std::vector<Stencil> stencils(y.size());
+    parallelBlocks(y.size(), threads, [&](size_t begin, size_t end) {
+        for (size_t c = begin; c < end; ++c)
+            stencils[c] = stencilAt(y[c], grid);
+    });
+    spread(y, stencils, grid, width, charges_);
+    if (grid.boxes != boxes_ || grid.boxWidth != boxWidth_) {
+        spectrum_ = kernelSpectrum(grid, width, threads);
+        boxes_ = grid.boxes;
+        boxWidth_ = grid.boxWidth;
+    }
+    for (auto &c : charges_)
+        convolve(c, spectrum_, grid.nodes(), threads);
+    return forcesFromPotentials(y, grid, stencils, charges_, threads, repulsion);
 }
 
 } // namespace tandem::explain

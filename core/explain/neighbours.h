@@ -28,4 +28,11 @@ Expected<NeighbourGraph> nearestNeighbours(const Matrix &points, int k, const Ne
 void parallelBlocks(size_t n, int threads, const std::function<void(size_t, size_t)> &body);
 int threadCount(int requested);
 
+// Clears the upper halves of the AVX registers (vzeroupper) where the CPU has
+// them. Code run earlier on a thread (in tandem-cli, before a layout starts) can
+// leave them dirty, and then every SSE instruction of the plain x86-64 build
+// pays a transition penalty: UMAP ran 4x slower in tandem-cli than in a bare
+// program with the same instruction count. parallelBlocks() calls it first.
+void clearUpperVectorState();
+
 } // namespace tandem::explain

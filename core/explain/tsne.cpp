@@ -2,9 +2,10 @@
 // TSNE(method="barnes_hut") so that layouts and KL divergences compare:
 // perplexity-calibrated affinities on the 3 * perplexity nearest neighbours,
 // PCA or Gaussian initialisation at sd 1e-4, early exaggeration, and gradient
-// descent with momentum and per-coordinate gains. Every per-point sum runs on
-// one thread and totals are added in index order, so a seed gives the same
-// layout whatever the thread count.
+// descent with momentum and per-coordinate gains. From kFftRepulsionRows
+// points the repulsion is FIt-SNE's FFT interpolation instead (fftrepulsion.h),
+// as openTSNE does. Every per-point sum runs on one thread and totals are
+// added in index order, so a seed gives the same layout whatever the thread count.
 #include "explain/fftrepulsion.h"
 #include "explain/neighbours.h"
 #include "explain/projection.h"
@@ -396,12 +397,19 @@ void attraction(const Affinities &p, const std::vector<double> &y, size_t i, dou
     out[1] = fy;
 }
 
+// Each method's state, kept from one iteration to the next.
+struct Repellers {
+    QuadTree tree;
+    FftRepulsion fft;
+};
+
 // Fills forces.repulsion and returns Z: by FFT interpolation for large sets
 // (unless theta 0 asks for every pair exactly), else by Barnes-Hut.
-double repulsion(const std::vector<double> &y, double squaredTheta, int threads, QuadTree &tree, Forces &forces)
+double repulsion(const std::vector<double> &y, double squaredTheta, int threads, Repellers &repellers, Forces &forces)
 {
     if (squaredTheta > 0 && y.size() / 2 >= kFftRepulsionRows)
-        return fftRepulsion(y, threads, forces.repulsion);
+        return repellers.fft(y, threads, forces.repulsion);
+    QuadTree &tree = repellers.tree;
     tree.build(y);
     parallelBlocks(tree.leafCount(), threads, [&](size_t begin, size_t end) {
         InteractionList list;
@@ -417,9 +425,9 @@ double repulsion(const std::vector<double> &y, double squaredTheta, int threads,
 // The gradient of KL(P || Q) as scikit-learn's Barnes-Hut computes it:
 // 4 (exaggeration * attraction - repulsion / Z).
 void gradient(const Affinities &p, const std::vector<double> &y, double exaggeration, double squaredTheta,
-              int threads, QuadTree &tree, Forces &forces, std::vector<double> &out)
+              int threads, Repellers &repellers, Forces &forces, std::vector<double> &out)
 {
-    const double z = repulsion(y, squaredTheta, threads, tree, forces);
+    const double z = repulsion(y, squaredTheta, threads, repellers, forces);
     parallelBlocks(p.rows(), threads, [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i)
             attraction(p, y, i, &forces.attraction[2 * i]);
@@ -449,9 +457,81 @@ struct Descent {
     std::vector<double> update, gains;
 };
 
-Layout toLayout(const std::vector<double> &y)
+// For large sets the points are renumbered in breadth-first order over P's
+// graph, so that each point's neighbours sit near it in memory and the
+// attraction's reads of their positions mostly hit the cache (twice as fast at
+// 100,000 points). order[r] is the input row that position r holds; empty
+// for the identity.
+std::vector<int32_t> breadthFirstOrder(const Affinities &p)
 {
-    return Layout(y.begin(), y.end());
+    const size_t n = p.rows();
+    std::vector<int32_t> order;
+    order.reserve(n);
+    std::vector<bool> seen(n, false);
+    for (size_t start = 0; start < n; ++start) {
+        if (seen[start])
+            continue;
+        seen[start] = true;
+        order.push_back(int32_t(start));
+        for (size_t head = order.size() - 1; head < order.size(); ++head) {
+            const size_t i = size_t(order[head]);
+            for (size_t e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e)
+                if (!seen[size_t(p.columns[e])]) {
+                    seen[size_t(p.columns[e])] = true;
+                    order.push_back(p.columns[e]);
+                }
+        }
+    }
+    return order;
+}
+
+// P with row and column order[r] renumbered r, each row still sorted by column.
+Affinities renumbered(const Affinities &p, const std::vector<int32_t> &order)
+{
+    const size_t n = p.rows();
+    std::vector<int32_t> position(n);
+    for (size_t r = 0; r < n; ++r)
+        position[size_t(order[r])] = int32_t(r);
+    Affinities q;
+    q.rowStart.assign(1, 0);
+    std::vector<std::pair<int32_t, double>> row;
+    for (size_t r = 0; r < n; ++r) {
+        const size_t i = size_t(order[r]);
+        row.clear();
+        for (size_t e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e)
+            row.emplace_back(position[size_t(p.columns[e])], p.values[e]);
+        std::sort(row.begin(), row.end());
+        for (const auto &[column, value] : row) {
+            q.columns.push_back(column);
+            q.values.push_back(value);
+        }
+        q.rowStart.push_back(q.columns.size());
+    }
+    return q;
+}
+
+// The layout y in the input's row order.
+Layout toLayout(const std::vector<double> &y, const std::vector<int32_t> &order)
+{
+    if (order.empty())
+        return Layout(y.begin(), y.end());
+    Layout layout(y.size());
+    for (size_t r = 0; r < order.size(); ++r) {
+        layout[2 * size_t(order[r])] = float(y[2 * r]);
+        layout[2 * size_t(order[r]) + 1] = float(y[2 * r + 1]);
+    }
+    return layout;
+}
+
+// The input-ordered layout y renumbered by order.
+std::vector<double> reordered(const std::vector<double> &y, const std::vector<int32_t> &order)
+{
+    std::vector<double> out(y.size());
+    for (size_t r = 0; r < order.size(); ++r) {
+        out[2 * r] = y[2 * size_t(order[r])];
+        out[2 * r + 1] = y[2 * size_t(order[r]) + 1];
+    }
+    return out;
 }
 
 // N(0, 1e-4^2) by Box-Muller from the raw 64-bit draws, which (unlike
@@ -496,13 +576,14 @@ Expected<std::vector<double>> initialLayout(const Matrix &points, const TsneOpti
 struct Reporter {
     const IterationObserver &observer;
     int iterations;
+    std::vector<int32_t> order; // the points' renumbering, if any
     bool operator()(int iteration, const QString &stage, const std::vector<double> *y = nullptr) const
     {
         if (!observer)
             return true;
         if (!y)
             return observer({iteration, iterations, stage, nullptr});
-        const Layout layout = toLayout(*y);
+        const Layout layout = toLayout(*y, order);
         return observer({iteration, iterations, stage, &layout});
     }
 };
@@ -512,7 +593,7 @@ Expected<Layout> descend(const Affinities &p, std::vector<double> y, const TsneO
     const size_t n = p.rows();
     const double rate = options.learningRate > 0 ? options.learningRate
                                                  : std::max(double(n) / options.earlyExaggeration / 4, 50.0);
-    QuadTree tree;
+    Repellers repellers;
     Forces forces(n);
     std::vector<double> step(2 * n);
     Descent descent(2 * n);
@@ -521,14 +602,14 @@ Expected<Layout> descend(const Affinities &p, std::vector<double> y, const TsneO
         if (iteration == options.earlyIterations)
             descent.restart(2 * n); // scikit-learn starts the second phase with fresh gains
         gradient(p, y, early ? options.earlyExaggeration : 1.0, options.theta * options.theta, options.threads,
-                 tree, forces, step);
+                 repellers, forces, step);
         descent.step(y, step, early ? 0.5 : 0.8, rate);
         const int done = iteration + 1;
         if ((done % options.reportEvery == 0 || done == options.iterations)
             && !report(done, early ? QStringLiteral("early exaggeration") : QStringLiteral("layout"), &y))
             return Error::cancelled();
     }
-    return toLayout(y);
+    return toLayout(y, report.order);
 }
 
 Status checkOptions(const TsneOptions &o)
@@ -591,7 +672,7 @@ Expected<Layout> tsne(const Matrix &points, const TsneOptions &options, const It
         return valid.error();
     if (Status valid = checkPoints(points, options.perplexity); !valid)
         return valid.error();
-    const Reporter report{observer, options.iterations};
+    Reporter report{observer, options.iterations, {}};
     if (!report(0, QStringLiteral("neighbours")))
         return Error::cancelled();
     const auto cancelled = [&] { return !report(0, QStringLiteral("neighbours")); };
@@ -600,11 +681,15 @@ Expected<Layout> tsne(const Matrix &points, const TsneOptions &options, const It
         return graph.error();
     if (!report(0, QStringLiteral("affinities")))
         return Error::cancelled();
-    const Affinities p = jointProbabilities(*graph, points.rows, options.perplexity, options.threads);
+    Affinities p = jointProbabilities(*graph, points.rows, options.perplexity, options.threads);
     auto y = initialLayout(points, options);
     if (!y)
         return y.error();
-    return descend(p, std::move(*y), options, report);
+    if (points.rows < kFftRepulsionRows)
+        return descend(p, std::move(*y), options, report);
+    report.order = breadthFirstOrder(p);
+    p = renumbered(p, report.order);
+    return descend(p, reordered(*y, report.order), options, report);
 }
 
 // KL(P || Q) with P exactly as tsne() builds it (perplexity-calibrated on the

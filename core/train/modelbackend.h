@@ -150,6 +150,8 @@ struct AnswerPrediction {
     QString answer;
     double score = 0;            // softmax probability of the answer
     double accuracy = -1;        // VQA accuracy against the human answers; -1 without any
+    double margin = 0;           // its probability minus the runner-up's
+    double entropy = 0;          // of the whole answer distribution, in nats
 };
 
 struct CaptionPrediction {
@@ -157,6 +159,7 @@ struct CaptionPrediction {
     QString image;               // name in the project
     QString caption;
     double logProb = 0;
+    double meanLogProb = 0;      // per generated token (the end token included)
     int gridHeight = 0, gridWidth = 0;
     std::vector<std::vector<float>> attention; // one row of gridHeight x gridWidth weights per word
 };

@@ -33,21 +33,28 @@ Expected<qint64> saveAnswers(ProjectStore &store, const InferenceRequest &reques
                              const std::vector<AnswerPrediction> &answers)
 {
     std::vector<NewPrediction> rows;
+    std::vector<PredictionCertainty> certainty;
     rows.reserve(answers.size());
-    for (const auto &a : answers)
+    for (const auto &a : answers) {
         rows.push_back({a.imageId, a.questionId, a.answer, a.score, {}});
-    return predictions::saveRun(store, RunKind::Infer, request.saveAs, inferConfig(request, TaskKind::Vqa), metrics, rows);
+        certainty.push_back({a.margin, a.entropy, std::nullopt});
+    }
+    return predictions::saveRun(store, RunKind::Infer, request.saveAs, inferConfig(request, TaskKind::Vqa), metrics, rows,
+                                certainty);
 }
 
 Expected<qint64> saveCaptions(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
                               const std::vector<CaptionPrediction> &captions)
 {
     std::vector<NewPrediction> rows;
+    std::vector<PredictionCertainty> certainty;
     rows.reserve(captions.size());
-    for (const auto &c : captions)
+    for (const auto &c : captions) {
         rows.push_back({c.imageId, 0, c.caption, c.logProb, encodeAttention({c.gridHeight, c.gridWidth, c.attention})});
+        certainty.push_back({std::nullopt, std::nullopt, c.meanLogProb});
+    }
     return predictions::saveRun(store, RunKind::Infer, request.saveAs, inferConfig(request, TaskKind::Caption), metrics,
-                                rows);
+                                rows, certainty);
 }
 
 Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, TaskKind task, const QJsonObject &metrics,

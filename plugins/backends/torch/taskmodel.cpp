@@ -111,15 +111,18 @@ std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &
     forEachSlice(usableImages(data, TaskKind::Vqa), options.batchImages, options, [&](const std::vector<size_t> &images) {
         const Batch batch = toDevice(makeBatch(data, images, codec.vocabulary, codec.labels, batchOptions), options.device);
         const at::Tensor logits = model.vqa->forward(batch.images, batch.texts, batch.lengths, batch.imageIndex);
-        const auto [best, index] = logits.softmax(1).max(1);
-        const at::Tensor scores = best.cpu(), indices = index.cpu();
+        const at::Tensor probabilities = logits.softmax(1);
+        const auto [top, index] = probabilities.topk(std::min<int64_t>(2, probabilities.size(1)), 1);
+        const at::Tensor best = top.select(1, 0).cpu(), indices = index.select(1, 0).cpu();
+        const at::Tensor margins = (top.size(1) > 1 ? top.select(1, 0) - top.select(1, 1) : top.select(1, 0)).cpu();
+        const at::Tensor entropies = -(probabilities * logits.log_softmax(1)).sum(1).cpu();
         int64_t row = 0;
         for (size_t i : images)
             for (size_t q : data.images[i].questions) {
                 const QuestionItem &question = data.questions[q];
                 predictions.push_back({question.id, data.images[i].id, QString::fromStdString(question.text),
                                        QString::fromStdString(codec.labels.label(indices[row].item<int64_t>())),
-                                       scores[row].item<double>(), -1});
+                                       best[row].item<double>(), -1, margins[row].item<double>(), entropies[row].item<double>()});
                 ++row;
             }
     });
@@ -154,9 +157,11 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
         for (size_t k = 0; k < images.size(); ++k) {
             const ImageItem &image = data.images[images[k]];
             ml::DecodedCaption &d = decoded[k];
+            const size_t scored = d.tokens.size() + (d.finished ? 1 : 0); // logProb sums them and the <eos>
+            const double meanLogProb = d.logProb / double(std::max<size_t>(1, scored));
             dropSpecialTokens(d);
             predictions.push_back({image.id, image.name, QString::fromStdString(codec.vocabulary.decode(d.tokens)),
-                                   d.logProb, int(d.gridHeight), int(d.gridWidth), d.attention});
+                                   d.logProb, meanLogProb, int(d.gridHeight), int(d.gridWidth), d.attention});
         }
     });
     return predictions;
