@@ -328,5 +328,5 @@ public:
 
 } // namespace tandem
 
-#define TandemModelBackend_iid "org.tandem.ModelBackend/1.3"
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.4"
 Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)
