@@ -16,6 +16,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QPushButton>
@@ -37,6 +38,7 @@ private slots:
     void legendTogglesAClass();
     void moreLikeThisFillsTheGrid();
     void showcase();
+    void speedAtScale();
 
 private:
     std::vector<int> clusterPoints(const EmbeddingPanel &panel, const QString &split) const;
@@ -254,6 +256,59 @@ void TestGuiEmbeddings::showcase()
     panel->showGridSelection(ids);
     QTest::qWait(500);
     window.grab().save(dir + QStringLiteral("/embeddings.png"));
+}
+
+// Not a test: TANDEM_VIEW_BENCH=100000 times the view with that many points
+// (10 classes, half of them captions): a full redraw, a hover hit test, a lasso
+// over a quarter of the plot, ringing 10% of the points. Medians of 9 runs.
+void TestGuiEmbeddings::speedAtScale()
+{
+    const int n = qEnvironmentVariableIntValue("TANDEM_VIEW_BENCH");
+    if (n <= 0)
+        QSKIP("set TANDEM_VIEW_BENCH=100000 to time the embedding view (bench/embedding_view_bench.py)");
+    EmbeddingPlot plot;
+    plot.resize(1200, 700);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    std::mt19937 rng(5);
+    std::normal_distribution<float> spread(0.0f, 1.0f);
+    std::vector<float> layout;
+    PlotClasses classes;
+    for (int c = 0; c < 10; ++c) {
+        classes.names << QStringLiteral("class %1").arg(c);
+        classes.colours.push_back(QColor::fromHsv(36 * c, 200, 200));
+    }
+    for (int i = 0; i < n; ++i) {
+        const int c = i % 10;
+        layout.push_back(10.0f * std::cos(0.628f * c) + spread(rng));
+        layout.push_back(10.0f * std::sin(0.628f * c) + spread(rng));
+        classes.classOf.push_back(c);
+    }
+    std::vector<bool> caption(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i)
+        caption[size_t(i)] = i % 2 == 1;
+    QElapsedTimer clock;
+    const auto median = [&](const std::function<void()> &work) {
+        std::vector<double> ms;
+        for (int r = 0; r < 9; ++r) {
+            clock.start();
+            work();
+            ms.push_back(double(clock.nsecsElapsed()) / 1e6);
+        }
+        std::sort(ms.begin(), ms.end());
+        return ms[4];
+    };
+    const double load = median([&] { plot.setPoints(layout, caption, {}); plot.setClasses(classes); });
+    const double redraw = median([&] { plot.replot(); });
+    const double hover = median([&] { (void)plot.pointAt(QPointF(600, 350)); });
+    const QPolygonF quarter(QRectF(300, 175, 600, 350));
+    const double lasso = median([&] { (void)plot.pointsInside(quarter); });
+    std::vector<int> ring;
+    for (int i = 0; i < n; i += 10)
+        ring.push_back(i);
+    const double highlight = median([&] { plot.setHighlighted(ring); plot.replot(); });
+    qInfo("embedding view, %d points: load %.1f ms, redraw %.1f ms, hover %.2f ms, lasso %.2f ms, ring 10%% + redraw %.1f ms",
+          n, load, redraw, hover, lasso, highlight);
 }
 
 QTEST_MAIN(TestGuiEmbeddings)

@@ -24,6 +24,7 @@ private slots:
     void diversityMovesNearDuplicatesDown();
     void gridSortsLeastSureFirst();
     void noRunIsAClearError();
+    void aModelsOwnAnswersAreRanked();
 
 private:
     std::vector<qint64> ranked(const UncertaintyRequest &request);
@@ -138,6 +139,30 @@ void TestUncertainty::noRunIsAClearError()
                                  QStringLiteral("--limit"), QStringLiteral("1")});
     QCOMPARE(ok.exitCode, 0);
     QVERIFY2(ok.out.contains("image 4"), ok.out.constData());
+}
+
+// A real (tiny) VQA model's stored answers: each records its margin and entropy,
+// and the image ranked first is the one whose least sure question has the
+// smallest margin of all; a caption run records its mean log-probabilities.
+void TestUncertainty::aModelsOwnAnswersAreRanked()
+{
+    const QString project = m_dir.filePath(QStringLiteral("model.tandem"));
+    QCOMPARE(runCli({QStringLiteral("demo"), project, QStringLiteral("--images"), QStringLiteral("12"), QStringLiteral("--size"),
+                     QStringLiteral("32"), QStringLiteral("--questions"), QStringLiteral("3"), QStringLiteral("-q")}).exitCode, 0);
+    const QString vqa = trainTinyModel(project, m_dir.filePath(QStringLiteral("vqa.ckpt")), QStringLiteral("vqa"),
+                                       {QStringLiteral("vision_channels=8"), QStringLiteral("text_dim=32")});
+    QVERIFY(!vqa.isEmpty());
+    const CliResult answered = runCli({QStringLiteral("answer"), project, QStringLiteral("--model"), vqa, QStringLiteral("--split"),
+                                       QString(), QStringLiteral("--save"), QStringLiteral("a"), QStringLiteral("-q")});
+    QVERIFY2(answered.exitCode == 0, answered.err.constData());
+    auto store = ProjectStore::open(project);
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM predictions WHERE margin IS NULL OR entropy IS NULL"), int64_t(0));
+    QVERIFY(*store->database().scalar("SELECT count(*) FROM predictions WHERE margin BETWEEN 0 AND 1 AND entropy >= 0") >= 12);
+    const qint64 unsure = *store->database().scalar("SELECT image_id FROM predictions ORDER BY margin, image_id LIMIT 1");
+    auto ranking = rankUncertain({project});
+    QVERIFY(ranking);
+    QCOMPARE(ranking->images.front().imageId, unsure);
+    QCOMPARE(ranking->candidates, int64_t(12));
 }
 
 QTEST_GUILESS_MAIN(TestUncertainty)

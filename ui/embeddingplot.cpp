@@ -8,13 +8,17 @@ namespace {
 
 constexpr double kPointSize = 5;
 constexpr double kClickSlop = 4; // pixels a press may move and still be a click
+constexpr size_t kSmoothPointLimit = 20000;
 
-QCPScatterStyle pointStyle(bool caption, const QColor &colour)
+// Outlined and translucent where points are few; a plain fill (one paint
+// operation, not two) where they are many.
+QCPScatterStyle pointStyle(bool caption, const QColor &colour, bool smooth)
 {
     QColor fill = colour;
     fill.setAlpha(170);
-    return QCPScatterStyle(caption ? QCPScatterStyle::ssTriangle : QCPScatterStyle::ssDisc, colour, fill,
-                           caption ? kPointSize + 1 : kPointSize);
+    const auto shape = caption ? QCPScatterStyle::ssTriangle : QCPScatterStyle::ssDisc;
+    const double size = caption ? kPointSize + 1 : kPointSize;
+    return smooth ? QCPScatterStyle(shape, colour, fill, size) : QCPScatterStyle(shape, QPen(Qt::NoPen), colour, size);
 }
 
 } // namespace
@@ -106,7 +110,7 @@ void EmbeddingPlot::rebuildGraphs()
         for (bool caption : {false, true}) {
             QCPGraph *g = addGraph();
             g->setLineStyle(QCPGraph::lsNone);
-            g->setScatterStyle(pointStyle(caption, m_classes.colours[size_t(c)]));
+            g->setScatterStyle(pointStyle(caption, m_classes.colours[size_t(c)], true));
             g->setAdaptiveSampling(true);
             if (caption)
                 g->removeFromLegend();
@@ -134,8 +138,14 @@ void EmbeddingPlot::fillGraphs()
         const size_t g = size_t(std::clamp(cls, 0, int(graphs / 2) - 1)) * 2 + (m_caption[i] ? 1 : 0);
         data[g].append(QCPGraphData(m_layout[2 * i], m_layout[2 * i + 1]));
     }
-    for (size_t g = 0; g < graphs; ++g)
+    // Antialiased discs cost most of a redraw; past this many points they are
+X
+    const bool smooth = n <= kSmoothPointLimit;
+    for (size_t g = 0; g < graphs; ++g) {
         m_graphs[g]->data()->set(data[g], false);
+        m_graphs[g]->setAntialiasedScatters(smooth);
+        m_graphs[g]->setScatterStyle(pointStyle(g % 2 == 1, m_classes.colours[g / 2], smooth));
+    }
     QVector<QCPGraphData> ring;
     for (int i : m_highlighted)
         ring.append(QCPGraphData(m_layout[2 * size_t(i)], m_layout[2 * size_t(i) + 1]));

@@ -161,6 +161,19 @@ Expected<std::vector<RunRecord>> markInterrupted(ProjectStore &store)
     return interrupted;
 }
 
+Expected<std::vector<RunRecord>> listMatching(ProjectStore &store, RunKind kind,
+                                              const std::function<bool(const RunRecord &)> &keep)
+{
+    auto all = list(store, kind);
+    if (!all)
+        return all.error();
+    std::vector<RunRecord> kept;
+    for (RunRecord &run : *all)
+        if (keep(run))
+            kept.push_back(std::move(run));
+    return kept;
+}
+
 Status linkToModel(ProjectStore &store, qint64 runId, qint64 modelId)
 {
     return execute(store, "UPDATE runs SET model_id = ?1 WHERE id = ?2",

@@ -63,6 +63,9 @@ bool exists(ProjectStore &store, qint64 runId);
 Expected<RunRecord> get(ProjectStore &store, qint64 runId);
 // Newest first; `kind` none: every kind.
 Expected<std::vector<RunRecord>> list(ProjectStore &store, std::optional<RunKind> kind = std::nullopt);
+// The same, only the runs `keep` accepts.
+Expected<std::vector<RunRecord>> listMatching(ProjectStore &store, RunKind kind,
+                                              const std::function<bool(const RunRecord &)> &keep);
 Status linkToModel(ProjectStore &store, qint64 runId, qint64 modelId);
 Status setStatus(ProjectStore &store, qint64 runId, RunStatus status);
 // A training process holds CHECKPOINT.lock while it trains. Train runs still

@@ -1,5 +1,7 @@
 #include "evaljobs.h"
 
+#include "data/embeddingstore.h"
+
 #include "data/projectstore.h"
 #include "eval/captionmetrics.h"
 #include "eval/vqaaccuracy.h"
@@ -166,14 +168,8 @@ Expected<std::vector<RunRecord>> evaluableRuns(const QString &project)
     auto store = ProjectStore::open(project);
     if (!store)
         return store.error();
-    auto all = runs::list(*store, RunKind::Infer);
-    if (!all)
-        return all.error();
-    std::vector<RunRecord> out;
-    for (RunRecord &r : *all)
-        if (r.task() != TaskKind::Retrieval)
-            out.push_back(std::move(r));
-    return out;
+    // embed runs (retrieval vectors, or a VQA model's image features) have no predictions to score
+    return runs::listMatching(*store, RunKind::Infer, [](const RunRecord &run) { return !embeddings::isEmbedRun(run); });
 }
 
 } // namespace tandem

@@ -159,14 +159,9 @@ Expected<std::vector<RunRecord>> embeddingRuns(const QString &project)
     auto store = ProjectStore::open(project);
     if (!store)
         return store.error();
-    auto all = runs::list(*store, RunKind::Infer);
-    if (!all)
-        return all.error();
-    std::vector<RunRecord> embedded;
-    for (RunRecord &run : *all)
-        if (embeddings::isEmbedRun(run) && run.status == RunStatus::Completed)
-            embedded.push_back(std::move(run));
-    return embedded;
+    return runs::listMatching(*store, RunKind::Infer, [](const RunRecord &run) {
+        return embeddings::isEmbedRun(run) && run.status == RunStatus::Completed;
+    });
 }
 
 } // namespace tandem

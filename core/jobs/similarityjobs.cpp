@@ -13,13 +13,21 @@ namespace tandem {
 
 namespace {
 
-// The run's image vectors scaled to unit length, so dot products are cosines
-// (a retrieval model's already are; vectors made otherwise may not be).
-Expected<EmbeddingSet> runImages(ProjectStore &store, qint64 runId)
+struct RunImages {
+    ProjectStore store;
+    EmbeddingSet images;
+};
+
+// The project and the run's image vectors scaled to unit length, so dot products
+// are cosines (a retrieval model's already are; vectors made otherwise may not be).
+Expected<RunImages> openRunImages(const QString &project, qint64 runId)
 {
-    if (auto run = embeddings::readRun(store, runId); !run)
+    auto store = ProjectStore::open(project);
+    if (!store)
+        return store.error();
+    if (auto run = embeddings::readRun(*store, runId); !run)
         return run.error();
-    auto images = embeddings::load(store, runId, "image");
+    auto images = embeddings::load(*store, runId, "image");
     if (!images)
         return images.error();
     if (images->size() == 0)
@@ -30,7 +38,7 @@ Expected<EmbeddingSet> runImages(ProjectStore &store, qint64 runId)
         if (norm > 0)
             std::transform(row, row + images->dimension, row, [norm](float v) { return v / norm; });
     }
-    return images;
+    return RunImages{std::move(*store), std::move(*images)};
 }
 
 Expected<SimilarImage> named(ProjectStore &store, qint64 imageId, double score)
@@ -47,13 +55,12 @@ Expected<std::vector<SimilarImage>> similarImages(const QString &project, qint64
 {
     if (k < 1)
         return Error::usage(QStringLiteral("k must be at least 1"));
-    auto store = ProjectStore::open(project);
-    if (!store)
-        return store.error();
-    auto images = runImages(*store, runId);
-    if (!images)
-        return images.error();
-    auto item = findImage(*store, image);
+    auto opened = openRunImages(project, runId);
+    if (!opened)
+        return opened.error();
+    ProjectStore &store = opened->store;
+    const EmbeddingSet *images = &opened->images;
+    auto item = findImage(store, image);
     if (!item)
         return item.error();
     const long row = embeddings::rowOf(*images, item->id);
@@ -63,7 +70,7 @@ Expected<std::vector<SimilarImage>> similarImages(const QString &project, qint64
     for (const auto &[candidate, score] : embeddings::nearest(*images, images->row(size_t(row)), k + 1)) {
         if (long(candidate) == row || int(out.size()) == k)
             continue;
-        auto similar = named(*store, images->ids[candidate], double(score));
+        auto similar = named(store, images->ids[candidate], double(score));
         if (!similar)
             return similar.error();
         out.push_back(*similar);
@@ -75,12 +82,11 @@ Expected<std::vector<DuplicatePair>> nearDuplicates(const QString &project, qint
 {
     if (threshold <= -1.0 || threshold > 1.0 || limit < 1)
         return Error::usage(QStringLiteral("the threshold is a cosine in (-1, 1] and the limit at least 1"));
-    auto store = ProjectStore::open(project);
-    if (!store)
-        return store.error();
-    auto images = runImages(*store, runId);
-    if (!images)
-        return images.error();
+    auto opened = openRunImages(project, runId);
+    if (!opened)
+        return opened.error();
+    ProjectStore &store = opened->store;
+    const EmbeddingSet *images = &opened->images;
     if (images->size() < 2)
         return std::vector<DuplicatePair>();
     const int k = int(std::min<size_t>(10, images->size() - 1));
@@ -106,7 +112,7 @@ Expected<std::vector<DuplicatePair>> nearDuplicates(const QString &project, qint
     for (const auto &[score, a, b] : found) {
         if (int(pairs.size()) == limit)
             break;
-        auto first = named(*store, images->ids[a], score), second = named(*store, images->ids[b], score);
+        auto first = named(store, images->ids[a], score), second = named(store, images->ids[b], score);
         if (!first || !second)
             return first ? second.error() : first.error();
         pairs.push_back({*first, *second, score});
