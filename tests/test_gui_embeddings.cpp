@@ -42,6 +42,7 @@ private slots:
 
 private:
     std::vector<int> clusterPoints(const EmbeddingPanel &panel, const QString &split) const;
+    bool openWindow(MainWindow &window, const QString &project, QSize size);
 
     QTemporaryDir m_dir;
     QString m_project;
@@ -87,6 +88,18 @@ std::vector<int> TestGuiEmbeddings::clusterPoints(const EmbeddingPanel &panel, c
     return points;
 }
 
+// The window shown at `size` with `project` open and its first thumbnails loaded.
+bool TestGuiEmbeddings::openWindow(MainWindow &window, const QString &project, QSize size)
+{
+    window.resize(size);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
+    window.openProject(project);
+    return ready.wait(30000);
+}
+
 void TestGuiEmbeddings::panelLaysOutAndStores()
 {
     EmbeddingPanel panel;
@@ -96,6 +109,9 @@ void TestGuiEmbeddings::panelLaysOutAndStores()
     panel.setProject(m_project);
     auto *status = panel.findChild<QLabel *>(QStringLiteral("embeddingStatus"));
     QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No PCA layout")), 10000);
+    auto *items = panel.findChild<QComboBox *>(QStringLiteral("embeddingItems"));
+    QVERIFY(!items->isEnabled()); // a run without captions lays out its images
+    QCOMPARE(items->currentData().toString(), QStringLiteral("images"));
     panel.layOutNow();
     QVERIFY(shown.wait(20000));
     QCOMPARE(panel.plot()->pointCount(), m_splitOf.size());
@@ -111,12 +127,7 @@ void TestGuiEmbeddings::panelLaysOutAndStores()
 void TestGuiEmbeddings::lassoAndGridFollowEachOther()
 {
     MainWindow window;
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
-    window.openProject(m_project);
-    QVERIFY(ready.wait(20000));
+    QVERIFY(openWindow(window, m_project, {1400, 900}));
     auto *dock = window.findChild<QDockWidget *>(QStringLiteral("embeddingDock"));
     auto *panel = window.findChild<EmbeddingPanel *>(QStringLiteral("embeddingPanel"));
     auto *grid = window.findChild<ImageGridView *>(QStringLiteral("imageGrid"));
@@ -191,11 +202,7 @@ void TestGuiEmbeddings::legendTogglesAClass()
 void TestGuiEmbeddings::moreLikeThisFillsTheGrid()
 {
     MainWindow window;
-    window.resize(1400, 900);
-    window.show();
-    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
-    window.openProject(m_project);
-    QVERIFY(ready.wait(20000));
+    QVERIFY(openWindow(window, m_project, {1400, 900}));
     auto *panel = window.findChild<EmbeddingPanel *>(QStringLiteral("embeddingPanel"));
     auto *grid = window.findChild<ImageGridView *>(QStringLiteral("imageGrid"));
     auto *images = qobject_cast<ImageListModel *>(grid->model());
@@ -231,11 +238,7 @@ void TestGuiEmbeddings::showcase()
     if (project.isEmpty() || dir.isEmpty())
         QSKIP("set TANDEM_SHOWCASE_PROJECT and TANDEM_SCREENSHOTS to take the README's screenshots");
     MainWindow window;
-    window.resize(1600, 1000);
-    window.show();
-    QSignalSpy ready(&window, &MainWindow::firstScreenReady);
-    window.openProject(project);
-    QVERIFY(ready.wait(30000));
+    QVERIFY(openWindow(window, project, {1600, 1000}));
     auto *panel = window.findChild<EmbeddingPanel *>(QStringLiteral("embeddingPanel"));
     window.findChild<QDockWidget *>(QStringLiteral("embeddingDock"))->show();
     auto *method = panel->findChild<QComboBox *>(QStringLiteral("embeddingMethod"));

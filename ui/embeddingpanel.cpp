@@ -109,6 +109,7 @@ QWidget *EmbeddingPanel::buildControls()
     m_run->setObjectName(QStringLiteral("embeddingRun"));
     m_run->setToolTip(tr("An embed run: the vectors of a retrieval model (Models dock ▸ Run, or 'tandem-cli embed')"));
     m_items = new QComboBox(bar);
+    m_items->setObjectName(QStringLiteral("embeddingItems"));
     m_items->addItem(tr("Images and captions"), QStringLiteral("both"));
     m_items->addItem(tr("Images"), QStringLiteral("images"));
     m_items->addItem(tr("Captions"), QStringLiteral("captions"));
@@ -133,7 +134,10 @@ QWidget *EmbeddingPanel::buildControls()
                                                         m_parameterLabel, m_parameter, m_layOut, m_stop})
         row->addWidget(w);
     row->addWidget(m_status, 1);
-    connect(m_run, &QComboBox::currentIndexChanged, this, &EmbeddingPanel::openStored);
+    connect(m_run, &QComboBox::currentIndexChanged, this, [this] {
+        updateItemChoice();
+        openStored();
+    });
     connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
         updateMethodOptions();
         openStored();
@@ -357,11 +361,22 @@ void EmbeddingPanel::refresh()
             for (const RunRecord &run : m_runs)
                 m_run->addItem(tr("%1 · run %2").arg(run.name.isEmpty() ? tr("embeddings") : run.name).arg(run.id), run.id);
             m_run->setCurrentIndex(std::max(0, m_run->findData(keep)));
+            updateItemChoice();
             m_layOut->setEnabled(!m_runs.empty());
             if (m_runs.empty())
                 m_status->setText(tr("No embed run yet: run a retrieval model on a split (Models dock) to embed its images and captions"));
             openStored();
         });
+}
+
+// A run of image features (a VQA or caption model's) has no captions to lay out.
+void EmbeddingPanel::updateItemChoice()
+{
+    const auto run = std::find_if(m_runs.begin(), m_runs.end(), [this](const RunRecord &r) { return r.id == chosenRun(); });
+    const bool captions = run != m_runs.end() && run->metrics.value(QStringLiteral("captions")).toInteger() > 0;
+    if (!captions)
+        m_items->setCurrentIndex(m_items->findData(QStringLiteral("images")));
+    m_items->setEnabled(captions);
 }
 
 qint64 EmbeddingPanel::chosenRun() const

@@ -64,6 +64,7 @@ private:
     void onHovered(int point, const QPoint &globalPos);
     void exportTo(const QString &kind);
     void updateMethodOptions();
+    void updateItemChoice();
     ProjectionRequest request() const;
     qint64 chosenRun() const;
 
