@@ -43,7 +43,9 @@ run_tests() {
 }
 
 # Two small models, so that the Models dock, the suggestions, the ask box and
-# the attention maps can be tried at once (about a minute on 2 cores).
+# the attention maps can be tried at once (about a minute on 2 cores); the VQA
+# model's answers and image features with a t-SNE layout, so that the
+# Embeddings dock and the "Least sure first" sort have something to show.
 train_demo_models() {
   local project=$1 models
   models="$(dirname "$project")/models"
@@ -53,6 +55,11 @@ train_demo_models() {
   "$build/bin/tandem-cli" train "$project" --task vqa --fusion cross_attention --epochs 8 --batch 8 \
       --image-size 64 --no-augment --checkpoint "$models/vqa.ckpt" --name "cross-attention VQA" --quiet
   "$build/bin/tandem-cli" models "$project" --use 1 >/dev/null
+  "$build/bin/tandem-cli" answer "$project" --model "$models/vqa.ckpt" --split val --save "VQA answers (val)" --quiet >/dev/null
+  local run
+  run=$("$build/bin/tandem-cli" embed "$project" --model "$models/vqa.ckpt" --split "" --save "VQA image features" \
+      --json --quiet | python3 -c 'import json, sys; print(json.load(sys.stdin)["run_id"])')
+  "$build/bin/tandem-cli" project "$project" --run "$run" --method tsne --quiet >/dev/null
 }
 
 open_gui() {
