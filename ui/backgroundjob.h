@@ -6,7 +6,9 @@
 #include "util/expected.h"
 #include "util/progress.h"
 
+#include <QFutureWatcher>
 #include <QObject>
+#include <QtConcurrent>
 #include <atomic>
 #include <functional>
 
@@ -18,6 +20,19 @@ namespace tandem {
 // A modal error box: the message, then where (file, line, column) when known,
 // then `note` (e.g. what the failure left unchanged).
 void showError(QWidget *parent, const QString &title, const Error &error, const QString &note = {});
+
+// Runs `work` on the thread pool and then `done` with its result on `owner`'s
+// thread (not at all if `owner` is gone): the panels' non-modal jobs.
+template <typename T>
+void inBackground(QObject *owner, std::function<T()> work, std::function<void(const T &)> done)
+{
+    auto *watcher = new QFutureWatcher<T>(owner);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done] {
+        done(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
 
 class BackgroundJob : public QObject {
     Q_OBJECT

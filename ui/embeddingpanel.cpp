@@ -1,5 +1,6 @@
 #include "embeddingpanel.h"
 
+#include "backgroundjob.h"
 #include "thumbnailloader.h"
 
 #include "jobs/modeljobs.h"
@@ -30,18 +31,6 @@
 namespace tandem {
 
 namespace {
-
-// Runs `work` on the thread pool and `done` with its result on `owner`'s thread.
-template <typename T>
-void inBackground(QObject *owner, std::function<T()> work, std::function<void(const T &)> done)
-{
-    auto *watcher = new QFutureWatcher<T>(owner);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done] {
-        done(watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
-}
 
 QString methodTitle(explain::ProjectionMethod m)
 {
@@ -391,7 +380,7 @@ void EmbeddingPanel::updateMethodOptions()
     m_parameterLabel->setVisible(method != explain::ProjectionMethod::Pca);
     m_parameter->setVisible(method != explain::ProjectionMethod::Pca);
     m_parameterLabel->setText(tsne ? tr("Perplexity:") : tr("Neighbours:"));
-    m_parameter->setRange(tsne ? 2 : 2, tsne ? 200 : 200);
+    m_parameter->setRange(2, 200);
     m_parameter->setValue(tsne ? 30 : 15);
     m_parameter->setToolTip(tsne ? tr("About how many neighbours each point keeps close (5-50)")
                                  : tr("Neighbourhood size: small shows fine structure, large the global shape"));

@@ -1,5 +1,7 @@
 #include "evaluationpanel.h"
 
+#include "backgroundjob.h"
+
 #include "tablecells.h"
 
 #include "data/projectstore.h"
@@ -189,19 +191,16 @@ void EvaluationPanel::evaluate(qint64 runId, qint64 compareWith)
         if (const int index = box->findData(id); index >= 0)
             box->setCurrentIndex(index);
     m_summary->setText(tr("Scoring run %1…").arg(runId));
-    auto *watcher = new QFutureWatcher<Expected<RunEvaluation>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        auto evaluation = watcher->result();
-        if (!evaluation) {
-            m_summary->setText(tr("Cannot evaluate: %1").arg(evaluation.error().message));
-            return;
-        }
-        showEvaluation(std::move(*evaluation));
-    });
-    watcher->setFuture(QtConcurrent::run([project = m_project, runId, compareWith] {
-        return evaluateRun(project, runId, compareWith);
-    }));
+    inBackground<Expected<RunEvaluation>>(this, [project = m_project, runId, compareWith] {
+            return evaluateRun(project, runId, compareWith);
+        },
+        [this](const Expected<RunEvaluation> &evaluation) {
+            if (!evaluation) {
+                m_summary->setText(tr("Cannot evaluate: %1").arg(evaluation.error().message));
+                return;
+            }
+            showEvaluation(*evaluation);
+        });
 }
 
 void EvaluationPanel::showEvaluation(RunEvaluation evaluation)

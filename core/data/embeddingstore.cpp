@@ -5,6 +5,7 @@
 
 #include <QtEndian>
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace tandem::embeddings {
@@ -122,6 +123,16 @@ std::vector<std::pair<size_t, float>> nearest(const EmbeddingSet &candidates, co
     });
     scored.resize(n);
     return scored;
+}
+
+void normalise(EmbeddingSet &set)
+{
+    for (size_t i = 0; i < set.size(); ++i) {
+        float *row = set.values.data() + i * size_t(set.dimension);
+        const float norm = std::sqrt(std::inner_product(row, row + set.dimension, row, 0.0f));
+        if (norm > 0)
+            std::transform(row, row + set.dimension, row, [norm](float v) { return v / norm; });
+    }
 }
 
 long rowOf(const EmbeddingSet &set, qint64 id)

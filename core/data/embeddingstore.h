@@ -64,6 +64,9 @@ Expected<ItemText> describe(ProjectStore &store, bool caption, qint64 id);
 std::vector<std::pair<size_t, float>> nearest(const EmbeddingSet &candidates, const float *query, int k);
 // The row of `id`, or -1.
 long rowOf(const EmbeddingSet &set, qint64 id);
+// Every row scaled to unit length (a zero row stays zero), so dot products are
+// cosines: a retrieval model's vectors already are; others may not be.
+void normalise(EmbeddingSet &set);
 
 } // namespace embeddings
 } // namespace tandem

@@ -3,6 +3,7 @@
 #include "data/projectstore.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonDocument>
 #include <QtEndian>
 
@@ -95,24 +96,30 @@ Status readImages(ProjectStore &store, QHash<qint64, ProjectedItem> &images)
     return st->error().isEmpty() ? Status{} : Status(Error::store(st->error()));
 }
 
+// The captions in `ids` (ascending, as the run stores them) in one pass over the
+// table, each described by its image with its own text.
 Status readCaptions(ProjectStore &store, const std::vector<qint64> &ids, const QHash<qint64, ProjectedItem> &images,
                     std::vector<ProjectedItem> &out)
 {
-    auto st = store.database().prepare("SELECT image_id, text FROM captions WHERE id = ?1");
+    auto st = store.database().prepare("SELECT id, image_id, text FROM captions ORDER BY id");
     if (!st)
         return st.error();
-    for (qint64 id : ids) {
-        st->reset();
-        st->bind(1, id);
-        ProjectedItem item;
-        if (st->step()) {
-            item = images.value(st->int64(0));
-            item.text = st->qtext(1);
+    QHash<qint64, ProjectedItem> captions;
+    const QSet<qint64> wanted(ids.begin(), ids.end());
+    while (st->step())
+        if (wanted.contains(st->int64(0))) {
+            ProjectedItem item = images.value(st->int64(1));
+            item.text = st->qtext(2);
+            captions.insert(st->int64(0), std::move(item));
         }
+    if (!st->error().isEmpty())
+        return Error::store(st->error());
+    for (qint64 id : ids) {
+        ProjectedItem item = captions.value(id); // a caption deleted since: imageId 0
         item.caption = true;
         out.push_back(std::move(item));
     }
-    return st->error().isEmpty() ? Status{} : Status(Error::store(st->error()));
+    return {};
 }
 
 } // namespace

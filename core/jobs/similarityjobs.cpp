@@ -18,8 +18,7 @@ struct RunImages {
     EmbeddingSet images;
 };
 
-// The project and the run's image vectors scaled to unit length, so dot products
-// are cosines (a retrieval model's already are; vectors made otherwise may not be).
+// The project and the run's image vectors at unit length.
 Expected<RunImages> openRunImages(const QString &project, qint64 runId)
 {
     auto store = ProjectStore::open(project);
@@ -32,12 +31,7 @@ Expected<RunImages> openRunImages(const QString &project, qint64 runId)
         return images.error();
     if (images->size() == 0)
         return Error::usage(QStringLiteral("run %1 has no image embeddings").arg(runId));
-    for (size_t i = 0; i < images->size(); ++i) {
-        float *row = images->values.data() + i * size_t(images->dimension);
-        const float norm = std::sqrt(std::inner_product(row, row + images->dimension, row, 0.0f));
-        if (norm > 0)
-            std::transform(row, row + images->dimension, row, [norm](float v) { return v / norm; });
-    }
+    embeddings::normalise(*images);
     return RunImages{std::move(*store), std::move(*images)};
 }
 

@@ -19,14 +19,10 @@ Expected<std::unordered_map<qint64, std::vector<float>>> unitVectors(ProjectStor
     auto set = embeddings::load(store, runId, "image");
     if (!set)
         return set.error();
+    embeddings::normalise(*set);
     std::unordered_map<qint64, std::vector<float>> vectors;
-    for (size_t i = 0; i < set->size(); ++i) {
-        std::vector<float> v(set->row(i), set->row(i) + set->dimension);
-        const float norm = std::sqrt(std::inner_product(v.begin(), v.end(), v.begin(), 0.0f));
-        for (float &x : v)
-            x /= norm > 0 ? norm : 1.0f;
-        vectors.emplace(set->ids[i], std::move(v));
-    }
+    for (size_t i = 0; i < set->size(); ++i)
+        vectors.emplace(set->ids[i], std::vector<float>(set->row(i), set->row(i) + set->dimension));
     return vectors;
 }
 
