@@ -23,3 +23,14 @@ def training_parser(doc, work, images, epochs, batch, lr):
     parser.add_argument("--lr", type=float, default=lr)
     parser.add_argument("--progress", action="store_true", help="show the training progress on stderr")
     return parser
+
+
+def machine_load():
+    """The load average and the busiest other processes: what else was running beside a benchmark."""
+    load = os.getloadavg()
+    out = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"], stdout=subprocess.PIPE,
+                         text=True).stdout.splitlines()
+    busy = [line.split(None, 1) for line in out if line.strip()]
+    others = ["%s %s%%" % (name.strip(), cpu) for cpu, name in busy[:6] if float(cpu) >= 5.0
+              and name.strip() not in ("ps", "python3")]
+    return "load %.2f %.2f %.2f; busy: %s" % (load[0], load[1], load[2], ", ".join(others) or "nothing above 5% CPU")

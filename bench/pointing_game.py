@@ -128,7 +128,6 @@ def main():
     args = parse_args()
     cli = os.path.join(args.build, "bin", "tandem-cli")
     os.makedirs(args.work, exist_ok=True)
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     project = os.path.join(args.work, "sortofclevr_%d.tandem" % args.images)
     if not os.path.exists(project):
         subprocess.check_call([cli, "demo", project, "--images", str(args.images), "--size", "64", "--seed",

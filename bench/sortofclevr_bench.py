@@ -74,7 +74,6 @@ def main():
     args = parser.parse_args()
     cli = os.path.join(args.build, "bin", "tandem-cli")
     os.makedirs(args.work, exist_ok=True)
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     project = os.path.join(args.work, "sortofclevr_%d.tandem" % args.images)
     make_demo(cli, project, args.images, args.seed)
     header = "%-16s %8s %8s  %6s %6s %6s %8s %8s %6s  %8s %7s" % (

@@ -11,7 +11,7 @@ build=${TANDEM_BUILD_DIR:-$root/build}
 jobs=$(nproc)
 
 packages=(cmake g++ ninja-build ccache pkg-config qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqcustomplot-dev
-          libtorch-dev libopencv-dev libsqlite3-dev libsimdjson-dev libeigen3-dev libhnswlib-dev libopenblas0-pthread
+          libtorch-dev libopencv-dev libsqlite3-dev libsimdjson-dev libeigen3-dev libhnswlib-dev libopenblas0-pthread libopenblas0-openmp
           xvfb xauth fonts-dejavu-core qt6-qpa-plugins python3)
 
 as_root() {

@@ -29,11 +29,11 @@ struct Found {
     int pixels = 0;
 };
 
-std::vector<Found> findObjects(const cv::Mat &bgr)
+std::vector<Found> findObjects(const cv::Mat &bgr, DemoPalette palette = DemoPalette::Muted)
 {
     std::vector<Found> found(kDemoColors);
     for (int c = 0; c < kDemoColors; ++c) {
-        const auto rgb = demoColorRgb(c);
+        const auto rgb = demoColorRgb(c, palette);
         double sx = 0, sy = 0;
         int n = 0, minX = bgr.cols, maxX = -1, minY = bgr.rows, maxY = -1;
         for (int y = 0; y < bgr.rows; ++y)
@@ -224,6 +224,7 @@ private slots:
     void differentSeedDiffers();
     void objectsDoNotOverlap();
     void renderedObjectsMatchScene();
+    void otherGeneratorsStyleKeepsScenesAndAnswers();
     void answersMatchRenderedImage();
     void captionsAreTrue();
     void splitsFollowFractions();
@@ -364,6 +365,59 @@ void TestDemo::renderedObjectsMatchScene()
         cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
         QVERIFY(std::vector<std::uint8_t>(rgb.data, rgb.data + rgb.total() * 3) == renderDemoScene(scene));
     }
+}
+
+// Object size, colours and wording as another generator has them (75-pixel
+// scenes, 10-pixel objects, pure colours, other templates): the same scenes
+// and answers as the default style at that geometry, other words, pure hard-
+// edged colours in the pixels.
+void TestDemo::otherGeneratorsStyleKeepsScenesAndAnswers()
+{
+    DemoOptions standard;
+    standard.imageSize = 75;
+    standard.objectSize = 10;
+    DemoOptions other = standard;
+    other.palette = DemoPalette::Pure;
+    other.wording = DemoWording::Alternate;
+    QVERIFY(validateDemoOptions(other));
+    DemoPalette palette;
+    DemoWording wording;
+    QVERIFY(parseDemoPalette(QStringLiteral("pure"), palette) && palette == DemoPalette::Pure);
+    QVERIFY(parseDemoWording(QStringLiteral("alternate"), wording) && wording == DemoWording::Alternate);
+    QVERIFY(!parseDemoPalette(QStringLiteral("neon"), palette));
+    for (int i = 0; i < 5; ++i) {
+        const DemoSample a = generateDemoSample(standard, i), b = generateDemoSample(other, i);
+        QCOMPARE(b.scene.objectSize, 11); // made odd
+        QCOMPARE(b.scene.objects.size(), a.scene.objects.size());
+        for (size_t k = 0; k < a.scene.objects.size(); ++k)
+            QVERIFY(a.scene.objects[k].x == b.scene.objects[k].x && a.scene.objects[k].y == b.scene.objects[k].y);
+        QCOMPARE(b.questions.size(), a.questions.size());
+        for (size_t q = 0; q < a.questions.size(); ++q) {
+            QCOMPARE(b.questions[q].answer, a.questions[q].answer);
+            QVERIFY(b.questions[q].text != a.questions[q].text);
+            QVERIFY2(b.questions[q].text.find(demoColorName(b.questions[q].subject)) != std::string::npos,
+                     b.questions[q].text.c_str());
+        }
+        const std::vector<std::uint8_t> rgb = renderDemoScene(b.scene);
+        cv::Mat bgr(75, 75, CV_8UC3, const_cast<std::uint8_t *>(rgb.data()));
+        cv::cvtColor(bgr.clone(), bgr, cv::COLOR_RGB2BGR);
+        const std::vector<Found> found = findObjects(bgr, DemoPalette::Pure);
+        for (const DemoObject &o : b.scene.objects) {
+            QVERIFY(std::abs(found[size_t(o.color)].x - o.x) < 0.25 && std::abs(found[size_t(o.color)].y - o.y) < 0.25);
+            QCOMPARE(found[size_t(o.color)].shape, QLatin1String(demoShapeName(o.shape)));
+        }
+        int objectPixels = 0; // hard edges: every pixel is the background or an object's exact colour
+        for (const Found &f : found)
+            objectPixels += f.pixels;
+        int white = 0;
+        for (size_t p = 0; p < rgb.size(); p += 3)
+            white += rgb[p] == 255 && rgb[p + 1] == 255 && rgb[p + 2] == 255;
+        QCOMPARE(white + objectPixels, 75 * 75);
+    }
+    other.objectSize = 16; // more than a fifth of 75
+    QVERIFY(!validateDemoOptions(other));
+    other.objectSize = 2;
+    QVERIFY(!validateDemoOptions(other));
 }
 
 void TestDemo::answersMatchRenderedImage()

@@ -78,6 +78,7 @@ private slots:
     void initTestCase();
     void trainsAndStoresRunAndModel();
     void resumeAfterAnEpochMatches();
+    void decodedImageCacheChangesNothing();
     void cancelKeepsACheckpointThatResumes();
     void finishKeepsTheBestEpoch();
     void fineTuneStartsFromAModel();
@@ -205,6 +206,23 @@ void TestMlTrainer::resumeAfterAnEpochMatches()
     QCOMPARE(second->epochs[1].trainLoss, m_referenceResult.epochs[1].trainLoss);
     QString why;
     QVERIFY2(sameWeights(m_reference, second->checkpoint, &why), qPrintable(why));
+}
+
+// Epochs after the first take their images from the run's cache of decoded
+// images: the same run with the cache turned off (and so every image decoded
+// again, augmented afresh each epoch) ends with exactly the same weights.
+void TestMlTrainer::decodedImageCacheChangesNothing()
+{
+    QVERIFY(!m_reference.isEmpty());
+    QVERIFY(tinyRequest(QStringLiteral("x")).augment); // augmenting must not change the cached copy
+    qputenv("TANDEM_IMAGE_CACHE_MB", "0");
+    ScriptedObserver observer;
+    auto uncached = m_backend->train(tinyRequest(QStringLiteral("uncached.ckpt")), &observer);
+    qunsetenv("TANDEM_IMAGE_CACHE_MB");
+    QVERIFY2(uncached, qPrintable(uncached ? QString() : uncached.error().toString()));
+    QCOMPARE(uncached->epochs[1].trainLoss, m_referenceResult.epochs[1].trainLoss);
+    QString why;
+    QVERIFY2(sameWeights(m_reference, uncached->checkpoint, &why), qPrintable(why));
 }
 
 void TestMlTrainer::cancelKeepsACheckpointThatResumes()

@@ -3,6 +3,7 @@
 #include "backgroundjob.h"
 #include "data/projectstore.h"
 #include "datasetdialogs.h"
+#include "demodialog.h"
 #include "demo/sortofclevr.h"
 #include "settings.h"
 
@@ -10,7 +11,6 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QMenu>
 #include <QMessageBox>
 
@@ -102,19 +102,20 @@ void FileController::newProject()
 
 void FileController::newDemoProject()
 {
-    bool ok = false;
-    const int images = QInputDialog::getInt(m_window, tr("New Demo Project"), tr("Number of images:"),
-                                            settings::demoImages.value(), 1, 1'000'000, 100, &ok);
-    if (!ok)
+    DemoOptions initial;
+    initial.images = settings::demoImages.value();
+    DemoDialog dialog(initial, m_window);
+    if (dialog.exec() != QDialog::Accepted)
         return;
+    const DemoOptions options = dialog.options();
     const QString path = askNewProjectPath(tr("New Demo Project"));
     if (path.isEmpty())
         return;
-    settings::demoImages.setValue(images);
-    BackgroundJob::start(m_window, tr("Making the demo project"), [path, images](const Progress &progress) -> Status {
+    settings::demoImages.setValue(options.images);
+    BackgroundJob::start(m_window, tr("Making the demo project"), [path, options](const Progress &progress) -> Status {
         DemoRequest request;
         request.project = path;
-        request.options.images = images;
+        request.options = options;
         auto report = makeDemoProject(request, progress);
         return report ? Status() : Status(report.error());
     }, [this, path] { emit openRequested(path); });

@@ -63,6 +63,11 @@ void declareDemo(QCommandLineParser &p)
     p.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file to create, e.g. demo.tandem."));
     p.addOption({QStringLiteral("images"), QStringLiteral("Number of images (default 500)."), QStringLiteral("n"), QStringLiteral("500")});
     p.addOption({QStringLiteral("size"), QStringLiteral("Image width and height in pixels (default 128)."), QStringLiteral("px"), QStringLiteral("128")});
+    p.addOption({QStringLiteral("object-size"), QStringLiteral("Object width in pixels, made odd (default: about a seventh of --size)."), QStringLiteral("px"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("colors"), QStringLiteral("muted (default: Tandem's colours, antialiased) or pure (the relational-networks "
+                                                          "generator's pure colours, hard edges)."), QStringLiteral("palette"), QStringLiteral("muted")});
+    p.addOption({QStringLiteral("wording"), QStringLiteral("Question templates: standard (\"What shape is the red object?\") or alternate "
+                                                           "(\"What is the shape of the red object?\", \"... nearest to ...\")."), QStringLiteral("style"), QStringLiteral("standard")});
     p.addOption({QStringLiteral("questions"), QStringLiteral("Questions per image, half relational (default 20)."), QStringLiteral("n"), QStringLiteral("20")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("n"), QStringLiteral("1")});
     p.addOption({QStringLiteral("media"), QStringLiteral("Folder for the images (default: <project>_images next to the project)."), QStringLiteral("dir")});
@@ -76,13 +81,20 @@ int runDemo(QCommandLineParser &p)
     DemoRequest request;
     request.project = p.positionalArguments().first();
     DemoOptions &options = request.options;
-    bool ok[4];
+    bool ok[5];
     options.images = p.value(QStringLiteral("images")).toInt(&ok[0]);
     options.imageSize = p.value(QStringLiteral("size")).toInt(&ok[1]);
     options.questionsPerImage = p.value(QStringLiteral("questions")).toInt(&ok[2]);
     options.seed = p.value(QStringLiteral("seed")).toULongLong(&ok[3]);
-    if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || options.images < 1 || options.imageSize < 32 || options.questionsPerImage < 0)
-        return usageError(QStringLiteral("--images, --size (>= 32), --questions and --seed take non-negative numbers"), QStringLiteral("demo"));
+    options.objectSize = p.value(QStringLiteral("object-size")).toInt(&ok[4]);
+    if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || !ok[4] || options.images < 1 || options.imageSize < 32 || options.questionsPerImage < 0)
+        return usageError(QStringLiteral("--images, --size (>= 32), --object-size, --questions and --seed take non-negative numbers"), QStringLiteral("demo"));
+    if (!parseDemoPalette(p.value(QStringLiteral("colors")), options.palette))
+        return usageError(QStringLiteral("--colors must be muted or pure"), QStringLiteral("demo"));
+    if (!parseDemoWording(p.value(QStringLiteral("wording")), options.wording))
+        return usageError(QStringLiteral("--wording must be standard or alternate"), QStringLiteral("demo"));
+    if (auto valid = validateDemoOptions(options); !valid)
+        return fail(valid.error());
     if (QFileInfo::exists(request.project))
         return usageError(QStringLiteral("%1 already exists; choose a new project path").arg(request.project), QStringLiteral("demo"));
     request.media = p.value(QStringLiteral("media"));

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "util/memory.h"
+#include "util/threadsetup.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -60,7 +61,7 @@ int runCommand(const Command &command, QStringList arguments)
 int main(int argc, char **argv)
 {
     tandem::memory::tuneAllocator();
-    tandem::memory::preferPassiveThreadWaits(argv);
+    tandem::threads::prepareProcess(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Tandem"));

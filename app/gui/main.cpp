@@ -4,6 +4,7 @@
 #include "startupprobe.h"
 #include "trainingprobe.h"
 #include "util/memory.h"
+#include "util/threadsetup.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -14,7 +15,7 @@ int main(int argc, char **argv)
     QElapsedTimer sinceStart;
     sinceStart.start();
     tandem::memory::tuneAllocator();
-    tandem::memory::preferPassiveThreadWaits(argv);
+    tandem::threads::prepareProcess(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setOrganizationName(QStringLiteral("Tandem"));

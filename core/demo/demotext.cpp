@@ -17,30 +17,52 @@ std::string shapeOf(const DemoScene &scene, int color)
     return demoShapeName(scene.objects[size_t(color)].shape);
 }
 
-DemoQuestion makeQuestion(const DemoScene &scene, const std::string &type, int color)
+// One question type's wording in each style; %s stands for the colour.
+struct QuestionTemplate {
+    const char *type;
+    const char *standard;
+    const char *alternate;
+};
+
+constexpr QuestionTemplate kQuestionTemplates[] = {
+    {"shape", "What shape is the %s object?", "What is the shape of the %s object?"},
+    {"left", "Is the %s object on the left?", "Is the %s object on the left side of the image?"},
+    {"top", "Is the %s object on the top?", "Is the %s object on the upper side of the image?"},
+    {"closest", "What shape is the object closest to the %s object?", "What is the shape of the object nearest to the %s object?"},
+    {"furthest", "What shape is the object furthest from the %s object?",
+     "What is the shape of the object farthest from the %s object?"},
+    {"count", "How many objects have the same shape as the %s object?", "How many objects share the shape of the %s object?"},
+};
+
+std::string questionText(const std::string &type, const std::string &color, DemoWording wording)
 {
-    const std::string name = demoColorName(color);
+    for (const QuestionTemplate &t : kQuestionTemplates) {
+        if (type != t.type)
+            continue;
+        std::string text = wording == DemoWording::Alternate ? t.alternate : t.standard;
+        text.replace(text.find("%s"), 2, color);
+        return text;
+    }
+    return {};
+}
+
+DemoQuestion makeQuestion(const DemoScene &scene, const std::string &type, int color, DemoWording wording)
+{
     const DemoObject &object = scene.objects[size_t(color)];
-    DemoQuestion q{color, type, {}, {}, "other"};
+    DemoQuestion q{color, type, questionText(type, demoColorName(color), wording), {}, "other"};
     if (type == "shape") {
-        q.text = "What shape is the " + name + " object?";
         q.answer = shapeOf(scene, color);
     } else if (type == "left") {
-        q.text = "Is the " + name + " object on the left?";
         q.answer = yesNo(isOnLeft(scene, object));
         q.answerType = "yes/no";
     } else if (type == "top") {
-        q.text = "Is the " + name + " object on the top?";
         q.answer = yesNo(isOnTop(scene, object));
         q.answerType = "yes/no";
     } else if (type == "closest") {
-        q.text = "What shape is the object closest to the " + name + " object?";
         q.answer = shapeOf(scene, closestTo(scene, color));
     } else if (type == "furthest") {
-        q.text = "What shape is the object furthest from the " + name + " object?";
         q.answer = shapeOf(scene, furthestFrom(scene, color));
     } else { // count
-        q.text = "How many objects have the same shape as the " + name + " object?";
         q.answer = std::to_string(countSameShape(scene, color));
         q.answerType = "number";
     }
@@ -49,7 +71,7 @@ DemoQuestion makeQuestion(const DemoScene &scene, const std::string &type, int c
 
 // `count` questions of the given types, each (type, colour) pair used once
 // before any is repeated.
-void addQuestions(const DemoScene &scene, const std::vector<std::string> &types, int count,
+void addQuestions(const DemoScene &scene, const std::vector<std::string> &types, int count, DemoWording wording,
                   DemoRng &rng, std::vector<DemoQuestion> &out)
 {
     std::vector<std::pair<int, int>> pool; // (type, colour)
@@ -60,7 +82,7 @@ void addQuestions(const DemoScene &scene, const std::vector<std::string> &types,
         const size_t k = size_t(i) % pool.size();
         if (k == 0)
             rng.shuffle(pool);
-        out.push_back(makeQuestion(scene, types[size_t(pool[k].first)], pool[k].second));
+        out.push_back(makeQuestion(scene, types[size_t(pool[k].first)], pool[k].second, wording));
     }
 }
 
@@ -181,11 +203,11 @@ std::optional<std::string> listing(const DemoScene &scene, DemoRng &)
 
 } // namespace
 
-std::vector<DemoQuestion> makeQuestions(const DemoScene &scene, int count, DemoRng &rng)
+std::vector<DemoQuestion> makeQuestions(const DemoScene &scene, int count, DemoWording wording, DemoRng &rng)
 {
     std::vector<DemoQuestion> questions;
-    addQuestions(scene, {"shape", "left", "top"}, (count + 1) / 2, rng, questions);
-    addQuestions(scene, {"closest", "furthest", "count"}, count / 2, rng, questions);
+    addQuestions(scene, {"shape", "left", "top"}, (count + 1) / 2, wording, rng, questions);
+    addQuestions(scene, {"closest", "furthest", "count"}, count / 2, wording, rng, questions);
     rng.shuffle(questions);
     return questions;
 }

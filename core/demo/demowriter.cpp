@@ -19,13 +19,14 @@ void renderBgr(const DemoScene &scene, cv::Mat &image)
     image.create(scene.imageSize, scene.imageSize, CV_8UC3);
     image.setTo(cv::Scalar(255, 255, 255));
     const int half = scene.objectSize / 2;
+    const int edges = scene.palette == DemoPalette::Pure ? cv::LINE_8 : cv::LINE_AA;
     for (const DemoObject &o : scene.objects) {
-        const auto rgb = demoColorRgb(o.color);
+        const auto rgb = demoColorRgb(o.color, scene.palette);
         const cv::Scalar bgr(rgb[2], rgb[1], rgb[0]);
         if (o.shape == DemoShape::Square)
-            cv::rectangle(image, {o.x - half, o.y - half}, {o.x + half, o.y + half}, bgr, cv::FILLED, cv::LINE_AA);
+            cv::rectangle(image, {o.x - half, o.y - half}, {o.x + half, o.y + half}, bgr, cv::FILLED, edges);
         else
-            cv::circle(image, {o.x, o.y}, half, bgr, cv::FILLED, cv::LINE_AA);
+            cv::circle(image, {o.x, o.y}, half, bgr, cv::FILLED, edges);
     }
 }
 

@@ -19,6 +19,10 @@ constexpr ColorInfo kColors[kDemoColors] = {
     {"red", {220, 30, 30}},   {"green", {30, 170, 50}}, {"blue", {30, 70, 220}},
     {"orange", {245, 140, 20}}, {"gray", {128, 128, 128}}, {"yellow", {235, 205, 20}},
 };
+// The relational-networks generator's (Santoro et al.'s reimplementation by kimhc6028).
+constexpr std::array<std::uint8_t, 3> kPureColors[kDemoColors] = {
+    {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 156, 0}, {128, 128, 128}, {255, 255, 0},
+};
 
 constexpr std::uint64_t kSplitStream = ~std::uint64_t(0); // never an image index
 
@@ -29,9 +33,41 @@ const char *demoColorName(int color)
     return color >= 0 && color < kDemoColors ? kColors[color].name : "";
 }
 
-std::array<std::uint8_t, 3> demoColorRgb(int color)
+std::array<std::uint8_t, 3> demoColorRgb(int color, DemoPalette palette)
 {
-    return color >= 0 && color < kDemoColors ? kColors[color].rgb : std::array<std::uint8_t, 3>{0, 0, 0};
+    if (color < 0 || color >= kDemoColors)
+        return {0, 0, 0};
+    return palette == DemoPalette::Pure ? kPureColors[color] : kColors[color].rgb;
+}
+
+const char *demoPaletteName(DemoPalette palette)
+{
+    return palette == DemoPalette::Pure ? "pure" : "muted";
+}
+
+const char *demoWordingName(DemoWording wording)
+{
+    return wording == DemoWording::Alternate ? "alternate" : "standard";
+}
+
+bool parseDemoPalette(const QString &name, DemoPalette &palette)
+{
+    for (DemoPalette p : {DemoPalette::Muted, DemoPalette::Pure})
+        if (name == QLatin1String(demoPaletteName(p))) {
+            palette = p;
+            return true;
+        }
+    return false;
+}
+
+bool parseDemoWording(const QString &name, DemoWording &wording)
+{
+    for (DemoWording w : {DemoWording::Standard, DemoWording::Alternate})
+        if (name == QLatin1String(demoWordingName(w))) {
+            wording = w;
+            return true;
+        }
+    return false;
 }
 
 const char *demoShapeName(DemoShape shape)
@@ -50,6 +86,11 @@ Status validateDemoOptions(const DemoOptions &o)
         return Error::usage(QStringLiteral("the number of demo images must be between 1 and 10000000, not %1").arg(o.images));
     if (o.imageSize < 32 || o.imageSize > 4096)
         return Error::usage(QStringLiteral("the demo image size must be between 32 and 4096 pixels, not %1").arg(o.imageSize));
+    if (o.objectSize != 0 && (o.objectSize < 3 || o.objectSize > o.imageSize / 5))
+        return Error::usage(QStringLiteral("the demo object size must be between 3 pixels and a fifth of the image "
+                                           "size (%1), or 0 for the default, not %2")
+                                .arg(o.imageSize / 5)
+                                .arg(o.objectSize));
     if (o.questionsPerImage < 0 || o.questionsPerImage > 1000)
         return Error::usage(QStringLiteral("questions per image must be between 0 and 1000, not %1").arg(o.questionsPerImage));
     const bool fractionsOk = o.valFraction >= 0 && o.testFraction >= 0 && o.valFraction + o.testFraction <= 1;
@@ -62,8 +103,8 @@ DemoSample generateDemoSample(const DemoOptions &options, int index)
 {
     DemoRng rng(options.seed, std::uint64_t(index));
     DemoSample sample;
-    sample.scene = demodetail::placeObjects(options.imageSize, rng);
-    sample.questions = demodetail::makeQuestions(sample.scene, options.questionsPerImage, rng);
+    sample.scene = demodetail::placeObjects(options, rng);
+    sample.questions = demodetail::makeQuestions(sample.scene, options.questionsPerImage, options.wording, rng);
     sample.captions = demodetail::makeCaptions(sample.scene, rng);
     return sample;
 }
@@ -159,13 +200,22 @@ bool tryPlaceAll(DemoScene &scene, DemoRng &rng)
 
 } // namespace
 
-DemoScene placeObjects(int imageSize, DemoRng &rng)
+int objectSizeFor(const DemoOptions &options)
+{
+    if (options.objectSize > 0)
+        return options.objectSize | 1;
+    return 2 * std::max(2, options.imageSize / 14) + 1; // about imageSize / 7
+}
+
+DemoScene placeObjects(const DemoOptions &options, DemoRng &rng)
 {
     DemoScene scene;
-    scene.imageSize = imageSize;
-    scene.objectSize = 2 * std::max(2, imageSize / 14) + 1; // about imageSize / 7
-    // Six objects need about a tenth of the free area: at the smallest allowed
-    // size most attempts succeed, so this loop ends after a few rounds.
+    scene.imageSize = options.imageSize;
+    scene.objectSize = objectSizeFor(options);
+    scene.palette = options.palette;
+    // Six objects need about a tenth of the free area at the default size (a
+    // fifth at the largest allowed): most attempts succeed, so this loop ends
+    // after a few rounds.
     while (!tryPlaceAll(scene, rng)) {
     }
     return scene;

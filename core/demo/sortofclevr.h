@@ -47,6 +47,15 @@
 
 namespace tandem {
 
+// The colours' RGB values: Tandem's muted ones, drawn antialiased; or the pure
+// ones of the relational-networks generator (red 255,0,0; orange 255,156,0; ...),
+// drawn with hard edges as it draws them.
+enum class DemoPalette { Muted, Pure };
+// The question templates: Tandem's ("What shape is the red object?") or
+// another generator's ("What is the shape of the red object?", "... on the
+// left side of the image?", "... nearest to ...", "... farthest from ...").
+enum class DemoWording { Standard, Alternate };
+
 struct DemoOptions {
     int images = 500;
     int imageSize = 128;          // square images, 32..4096 pixels
@@ -54,6 +63,9 @@ struct DemoOptions {
     quint64 seed = 1;
     double valFraction = 0.1;
     double testFraction = 0.1;
+    int objectSize = 0;           // pixels across (made odd: centred on a pixel); 0: about imageSize / 7
+    DemoPalette palette = DemoPalette::Muted;
+    DemoWording wording = DemoWording::Standard;
 };
 
 enum class DemoShape { Square, Circle };
@@ -70,6 +82,7 @@ struct DemoObject {
 struct DemoScene {
     int imageSize = 0;
     int objectSize = 0;               // odd, in pixels
+    DemoPalette palette = DemoPalette::Muted;
     std::vector<DemoObject> objects;  // objects[c].color == c
 };
 
@@ -88,7 +101,12 @@ struct DemoSample {
 };
 
 const char *demoColorName(int color);        // "red", "green", …
-std::array<std::uint8_t, 3> demoColorRgb(int color);
+std::array<std::uint8_t, 3> demoColorRgb(int color, DemoPalette palette = DemoPalette::Muted);
+// "muted" / "pure", "standard" / "alternate"; and back (false for an unknown name).
+const char *demoPaletteName(DemoPalette palette);
+const char *demoWordingName(DemoWording wording);
+bool parseDemoPalette(const QString &name, DemoPalette &palette);
+bool parseDemoWording(const QString &name, DemoWording &wording);
 const char *demoShapeName(DemoShape shape);  // "square" / "circle"
 // True for closest, furthest and count: the questions that need more than one object.
 bool isRelational(const std::string &questionType);

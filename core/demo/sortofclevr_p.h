@@ -10,7 +10,9 @@
 
 namespace tandem::demodetail {
 
-DemoScene placeObjects(int imageSize, DemoRng &rng);
+DemoScene placeObjects(const DemoOptions &options, DemoRng &rng);
+// The object size a scene of these options has: odd, at least 3 pixels.
+int objectSizeFor(const DemoOptions &options);
 
 long long squaredDistance(const DemoObject &a, const DemoObject &b);
 int closestTo(const DemoScene &scene, int color);    // index of the nearest other object
@@ -22,7 +24,7 @@ bool isOnTop(const DemoScene &scene, const DemoObject &object);
 std::string describe(const DemoObject &object);         // "red circle"
 std::string withArticle(const std::string &nounPhrase); // "a red circle", "an orange square"
 
-std::vector<DemoQuestion> makeQuestions(const DemoScene &scene, int count, DemoRng &rng);
+std::vector<DemoQuestion> makeQuestions(const DemoScene &scene, int count, DemoWording wording, DemoRng &rng);
 std::vector<std::string> makeCaptions(const DemoScene &scene, DemoRng &rng);
 
 } // namespace tandem::demodetail

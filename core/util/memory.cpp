@@ -22,14 +22,6 @@ void tuneAllocator()
     mallopt(M_TOP_PAD, 64 << 20);
 }
 
-void preferPassiveThreadWaits(char **argv)
-{
-    if (std::getenv("OMP_WAIT_POLICY"))
-        return;
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    execv("/proc/self/exe", argv); // returns only on failure: then run on with the default
-}
-
 void preferHugePages(const void *data, size_t bytes)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)

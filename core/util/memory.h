@@ -11,14 +11,6 @@ namespace tandem::memory {
 // benchmarks that show its effect).
 void tuneAllocator();
 
-// Sets OMP_WAIT_POLICY=PASSIVE unless the user set it: OpenMP's default
-// spin-waiting between LibTorch's small parallel regions took the cores from
-// the data loader and from each other (training ran 3.3x slower on 2 cores).
-// libgomp reads its settings once, when it is loaded, and OpenCV loads it
-// before main(): so the process starts itself again with the setting (one
-// exec, a few ms). Call first thing in main(); argv as main() got it.
-void preferPassiveThreadWaits(char **argv);
-
 // Asks the kernel for transparent huge pages over [data, data + bytes) (a 90 MB
 // annotation file, the parser's tape, a dataset's caption array); call before
 // the memory is first written. Only whole 2 MB pages inside the range are

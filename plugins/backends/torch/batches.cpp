@@ -3,11 +3,9 @@
 #include "ml/text.h"
 #include "ml/vision.h"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <random>
-#include <stdexcept>
 
 namespace tandem::backend {
 
@@ -37,27 +35,21 @@ void augmentImage(cv::Mat &rgb, uint64_t seed)
 
 } // namespace
 
-at::Tensor loadImage(const QString &path, int size, bool augment, uint64_t seed)
+at::Tensor loadImage(const QString &path, int size, bool augment, uint64_t seed, DecodedImageCache *cache)
 {
-    cv::Mat image = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
-    if (image.empty())
-        throw std::runtime_error("cannot decode the image " + path.toStdString()
-                                 + "; run 'tandem-cli check --decode' to flag it");
-    cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-    if (image.rows != size || image.cols != size)
-        cv::resize(image, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-    if (augment)
+    cv::Mat image = cache ? cache->rgb(path, size) : decodeRgb(path, size);
+    if (augment) {
+        image = image.clone(); // the cache's copy stays as decoded
         augmentImage(image, seed);
-    if (!image.isContinuous())
-        image = image.clone();
+    }
     return ml::imageFromRgb(image.data, size, size);
 }
 
-at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, int size)
+at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, int size, DecodedImageCache *cache)
 {
     std::vector<at::Tensor> pixels;
     for (size_t i : images)
-        pixels.push_back(loadImage(data.images[i].path, size, false, 0));
+        pixels.push_back(loadImage(data.images[i].path, size, false, 0, cache));
     return at::stack(pixels);
 }
 
@@ -81,7 +73,7 @@ Batch makeBatch(const SplitData &data, const std::vector<size_t> &images, const 
     for (size_t row = 0; row < images.size(); ++row) {
         const ImageItem &image = data.images[images[row]];
         const uint64_t seed = mixSeed(options.seed, uint64_t(options.epoch), uint64_t(image.id));
-        pixels.push_back(loadImage(image.path, options.imageSize, options.augment, seed));
+        pixels.push_back(loadImage(image.path, options.imageSize, options.augment, seed, options.cache));
         if (options.task == TaskKind::Vqa) {
             for (size_t q : image.questions) {
                 const int64_t target = labels.index(data.questions[q].label);

@@ -3,6 +3,7 @@
 // square and scaled to [0, 1] (lightly augmented for training), texts encoded
 // with the model's vocabulary. A batch is a set of images with all of their
 // questions (VQA) or captions, so each image is encoded once per step.
+#include "imagecache.h"
 #include "projectdata.h"
 
 #include "ml/vocabulary.h"
@@ -32,13 +33,16 @@ struct BatchOptions {
     uint64_t seed = 1;
     int64_t epoch = 0;         // with the seed, picks augmentations and retrieval captions
     bool training = true;      // VQA: leave out questions whose answer is not a class (no target)
+    DecodedImageCache *cache = nullptr; // the run's decoded images; null: decode every time
 };
 
-// [3, S, S] in [0, 1]. Throws std::runtime_error naming the file when it cannot be decoded.
-at::Tensor loadImage(const QString &path, int size, bool augment, uint64_t seed);
+// [3, S, S] in [0, 1], through the cache when there is one. Throws
+// std::runtime_error naming the file when it cannot be decoded.
+at::Tensor loadImage(const QString &path, int size, bool augment, uint64_t seed, DecodedImageCache *cache = nullptr);
 
 // [B, 3, S, S]: the images at these indices of data.images, not augmented.
-at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, int size);
+at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, int size,
+                      DecodedImageCache *cache = nullptr);
 
 // The images that have something to learn from for the task (questions, captions).
 std::vector<size_t> usableImages(const SplitData &data, TaskKind task);

@@ -107,6 +107,7 @@ std::vector<AnswerPrediction> predictAnswers(TaskModel &model, const SplitData &
     batchOptions.imageSize = options.imageSize;
     batchOptions.maxLength = model.config.maxLength;
     batchOptions.training = false;
+    batchOptions.cache = options.cache;
     std::vector<AnswerPrediction> predictions;
     forEachSlice(usableImages(data, TaskKind::Vqa), options.batchImages, options, [&](const std::vector<size_t> &images) {
         const Batch batch = toDevice(makeBatch(data, images, codec.vocabulary, codec.labels, batchOptions), options.device);
@@ -152,7 +153,7 @@ std::vector<CaptionPrediction> predictCaptions(TaskModel &model, const SplitData
     std::vector<CaptionPrediction> predictions;
     const int64_t words = captionWordLimit(model.config, options.maxWords);
     forEachSlice(allImages(data), options.batchImages, options, [&](const std::vector<size_t> &images) {
-        const at::Tensor pixels = loadImages(data, images, options.imageSize).to(options.device);
+        const at::Tensor pixels = loadImages(data, images, options.imageSize, options.cache).to(options.device);
         auto decoded = model.caption->beamSearch(pixels, std::max(1, options.beam), words, options.lengthPenalty);
         for (size_t k = 0; k < images.size(); ++k) {
             const ImageItem &image = data.images[images[k]];
@@ -195,7 +196,7 @@ SplitEmbeddings pooledImageFeatures(TaskModel &model, const SplitData &data, con
 {
     SplitEmbeddings out;
     forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
-        const at::Tensor pixels = loadImages(data, slice, options.imageSize).to(options.device);
+        const at::Tensor pixels = loadImages(data, slice, options.imageSize, options.cache).to(options.device);
         const ml::VisionFeatures features = model.vqa ? model.vqa->encodeImages(pixels) : model.caption->encodeImages(pixels);
         const at::Tensor pooled = features.regions.mean(1);
         std::vector<qint64> ids;
@@ -226,7 +227,7 @@ SplitEmbeddings predictEmbeddings(TaskModel &model, const SplitData &data, const
             }
             imageIds.push_back(data.images[i].id);
         }
-        append(out.images, model.retrieval->embedImages(loadImages(data, slice, options.imageSize).to(options.device)), imageIds);
+        append(out.images, model.retrieval->embedImages(loadImages(data, slice, options.imageSize, options.cache).to(options.device)), imageIds);
         if (texts.empty())
             return;
         const ml::TokenBatch tokens = ml::padBatch(texts, model.config.maxLength);
@@ -293,7 +294,7 @@ void recalibrateNormalization(TaskModel &model, const SplitData &data, const Pre
     model.module->train(); // BatchNorm uses, and so accumulates, each batch's statistics
     torch::NoGradGuard noGrad;
     forEachSlice(images, options.batchImages, options, [&](const std::vector<size_t> &slice) {
-        base->encodeImages(loadImages(data, slice, options.imageSize).to(options.device));
+        base->encodeImages(loadImages(data, slice, options.imageSize, options.cache).to(options.device));
     });
 }
 

@@ -43,6 +43,7 @@ struct PredictOptions {
     int maxWords = 0;        // captions; 0: captionWordLimit()
     double lengthPenalty = 1.0; // captions: see ml::AttentionCaptionerImpl::beamSearch
     c10::Device device = c10::kCPU;
+    DecodedImageCache *cache = nullptr; // a training run's decoded images
     std::function<bool()> cancelled; // checked between batches
     std::function<void(size_t done, size_t total)> progress; // after each batch (items of the job)
 };

@@ -3,12 +3,14 @@
 #include "batchloader.h"
 #include "projectdata.h"
 #include "selfcritical.h"
+#include "stepprofiler.h"
 #include "taskmodel.h"
 #include "trainstate.h"
 
 #include "ml/device.h"
 #include "train/trainsettings.h"
 
+#include <ATen/record_function.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
 #include <torch/utils.h>
@@ -113,6 +115,8 @@ private:
     double m_smoothedRate = 0;
     double m_smoothedStepSeconds = 0;
     std::optional<CaptionReward> m_reward;
+    StepProfiler m_profiler;
+    DecodedImageCache m_images; // train and val images, decoded once for the whole run
     std::unique_ptr<QLockFile> m_lock; // held while the run trains: a run whose lock is free was interrupted
     QElapsedTimer m_sessionClock;
     double m_secondsBefore = 0;        // training time of the sessions before this one
@@ -301,6 +305,8 @@ std::vector<size_t> Trainer::epochOrder(int64_t epoch) const
 
 void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
 {
+    m_profiler.beforeStep(m_state.step);
+    RECORD_FUNCTION("tandem::step", std::vector<c10::IValue>());
     QElapsedTimer timer;
     timer.start();
     const Batch batch = toDevice(cpuBatch, m_device);
@@ -364,6 +370,7 @@ Status Trainer::trainEpoch(int64_t epoch)
     options.augment = m_request.augment;
     options.seed = m_state.seed;
     options.epoch = epoch;
+    options.cache = &m_images;
     const size_t batchImages = size_t(m_request.batchImages);
     BatchLoader<Batch> loader(
         [&](size_t b) {
@@ -396,6 +403,7 @@ Status Trainer::finishEpoch(int64_t epoch)
     options.imageSize = m_state.imageSize;
     options.batchImages = m_request.batchImages;
     options.device = m_device;
+    options.cache = &m_images;
     options.cancelled = [this] { return cancelRequested(); };
     try {
         recalibrateNormalization(m_model, m_train, options);
@@ -436,6 +444,7 @@ double Trainer::validationLoss()
     options.augment = false;
     options.training = true; // questions whose answer the model cannot give are left out, as in training
     options.seed = m_state.seed;
+    options.cache = &m_images;
     m_model.module->eval();
     double sum = 0;
     int64_t samples = 0;
