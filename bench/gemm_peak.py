@@ -6,7 +6,8 @@ Each configuration runs in its own process, alternating A B A B for --pairs
 rounds; prints the median GFLOP/s with its spread (min-max).
 
 Configurations: OpenBLAS as it detects this CPU, OpenBLAS forced to its
-SkylakeX (AVX-512) kernels, one and all threads; torch.mm float32 and bf16.
+SkylakeX (AVX-512) kernels and to the SSE3 (Prescott) ones it falls back to on
+CPUs it does not know, one and all threads; torch.mm float32 and bf16.
 docs/performance.md sets the training step's achieved FLOP/s against these.
 
 Usage: /usr/bin/python3 bench/gemm_peak.py [--size 2048] [--pairs 5] [--threads N]"""
@@ -62,6 +63,9 @@ def configurations(threads):
         configs.append(("numpy float32, OpenBLAS as detected, %d thread(s)" % count, "numpy", blas))
         configs.append(("numpy float32, OPENBLAS_CORETYPE=SkylakeX, %d thread(s)" % count, "numpy",
                         dict(blas, OPENBLAS_CORETYPE="SkylakeX")))
+        # What OpenBLAS 0.3.21 falls back to on CPUs it does not know (seen on some of these VMs)
+        configs.append(("numpy float32, OPENBLAS_CORETYPE=Prescott, %d thread(s)" % count, "numpy",
+                        dict(blas, OPENBLAS_CORETYPE="Prescott")))
     passive = {"OMP_WAIT_POLICY": "PASSIVE"}
     configs.append(("torch.mm float32, %d threads" % threads, "torch-float32", passive))
     configs.append(("torch.mm bfloat16, %d threads" % threads, "torch-bf16", passive))

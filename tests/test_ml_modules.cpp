@@ -1,5 +1,6 @@
 // Shapes, masks, gradients and decoding of every tandem_ml module, plus the
 // vocabulary and config round trips. Small sizes, one seed, two threads.
+#include "ml/filmops.h"
 #include "ml/fusion.h"
 #include "ml/heads.h"
 #include "ml/models.h"
@@ -78,6 +79,7 @@ private slots:
     void fusionSharesImageWork_data();
     void fusionSharesImageWork();
     void filmContextIsOptional();
+    void fusedFilmMatchesAtenOps();
     void filmReusesTheImageWorkOfAnImage();
     void unknownNames();
     void answerLosses();
@@ -340,6 +342,41 @@ void TestMlModules::fusionSharesImageWork()
     QCOMPARE(shared.size(), copied.size());
     for (size_t i = 0; i < shared.size(); ++i)
         QVERIFY2(at::allclose(shared[i], copied[i], 1e-4, 1e-5), i == 0 ? "output" : "a gradient");
+}
+
+// The fused FiLM modulation gives what its four ATen ops give, forward and
+// backward, including where gamma * y + beta is exactly 0 (the relu's edge).
+void TestMlModules::fusedFilmMatchesAtenOps()
+{
+    torch::manual_seed(7);
+    const at::Tensor x0 = torch::randn({5, 16, 37}), y0 = torch::randn({5, 16, 37});
+    const at::Tensor g0 = 1 + torch::randn({5, 1, 37}), b0 = torch::randn({5, 1, 37});
+    y0[0][0][0] = 0.f;
+    b0[0][0][0] = 0.f; // pre-activation exactly 0 at one place
+    const at::Tensor grad = torch::randn({5, 16, 37});
+    std::vector<at::Tensor> fused, reference;
+    for (auto *out : {&fused, &reference}) {
+        at::Tensor x = x0.clone().requires_grad_(), y = y0.clone().requires_grad_(), g = g0.clone().requires_grad_(),
+                   b = b0.clone().requires_grad_();
+        const at::Tensor result = out == &fused ? filmResidual(x, y, g, b) : filmResidualReference(x, y, g, b);
+        result.backward(grad);
+        *out = {result.detach(), x.grad(), y.grad(), g.grad(), b.grad()};
+    }
+    const char *names[] = {"out", "dx", "dy", "dgamma", "dbeta"};
+    for (size_t i = 0; i < fused.size(); ++i)
+        QVERIFY2(torch::allclose(fused[i], reference[i], 1e-5, 1e-5), names[i]);
+    {
+        torch::NoGradGuard noGrad; // inference: the forward alone
+        QVERIFY(torch::allclose(filmResidual(x0, y0, g0, b0), filmResidualReference(x0, y0, g0, b0)));
+    }
+    // Strided inputs (a select of the generator's output) and doubles take their own paths.
+    const at::Tensor film = torch::randn({5, 2, 37});
+    const at::Tensor gamma = film.select(1, 0).unsqueeze(1), beta = film.select(1, 1).unsqueeze(1);
+    QVERIFY(!gamma.is_contiguous());
+    QVERIFY(torch::allclose(filmResidual(x0, y0, gamma, beta), filmResidualReference(x0, y0, gamma, beta)));
+    const at::Tensor xd = x0.to(at::kDouble);
+    QVERIFY(torch::allclose(filmResidual(xd, y0.to(at::kDouble), g0.to(at::kDouble), b0.to(at::kDouble)),
+                            filmResidualReference(xd, y0.to(at::kDouble), g0.to(at::kDouble), b0.to(at::kDouble))));
 }
 
 void TestMlModules::filmContextIsOptional()

@@ -1,5 +1,7 @@
 #include "traindialog.h"
 
+#include "train/trainpresets.h"
+
 #include "train/fusioncatalog.h"
 
 #include <QCheckBox>
@@ -18,24 +20,6 @@
 namespace tandem {
 
 namespace {
-
-struct PresetValues {
-    int epochs, batch;
-    double learningRate;
-    int selfCritical;            // captions
-};
-
-PresetValues presetValues(TrainDialog::Preset preset)
-{
-    switch (preset) {
-    case TrainDialog::Preset::Quick:
-        return {3, 16, 2e-3, 0};
-    case TrainDialog::Preset::Thorough:
-        return {30, 32, 1e-3, 5};
-    default:
-        return {10, 32, 1e-3, 0};
-    }
-}
 
 QSpinBox *spinBox(int low, int high, const QString &tip)
 {
@@ -216,11 +200,12 @@ void TrainDialog::applyPreset(Preset preset)
     if (preset == Preset::Custom)
         return;
     m_applyingPreset = true;
-    const PresetValues v = presetValues(preset);
+    const TaskKind task = TaskKind(m_task->currentData().toInt());
+    const TrainPresetValues v = trainPresetValues(TrainPreset(int(preset)), task);
     m_epochs->setValue(v.epochs);
-    m_batch->setValue(v.batch);
+    m_batch->setValue(v.batchImages);
     m_learningRate->setText(QString::number(v.learningRate));
-    m_selfCritical->setValue(TaskKind(m_task->currentData().toInt()) == TaskKind::Caption ? v.selfCritical : 0);
+    m_selfCritical->setValue(v.selfCriticalEpochs);
     m_preset->setCurrentIndex(m_preset->findData(int(preset)));
     m_applyingPreset = false;
     validate();
@@ -233,7 +218,7 @@ void TrainDialog::taskChanged()
     m_selfCritical->setEnabled(task == TaskKind::Caption);
     if (task != TaskKind::Caption)
         m_selfCritical->setValue(0);
-    m_augment->setChecked(task != TaskKind::Vqa); // VQA questions often depend on positions
+    m_augment->setChecked(trainPresetValues(TrainPreset::Standard, task).augment); // VQA: positions matter
     const QString previous = m_start->currentData().toString();
     m_start->clear();
     m_start->addItem(tr("Scratch"), QString());

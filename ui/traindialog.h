@@ -34,7 +34,7 @@ public:
     TrainRequest request() const;
     CompareRequest compareRequest() const;
 
-    enum class Preset { Quick, Standard, Thorough, Custom };
+    enum class Preset { Quick, Standard, Thorough, Custom }; // the first three as TrainPreset
     void applyPreset(Preset preset);
 
 private:

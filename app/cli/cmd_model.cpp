@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "jobs/trainjobs.h"
 #include "modelcli.h"
+#include "train/trainpresets.h"
 #include "train/trainsettings.h"
 
 #include <QDateTime>
@@ -39,6 +40,10 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     if (!task)
         return usageError(QStringLiteral("--task must be vqa, caption or retrieval"), cmd);
     r.task = *task;
+    const std::optional<TrainPreset> preset = parseTrainPreset(given.contains(QStringLiteral("preset")) ? p.value(QStringLiteral("preset")) : QStringLiteral("standard"));
+    if (!preset)
+        return usageError(QStringLiteral("--preset must be quick, standard or thorough"), cmd);
+    applyTrainPreset(r, *preset);
     if (!readInt(p, QStringLiteral("epochs"), 1, &r.epochs) || !readInt(p, QStringLiteral("batch"), 1, &r.batchImages)
         || !readInt(p, QStringLiteral("image-size"), 16, &r.imageSize) || !readInt(p, QStringLiteral("threads"), 0, &r.threads))
         return usageError(QStringLiteral("--epochs and --batch need a number >= 1, --image-size >= 16"), cmd);
@@ -60,7 +65,12 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
         r.modelOptions[pair.left(eq)] = pair.mid(eq + 1);
     }
     r.resume = given.contains(QStringLiteral("resume"));
-    r.augment = !p.isSet(QStringLiteral("no-augment"));
+    if (given.contains(QStringLiteral("augment")) && p.isSet(QStringLiteral("no-augment")))
+        return usageError(QStringLiteral("--augment and --no-augment exclude each other"), cmd);
+    if (given.contains(QStringLiteral("augment")) && p.isSet(QStringLiteral("augment")))
+        r.augment = true;
+    if (p.isSet(QStringLiteral("no-augment")))
+        r.augment = false;
     if (r.resume && r.checkpoint.isEmpty())
         return usageError(QStringLiteral("--resume needs the --checkpoint to continue from"), cmd);
     return ExitOk;
@@ -119,10 +129,12 @@ void declareTrainOptions(QCommandLineParser &p)
     add("fusion", "VQA fusion: concat, late, gmu, film, mfb, cross_attention, relation (default film).", "name");
     add("vision", "Vision encoder: cnn or resnet (default cnn).", "kind");
     add("text", "Text encoder: gru or transformer (default gru).", "kind");
-    add("epochs", "Passes over the train split (default 10).", "n");
-    add("batch", "Images per step, each with all its questions or captions (default 32).", "n");
-    add("lr", "Peak learning rate of AdamW (default 0.001).", "x");
-    add("self-critical", "Captions: the last N epochs learn from the --reward of sampled captions (default 0).", "n");
+    add("preset", "quick, standard (default) or thorough: epochs, batch, learning rate, self-critical epochs and "
+                  "augmentation as the train dialog's presets set them; the options below override them.", "name");
+    add("epochs", "Passes over the train split (standard: 10).", "n");
+    add("batch", "Images per step, each with all its questions or captions (standard: 32).", "n");
+    add("lr", "Peak learning rate of AdamW (standard: 0.001).", "x");
+    add("self-critical", "Captions: the last N epochs learn from the --reward of sampled captions (thorough: 5).", "n");
     add("reward", "Self-critical reward: cider_d (default) or bleu4.", "metric");
     add("image-size", "Images are resized to this many pixels square (default 64).", "px");
     add("seed", "Seed of the weights, the data order and the augmentation (default 1).", "n");
@@ -131,6 +143,8 @@ void declareTrainOptions(QCommandLineParser &p)
     add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable).", "key=value");
     add("train-split", "The split to learn from (default train).", "split");
     add("val-split", "The split scored after every epoch, which picks the best epoch (default val; \"\" for none).", "split");
+    p.addOption({QStringLiteral("augment"), QStringLiteral("Small shifts and brightness changes (the presets' choice for "
+                                                           "captions and retrieval; off for VQA, whose questions talk about positions).")});
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("Train on the images exactly as they are.")});
 }
 

@@ -2,6 +2,7 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include "ml/filmops.h"
 #include "ml/vision.h"
 
 #include <ATen/ATen.h>
@@ -159,7 +160,7 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
         }
         const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
         const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
-        x = x + at::relu(gamma * y + beta);
+        x = filmResidual(x, y, gamma, beta); // x + relu(gamma * y + beta), fused
     }
     return at::relu(m_output->forward(std::get<0>(x.max(1)))); // global max pool over regions
 }

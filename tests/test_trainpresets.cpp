@@ -1,0 +1,56 @@
+#include "train/trainpresets.h"
+
+#include <QTest>
+
+using namespace tandem;
+
+class TestTrainPresets : public QObject {
+    Q_OBJECT
+private slots:
+    void namesRoundTrip();
+    void vqaTrainsWithoutShifts();
+    void selfCriticalOnlyForCaptions();
+    void applySetsTheRequest();
+};
+
+void TestTrainPresets::namesRoundTrip()
+{
+    for (TrainPreset p : {TrainPreset::Quick, TrainPreset::Standard, TrainPreset::Thorough})
+        QCOMPARE(parseTrainPreset(trainPresetName(p)), std::optional<TrainPreset>(p));
+    QVERIFY(!parseTrainPreset(QStringLiteral("fast")));
+    QCOMPARE(trainPresetName(TrainPreset::Standard), QStringLiteral("standard"));
+}
+
+void TestTrainPresets::vqaTrainsWithoutShifts()
+{
+    for (TrainPreset p : {TrainPreset::Quick, TrainPreset::Standard, TrainPreset::Thorough}) {
+        QVERIFY(!trainPresetValues(p, TaskKind::Vqa).augment); // "is it on the left?" must stay true
+        QVERIFY(trainPresetValues(p, TaskKind::Caption).augment);
+        QVERIFY(trainPresetValues(p, TaskKind::Retrieval).augment);
+    }
+}
+
+void TestTrainPresets::selfCriticalOnlyForCaptions()
+{
+    QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Caption).selfCriticalEpochs, 5);
+    QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).selfCriticalEpochs, 0);
+    QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Retrieval).selfCriticalEpochs, 0);
+    const TrainPresetValues quick = trainPresetValues(TrainPreset::Quick, TaskKind::Caption);
+    QVERIFY(quick.epochs < trainPresetValues(TrainPreset::Standard, TaskKind::Caption).epochs);
+}
+
+void TestTrainPresets::applySetsTheRequest()
+{
+    TrainRequest request;
+    request.task = TaskKind::Vqa;
+    request.augment = true;
+    applyTrainPreset(request, TrainPreset::Standard);
+    const TrainPresetValues v = trainPresetValues(TrainPreset::Standard, TaskKind::Vqa);
+    QCOMPARE(request.epochs, v.epochs);
+    QCOMPARE(request.batchImages, v.batchImages);
+    QCOMPARE(request.learningRate, v.learningRate);
+    QVERIFY(!request.augment);
+}
+
+QTEST_GUILESS_MAIN(TestTrainPresets)
+#include "test_trainpresets.moc"
