@@ -91,6 +91,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast on the CPU (a measurement, docs/performance.md)")
     args = parser.parse_args()
     torch.manual_seed(1)
     torch.set_num_threads(args.threads)
@@ -126,7 +127,9 @@ def main():
         for i, t in enumerate(texts):
             ids[i, :len(t)] = torch.tensor(t)
         batch = torch.stack([pixels[k] for k in rows])
-        loss = F.cross_entropy(model(batch, ids, lengths, torch.tensor(index)), torch.tensor(targets))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            logits = model(batch, ids, lengths, torch.tensor(index))
+        loss = F.cross_entropy(logits.float(), torch.tensor(targets))
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)

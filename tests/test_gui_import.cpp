@@ -4,6 +4,7 @@
 #include "backgroundjob.h"
 #include "data/projectstore.h"
 #include "datasetdialogs.h"
+#include "demodialog.h"
 #include "demo/sortofclevr.h"
 #include "imagegridview.h"
 #include "imagelistmodel.h"
@@ -19,6 +20,7 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -96,6 +98,7 @@ private slots:
     void cancelLongImport();
     void exportJsonlAndImportIntoNewProject();
     void exportFolders();
+    void demoDialogOptions();
 
 private:
     // Triggers File > `text`; `fill` sets the dialog up and clicks OK. Returns the job started.
@@ -338,6 +341,39 @@ void TestGuiImport::exportFolders()
     QVERIFY2(statusText().startsWith(QStringLiteral("Exported 6 images")), qPrintable(statusText()));
     QVERIFY(QFile::exists(folder + QStringLiteral("/scene_000000.png")));
     QVERIFY(QFile::exists(folder + QStringLiteral("/scene_000000.txt")));
+}
+
+// New Demo Project's dialog: another generator's style in, the same options
+// `tandem-cli demo` takes out; "automatic" object size is 0. With
+// TANDEM_SCREENSHOTS the dialog is saved there.
+void TestGuiImport::demoDialogOptions()
+{
+    DemoOptions initial;
+    initial.images = 700;
+    DemoDialog dialog(initial);
+    QCOMPARE(dialog.options().images, 700);
+    QCOMPARE(dialog.options().objectSize, 0);
+    QCOMPARE(dialog.options().palette, DemoPalette::Muted);
+    dialog.findChild<QSpinBox *>(QStringLiteral("image_size"))->setValue(75);
+    auto *objectSize = dialog.findChild<QSpinBox *>(QStringLiteral("object_size"));
+    QCOMPARE(objectSize->maximum(), 15); // a fifth of the image
+    objectSize->setValue(10);
+    chooseData(&dialog, "colors", int(DemoPalette::Pure));
+    chooseData(&dialog, "wording", int(DemoWording::Alternate));
+    const DemoOptions options = dialog.options();
+    QCOMPARE(options.imageSize, 75);
+    QCOMPARE(options.objectSize, 10);
+    QCOMPARE(options.palette, DemoPalette::Pure);
+    QCOMPARE(options.wording, DemoWording::Alternate);
+    QVERIFY(validateDemoOptions(options));
+    objectSize->setValue(objectSize->minimum());
+    QCOMPARE(dialog.options().objectSize, 0);
+    if (const QString dir = qEnvironmentVariable("TANDEM_SCREENSHOTS"); !dir.isEmpty()) {
+        objectSize->setValue(10);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.grab().save(dir + QStringLiteral("/demo_dialog.png")));
+    }
 }
 
 QTEST_MAIN(TestGuiImport)

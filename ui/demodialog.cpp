@@ -41,6 +41,12 @@ DemoDialog::DemoDialog(const DemoOptions &initial, QWidget *parent) : QDialog(pa
     m_seed->setToolTip(tr("The same options and seed make the same scenes, byte for byte."));
     updateObjectSizeRange();
     m_objectSize->setValue(initial.objectSize);
+    m_images->setObjectName(QStringLiteral("images"));
+    m_imageSize->setObjectName(QStringLiteral("image_size"));
+    m_objectSize->setObjectName(QStringLiteral("object_size"));
+    m_palette->setObjectName(QStringLiteral("colors"));
+    m_wording->setObjectName(QStringLiteral("wording"));
+    m_seed->setObjectName(QStringLiteral("seed"));
     connect(m_imageSize, qOverload<int>(&QSpinBox::valueChanged), this, &DemoDialog::updateObjectSizeRange);
 
     auto *form = new QFormLayout;

@@ -16,12 +16,12 @@ namespace {
 #endif
 
 TANDEM_VECTOR_CLONES
-void forwardItem(const float *x, const float *y, const float *gamma, const float *beta, float *out, int64_t regions,
-                 int64_t hidden)
+void forwardItem(const float *__restrict x, const float *__restrict y, const float *__restrict gamma,
+                 const float *__restrict beta, float *__restrict out, int64_t regions, int64_t hidden)
 {
     for (int64_t r = 0; r < regions; ++r) {
-        const float *xr = x + r * hidden, *yr = y + r * hidden;
-        float *o = out + r * hidden;
+        const float *__restrict xr = x + r * hidden, *__restrict yr = y + r * hidden;
+        float *__restrict o = out + r * hidden;
         for (int64_t h = 0; h < hidden; ++h) {
             const float pre = gamma[h] * yr[h] + beta[h];
             o[h] = xr[h] + (pre > 0.f ? pre : 0.f);
@@ -31,14 +31,15 @@ void forwardItem(const float *x, const float *y, const float *gamma, const float
 
 // dy = g * dpre; dgamma += y * dpre; dbeta += dpre, where dpre = grad where the relu passed.
 TANDEM_VECTOR_CLONES
-void backwardItem(const float *grad, const float *y, const float *gamma, const float *beta, float *dy, float *dgamma,
-                  float *dbeta, int64_t regions, int64_t hidden)
+void backwardItem(const float *__restrict grad, const float *__restrict y, const float *__restrict gamma,
+                  const float *__restrict beta, float *__restrict dy, float *__restrict dgamma, float *__restrict dbeta,
+                  int64_t regions, int64_t hidden)
 {
     for (int64_t h = 0; h < hidden; ++h)
         dgamma[h] = dbeta[h] = 0.f;
     for (int64_t r = 0; r < regions; ++r) {
-        const float *gr = grad + r * hidden, *yr = y + r * hidden;
-        float *dyr = dy + r * hidden;
+        const float *__restrict gr = grad + r * hidden, *__restrict yr = y + r * hidden;
+        float *__restrict dyr = dy + r * hidden;
         for (int64_t h = 0; h < hidden; ++h) {
             const float pass = gamma[h] * yr[h] + beta[h] > 0.f ? gr[h] : 0.f;
             dyr[h] = gamma[h] * pass;
