@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 
 namespace tandem {
 
@@ -50,24 +51,30 @@ const char *demoWordingName(DemoWording wording)
     return wording == DemoWording::Alternate ? "alternate" : "standard";
 }
 
-bool parseDemoPalette(const QString &name, DemoPalette &palette)
+namespace {
+
+// The value among `values` whose name is `name`.
+template <typename Enum>
+bool parseByName(const QString &name, std::initializer_list<Enum> values, const char *(*nameOf)(Enum), Enum &out)
 {
-    for (DemoPalette p : {DemoPalette::Muted, DemoPalette::Pure})
-        if (name == QLatin1String(demoPaletteName(p))) {
-            palette = p;
+    for (Enum value : values)
+        if (name == QLatin1String(nameOf(value))) {
+            out = value;
             return true;
         }
     return false;
 }
 
+} // namespace
+
+bool parseDemoPalette(const QString &name, DemoPalette &palette)
+{
+    return parseByName(name, {DemoPalette::Muted, DemoPalette::Pure}, demoPaletteName, palette);
+}
+
 bool parseDemoWording(const QString &name, DemoWording &wording)
 {
-    for (DemoWording w : {DemoWording::Standard, DemoWording::Alternate})
-        if (name == QLatin1String(demoWordingName(w))) {
-            wording = w;
-            return true;
-        }
-    return false;
+    return parseByName(name, {DemoWording::Standard, DemoWording::Alternate}, demoWordingName, wording);
 }
 
 const char *demoShapeName(DemoShape shape)
