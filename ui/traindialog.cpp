@@ -89,9 +89,10 @@ void TrainDialog::buildForm(QFormLayout *form)
         m_fusion->setItemData(m_fusion->count() - 1, QStringLiteral("%1\n%2").arg(f.summary, f.formula), Qt::ToolTipRole);
     }
     m_preset = new QComboBox;
-    m_preset->addItem(tr("Quick (3 epochs)"), int(Preset::Quick));
-    m_preset->addItem(tr("Standard (10 epochs)"), int(Preset::Standard));
-    m_preset->addItem(tr("Thorough (30 epochs)"), int(Preset::Thorough));
+    for (const auto &[preset, label] : {std::pair{Preset::Quick, tr("Quick")}, std::pair{Preset::Standard, tr("Standard")},
+                                        std::pair{Preset::Thorough, tr("Thorough")}})
+        m_preset->addItem(tr("%1 (%2 epochs)").arg(label).arg(trainPresetValues(TrainPreset(int(preset)), TaskKind::Vqa).epochs),
+                          int(preset));
     m_preset->addItem(tr("Custom"), int(Preset::Custom));
     m_preset->setToolTip(tr("Sets epochs, batch and learning rate; changing one of them makes it Custom"));
     m_epochs = spinBox(1, 10000, tr("Passes over the train split; the validation split is scored after each"));
