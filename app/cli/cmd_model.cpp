@@ -40,7 +40,8 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     if (!task)
         return usageError(QStringLiteral("--task must be vqa, caption or retrieval"), cmd);
     r.task = *task;
-    const std::optional<TrainPreset> preset = parseTrainPreset(given.contains(QStringLiteral("preset")) ? p.value(QStringLiteral("preset")) : QStringLiteral("standard"));
+    const QString presetName = given.contains(QStringLiteral("preset")) ? p.value(QStringLiteral("preset")) : QStringLiteral("standard");
+    const std::optional<TrainPreset> preset = parseTrainPreset(presetName);
     if (!preset)
         return usageError(QStringLiteral("--preset must be quick, standard or thorough"), cmd);
     applyTrainPreset(r, *preset);
@@ -65,12 +66,12 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
         r.modelOptions[pair.left(eq)] = pair.mid(eq + 1);
     }
     r.resume = given.contains(QStringLiteral("resume"));
-    if (given.contains(QStringLiteral("augment")) && p.isSet(QStringLiteral("no-augment")))
+    const bool augment = given.contains(QStringLiteral("augment")) && p.isSet(QStringLiteral("augment"));
+    const bool noAugment = p.isSet(QStringLiteral("no-augment"));
+    if (augment && noAugment)
         return usageError(QStringLiteral("--augment and --no-augment exclude each other"), cmd);
-    if (given.contains(QStringLiteral("augment")) && p.isSet(QStringLiteral("augment")))
-        r.augment = true;
-    if (p.isSet(QStringLiteral("no-augment")))
-        r.augment = false;
+    if (augment || noAugment) // otherwise the preset's choice
+        r.augment = augment;
     if (r.resume && r.checkpoint.isEmpty())
         return usageError(QStringLiteral("--resume needs the --checkpoint to continue from"), cmd);
     return ExitOk;

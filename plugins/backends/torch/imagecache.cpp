@@ -49,16 +49,4 @@ cv::Mat DecodedImageCache::rgb(const QString &path, int size)
     return image;
 }
 
-size_t DecodedImageCache::bytes() const
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_bytes;
-}
-
-size_t DecodedImageCache::images() const
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_images.size();
-}
-
 } // namespace tandem::backend

@@ -25,13 +25,11 @@ public:
     // it cannot be decoded (and keeps nothing for it).
     cv::Mat rgb(const QString &path, int size);
 
-    size_t bytes() const;
-    size_t images() const;
     // A quarter of the machine's memory, at most 4 GiB; TANDEM_IMAGE_CACHE_MB sets it (0: no cache).
     static size_t defaultBudget();
 
 private:
-    mutable std::mutex m_mutex;
+    std::mutex m_mutex;
     std::unordered_map<std::string, cv::Mat> m_images; // key: size and path
     size_t m_bytes = 0;
     size_t m_budget;

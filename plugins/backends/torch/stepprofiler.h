@@ -19,7 +19,6 @@ public:
     ~StepProfiler();
     // Call before each step with the run's step count; starts and stops the recording.
     void beforeStep(int64_t step);
-    bool recording() const { return bool(m_profile); }
 
 private:
     std::string m_path;
