@@ -108,7 +108,7 @@ void checkGarbageNeverCrashes(const char (&alphabet)[N], const std::function<Exp
         auto dataset = read(bytes);
         if (!dataset) {
             QCOMPARE(dataset.error().kind, ErrorKind::Input);
-            QVERIFY(dataset.error().line >= 1 && dataset.error().column >= 1);
+            QVERIFY2(dataset.error().line >= 1 && dataset.error().column >= 1, qPrintable(dataset.error().toString() + " in: " + QString::fromUtf8(bytes)));
         }
     }
 }
