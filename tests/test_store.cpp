@@ -1,9 +1,11 @@
 #include "data/projectstore.h"
 #include "data/schema.h"
+#include "data/searchbuild.h"
 #include "testsupport.h"
 
 #include <QImage>
 #include <QTest>
+#include <tuple>
 
 using namespace tandem;
 
@@ -21,11 +23,15 @@ private slots:
     void searchFindsEveryKind();
     void searchSurvivesBadSyntax();
     void cancelledImportChangesNothing();
+    void firstImportIndexesOnSecondThread();
+    void secondThreadOnlyForAnEmptyIndex();
+    void cancelledFirstImportChangesNothing();
     void fullDiskKeepsWhatWasStored();
     void checkImagesUpdatesFlags();
 
 private:
     Dataset sampleDataset();
+    static Dataset wordyDataset(int images);
     ProjectStore createStore();
     QTemporaryDir m_dir;
     QString m_media;
@@ -229,6 +235,118 @@ void TestStore::cancelledImportChangesNothing()
     QCOMPARE(report.error().kind, ErrorKind::Cancelled);
     QCOMPARE(store.info()->images, 6);
     QCOMPARE(store.info()->captions, 3);
+}
+
+// Captions, questions and answers from a small vocabulary, with one unique
+// word each ("w<kind><n>"): enough texts for the second-thread index.
+Dataset TestStore::wordyDataset(int images)
+{
+    static const char *const colours[] = {"red", "green", "blue", "grey", "cyan", "yellow"};
+    static const char *const shapes[] = {"square", "circle", "triangle"};
+    Dataset d;
+    for (int i = 0; i < images; ++i) {
+        d.images.push_back({});
+        d.images.back().name = "wordy/" + std::to_string(i) + ".jpg";
+        // Captions out of image order, as COCO lists them: the import sorts them.
+        const size_t image = size_t((i * 7919) % images);
+        d.captions.push_back({image, std::string("a ") + colours[i % 6] + " " + shapes[i % 3] + " wc" + std::to_string(i), ""});
+        d.captions.push_back({image, std::string(shapes[(i + 1) % 3]) + " beside it wd" + std::to_string(i), ""});
+        if (i % 10 == 0) {
+            DatasetQuestion q;
+            q.image = size_t(i);
+            q.text = std::string("what colour is the ") + shapes[i % 3] + " wq" + std::to_string(i);
+            q.answers = {{colours[i % 6], ""}, {std::string("wa") + std::to_string(i), ""}};
+            d.questions.push_back(q);
+        }
+    }
+    return d;
+}
+
+// A first import of many texts builds the search index on a second thread and
+// copies it in: every query finds what the texts hold, under the right row.
+void TestStore::firstImportIndexesOnSecondThread()
+{
+    const Dataset d = wordyDataset(12000); // 24,000 captions, 1,200 questions, 2,400 answers
+    ProjectStore fresh = createStore();
+    QVERIFY(fresh.importDataset(d, m_media));
+    ProjectStore inPlace = createStore(); // an index with documents: indexed in place
+    QVERIFY(inPlace.importDataset(sampleDataset(), m_media));
+    QVERIFY(inPlace.importDataset(d, m_media));
+    // Queries answered by scanning the texts: the words, one after the other.
+    const auto count = [](const Dataset &data, const std::string &phrase) {
+        const auto holds = [&](const std::string &text) { return (" " + text + " ").find(" " + phrase + " ") != std::string::npos; };
+        qint64 n = 0;
+        for (const DatasetCaption &c : data.captions)
+            n += holds(c.text);
+        for (const DatasetQuestion &q : data.questions) {
+            n += holds(q.text);
+            for (const DatasetAnswer &a : q.answers)
+                n += holds(a.text);
+        }
+        return n;
+    };
+    const Dataset sample = sampleDataset();
+    for (const char *phrase : {"square", "blue triangle", "colour", "beside", "cyan", "red", "wc777", "wq11990"}) {
+        const QString query = QLatin1Char('"') + QString::fromLatin1(phrase) + QLatin1Char('"');
+        QVERIFY(count(d, phrase) > 0);
+        QCOMPARE(fresh.search(query)->total, count(d, phrase));
+        QCOMPARE(inPlace.search(query)->total, count(d, phrase) + count(sample, phrase));
+    }
+    for (const auto &[word, kind, text] : {std::tuple{"wc777", "caption", "a grey square wc777"},
+                                            std::tuple{"wd11999", "caption", "square beside it wd11999"},
+                                            std::tuple{"wq11990", "question", "what colour is the triangle wq11990"},
+                                            std::tuple{"wa50", "answer", "wa50"}}) {
+        auto hit = fresh.search(QString::fromLatin1(word));
+        QVERIFY(hit);
+        QCOMPARE(hit->total, qint64(1));
+        QCOMPARE(hit->hits[0].kind, QString::fromLatin1(kind));
+        QCOMPARE(hit->hits[0].text, QString::fromLatin1(text));
+    }
+    QVERIFY(fresh.database().exec("INSERT INTO search(search) VALUES ('integrity-check')"));
+    // The triggers are back: an edited caption is found by its new words only.
+    QVERIFY(fresh.database().exec("UPDATE captions SET text = 'a purple star' WHERE text = 'a grey square wc777'"));
+    QCOMPARE(fresh.search(QStringLiteral("wc777"))->total, qint64(0));
+    QCOMPARE(fresh.search(QStringLiteral("purple"))->total, qint64(1));
+    QVERIFY(fresh.database().exec("INSERT INTO search(search) VALUES ('integrity-check')"));
+}
+
+void TestStore::secondThreadOnlyForAnEmptyIndex()
+{
+    std::vector<schema::SearchText> texts;
+    for (int i = 0; i < int(schema::ParallelSearchIndex::kMinTexts); ++i)
+        texts.push_back({schema::searchRowId(i + 1, schema::SearchKind::Caption), "some words"});
+    const std::vector<schema::NewIds> ids = {{"captions", 1, qint64(texts.size())}};
+    ProjectStore fresh = createStore();
+    QVERIFY(schema::ParallelSearchIndex::start(fresh.database(), texts, ids) != nullptr);
+    QVERIFY(schema::ParallelSearchIndex::start(fresh.database(), {texts.begin(), texts.begin() + 100}, ids) == nullptr);
+    ProjectStore used = createStore();
+    QVERIFY(used.importDataset(sampleDataset(), m_media));
+    QVERIFY(schema::ParallelSearchIndex::start(used.database(), texts, ids) == nullptr);
+    // Rows that did not get the ids the thread used: the copy is refused, nothing changes.
+    auto build = schema::ParallelSearchIndex::start(fresh.database(), texts, ids);
+    QVERIFY(build);
+    auto copied = build->copyInto();
+    QVERIFY(copied);
+    QVERIFY(!*copied);
+    QCOMPARE(*fresh.database().scalar("SELECT count(*) FROM search_docsize"), qint64(0));
+}
+
+void TestStore::cancelledFirstImportChangesNothing()
+{
+    ProjectStore store = createStore();
+    std::atomic_bool cancel{false};
+    int reports = 0;
+    Progress progress([&](qint64 done, qint64, const QString &) {
+        if (done > 0 && ++reports == 2)
+            cancel = true;
+    }, &cancel);
+    auto report = store.importDataset(wordyDataset(12000), m_media, progress);
+    QVERIFY(!report);
+    QCOMPARE(report.error().kind, ErrorKind::Cancelled);
+    QCOMPARE(store.info()->images, 0);
+    QCOMPARE(*store.database().scalar("SELECT count(*) FROM search_docsize"), qint64(0));
+    QVERIFY(store.importDataset(wordyDataset(12000), m_media)); // the second thread's database was let go
+    QCOMPARE(store.search(QStringLiteral("beside"))->total, qint64(12000));
 }
 
 void TestStore::fullDiskKeepsWhatWasStored()

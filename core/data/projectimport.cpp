@@ -2,9 +2,11 @@
 #include "data/imageprobe.h"
 #include "data/projectstore.h"
 #include "data/schema.h"
+#include "data/searchbuild.h"
 #include "util/paths.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
@@ -20,18 +22,43 @@ struct ImageLocation {
     std::string name; // relative name from the annotations
 };
 
+// Whether each folder exists, asked once per folder: an import whose image
+// folder is not there yet flags its 118k images without 118k open() calls.
+class FolderCheck {
+public:
+    bool exists(const QString &root, const std::string &name)
+    {
+        const size_t slash = name.rfind('/');
+        std::string folder = slash == std::string::npos ? std::string() : name.substr(0, slash);
+        auto &known = m_known[root];
+        const auto [it, isNew] = known.try_emplace(std::move(folder), false);
+        if (isNew)
+            it->second = QFileInfo(root + QLatin1Char('/') + QString::fromStdString(it->first)).isDir();
+        return it->second;
+    }
+
+private:
+    std::unordered_map<QString, std::unordered_map<std::string, bool>> m_known;
+};
+
 // Probes (or fully decodes) every image, except names that would leave their
-// folder: those are flagged and never opened.
+// folder (flagged, never opened) and names in folders that do not exist.
 std::vector<ProbeResult> probeLocations(const std::vector<ImageLocation> &locations, bool decode,
                                         const Progress &progress)
 {
     QStringList files;
     std::vector<size_t> opened; // index of each file in `locations`
     std::vector<ProbeResult> results(locations.size());
+    FolderCheck folders;
     for (size_t i = 0; i < locations.size(); ++i) {
         if (paths::isUnsafe(locations[i].name)) {
             results[i].flag = ImageFlag::UnsafePath;
             results[i].detail = QStringLiteral("absolute or '..' name: not read");
+            continue;
+        }
+        if (!folders.exists(locations[i].root, locations[i].name)) {
+            results[i].flag = ImageFlag::Missing;
+            results[i].detail = QStringLiteral("no such file (its folder is missing)");
             continue;
         }
         files << locations[i].root + QLatin1Char('/') + QString::fromStdString(locations[i].name);
@@ -94,7 +121,8 @@ public:
 
     Status images(const Dataset &dataset, qint64 rootId, const std::vector<ProbeResult> &probes,
                   std::vector<qint64> &ids, ImportReport &report);
-    Status captions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report);
+    Status captions(const Dataset &dataset, const std::vector<uint32_t> &order, const std::vector<qint64> &ids,
+                    ImportReport &report);
     Status questions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report);
     Status regions(const Dataset &dataset, const std::vector<qint64> &ids);
 
@@ -185,15 +213,9 @@ Status Importer::tagImage(qint64 imageId, const std::string &tag)
     return m_s.imageTag.bind(1, imageId).bind(2, it->second).exec();
 }
 
-Status Importer::captions(const Dataset &dataset, const std::vector<qint64> &ids, ImportReport &report)
+Status Importer::captions(const Dataset &dataset, const std::vector<uint32_t> &order, const std::vector<qint64> &ids,
+                          ImportReport &report)
 {
-    // In image order (stable, so each image keeps its captions' order): the
-    // captions_image index then grows at its end instead of at random places.
-    std::vector<uint32_t> order(dataset.captions.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        return dataset.captions[a].image < dataset.captions[b].image;
-    });
     // Multi-row INSERTs: one statement execution per 64 captions, not per caption.
     const size_t batch = ImportStatements::kCaptionBatch;
     size_t next = 0;
@@ -257,6 +279,53 @@ Status Importer::regions(const Dataset &dataset, const std::vector<qint64> &ids)
     return {};
 }
 
+// Captions in image order (stable, so each image keeps its captions' order):
+// the captions_image index then grows at its end instead of at random places.
+std::vector<uint32_t> captionOrder(const Dataset &dataset)
+{
+    std::vector<uint32_t> order(dataset.captions.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return dataset.captions[a].image < dataset.captions[b].image;
+    });
+    return order;
+}
+
+// Starts indexing the new texts on a second thread (data/searchbuild.h), under
+// the rowids the rows will get as the Importer writes them: captions in
+// `order`, then questions, each followed in the answers table by its answers.
+std::unique_ptr<schema::ParallelSearchIndex> startSearchIndex(sql::Database &db, const Dataset &dataset,
+                                                              const std::vector<uint32_t> &order)
+{
+    size_t answers = 0;
+    for (const DatasetQuestion &q : dataset.questions)
+        answers += q.answers.size();
+    if (order.size() + dataset.questions.size() + answers < schema::ParallelSearchIndex::kMinTexts)
+        return nullptr;
+    std::vector<schema::NewIds> ids = {{"captions"}, {"questions"}, {"answers"}};
+    for (schema::NewIds &table : ids) {
+        auto last = db.scalar(std::string("SELECT coalesce(max(id), 0) FROM ") + table.table);
+        if (!last)
+            return nullptr;
+        table.first = *last + 1;
+    }
+    ids[0].count = qint64(order.size());
+    ids[1].count = qint64(dataset.questions.size());
+    ids[2].count = qint64(answers);
+    std::vector<schema::SearchText> texts;
+    texts.reserve(order.size() + dataset.questions.size() + answers);
+    for (size_t k = 0; k < order.size(); ++k)
+        texts.push_back({schema::searchRowId(ids[0].first + qint64(k), schema::SearchKind::Caption), dataset.captions[order[k]].text});
+    qint64 answerId = ids[2].first;
+    for (size_t k = 0; k < dataset.questions.size(); ++k) {
+        const DatasetQuestion &q = dataset.questions[k];
+        texts.push_back({schema::searchRowId(ids[1].first + qint64(k), schema::SearchKind::Question), q.text});
+        for (const DatasetAnswer &a : q.answers)
+            texts.push_back({schema::searchRowId(answerId++, schema::SearchKind::Answer), a.text});
+    }
+    return schema::ParallelSearchIndex::start(db, std::move(texts), std::move(ids));
+}
+
 } // namespace
 
 Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const QString &imagesDir,
@@ -273,23 +342,15 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
             return Error::usage(QStringLiteral("internal error: region refers to image %1 of %2").arg(r.image).arg(dataset.images.size()));
 
     const QString root = QDir::cleanPath(QDir(imagesDir).absolutePath());
-    progress.report(0, qint64(dataset.images.size()), QStringLiteral("Checking images"));
-    std::vector<ImageLocation> locations;
-    locations.reserve(dataset.images.size());
-    for (const DatasetImage &image : dataset.images)
-        locations.push_back({root, image.name});
-    const std::vector<ProbeResult> probes = probeLocations(locations, false, progress);
-    if (progress.cancelled())
-        return Error::cancelled();
 
-    // For the bulk insert: a big page cache, and no per-row foreign-key checks
+    // For the bulk insert: a 64 MB page cache, and no per-row foreign-key checks
     // (every reference is built here from the dataset's own indexes; with the
     // checks on, each INSERT also copied its pages to a statement journal).
     // Both are restored afterwards; foreign_keys can only change outside a transaction.
     // When no other connection has the project open (the CLI), a rollback
     // journal writes each new page once; WAL writes it twice (log, checkpoint).
     // With others open the switch is refused and WAL stays: same result, slower.
-    (void)m_db.exec("PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF; "
+    (void)m_db.exec("PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; "
                     "PRAGMA synchronous = FULL; PRAGMA journal_mode = TRUNCATE");
     struct RestoreSettings {
         sql::Database &db;
@@ -300,6 +361,17 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
         }
     } restore{m_db};
 
+    const std::vector<uint32_t> order = captionOrder(dataset);
+    // Started first: the search index builds while the images are checked and the rows written.
+    const std::unique_ptr<schema::ParallelSearchIndex> parallelIndex = startSearchIndex(m_db, dataset, order);
+    progress.report(0, qint64(dataset.images.size()), QStringLiteral("Checking images"));
+    std::vector<ImageLocation> locations;
+    locations.reserve(dataset.images.size());
+    for (const DatasetImage &image : dataset.images)
+        locations.push_back({root, image.name});
+    const std::vector<ProbeResult> probes = probeLocations(locations, false, progress);
+    if (progress.cancelled())
+        return Error::cancelled();
     sql::Transaction tx(m_db);
     if (!tx.begun())
         return tx.begun().error();
@@ -329,7 +401,7 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
         return after.error();
     report.imagesAdded = *after - *before;
     report.imagesUpdated = qint64(dataset.images.size()) - report.imagesAdded;
-    if (auto s = importer.captions(dataset, ids, report); !s)
+    if (auto s = importer.captions(dataset, order, ids, report); !s)
         return s.error();
     if (auto s = importer.questions(dataset, ids, report); !s)
         return s.error();
@@ -338,7 +410,10 @@ Expected<ImportReport> ProjectStore::importDataset(const Dataset &dataset, const
     if (progress.cancelled())
         return Error::cancelled();
     progress.report(total, total, QStringLiteral("Indexing text"));
-    if (auto s = searchIndex.finish(); !s)
+    auto copied = parallelIndex ? parallelIndex->copyInto() : Expected<bool>(false);
+    if (!copied)
+        return copied.error();
+    if (auto s = searchIndex.finish(*copied); !s)
         return s.error();
     progress.report(total, total, QStringLiteral("Committing"));
     if (auto s = tx.commit(); !s)

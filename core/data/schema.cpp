@@ -197,10 +197,12 @@ BulkSearchIndexing::BulkSearchIndexing(sql::Database &db) : m_db(db)
     m_status = m_db.exec("DROP TRIGGER captions_ai; DROP TRIGGER questions_ai; DROP TRIGGER answers_ai;");
 }
 
-Status BulkSearchIndexing::finish()
+Status BulkSearchIndexing::finish(bool alreadyIndexed)
 {
     if (!m_status)
         return m_status;
+    if (alreadyIndexed)
+        return m_db.exec(searchInsertTriggers);
     static const char *const indexNew[] = {
         "INSERT INTO search(rowid, text) SELECT id * 4, text FROM captions WHERE id > ?1",
         "INSERT INTO search(rowid, text) SELECT id * 4 + 1, text FROM questions WHERE id > ?1",

@@ -18,12 +18,14 @@ inline int64_t searchRowId(int64_t id, SearchKind kind) { return id * 4 + int64_
 
 // For bulk inserts inside one transaction: stops the per-row search-index
 // triggers, and finish() indexes every row added since in one statement per
-// table and restores the triggers. If the transaction rolls back, so does this.
+// table (unless they were indexed on a second thread) and restores the triggers. If the transaction rolls back, so does this.
 class BulkSearchIndexing {
 public:
     explicit BulkSearchIndexing(sql::Database &db);
     const Status &begun() const { return m_status; }
-    Status finish();
+    // `alreadyIndexed`: the new rows' texts are in the index (a
+    // ParallelSearchIndex copied them): only the triggers come back.
+    Status finish(bool alreadyIndexed = false);
 
 private:
     sql::Database &m_db;

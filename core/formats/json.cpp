@@ -5,6 +5,7 @@
 #include "util/text.h"
 
 #include <QFileInfo>
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <simdjson.h>
@@ -44,21 +45,23 @@ std::string Path::toString() const
 // strings, structural indexes: several bytes per input byte) get huge pages.
 // The pointers are simdjson's documented-as-private members; the sizes are
 // lower bounds of what document::allocate() and stage 1 request.
-static void reserveLarge(simdjson::dom::parser &parser, size_t length)
+static void reserveLarge(simdjson::dom::parser &parser, simdjson::dom::document &doc, size_t length)
 {
     constexpr size_t kLarge = size_t(8) << 20;
     if (length < kLarge || parser.capacity() >= length || parser.allocate(length) != simdjson::SUCCESS
-        || parser.doc.allocate(length) != simdjson::SUCCESS) // parse() would size it, too late to advise
+        || doc.allocate(length) != simdjson::SUCCESS) // parsing would size it, too late to advise
         return;
-    memory::preferHugePages(parser.doc.tape.get(), (length + 3) * sizeof(uint64_t));
-    memory::preferHugePages(parser.doc.string_buf.get(), 5 * length / 3);
+    memory::preferHugePages(doc.tape.get(), (length + 3) * sizeof(uint64_t));
+    memory::preferHugePages(doc.string_buf.get(), 5 * length / 3);
     memory::preferHugePages(parser.implementation->structural_indexes.get(), (length + 3) * sizeof(uint32_t));
 }
 
 struct Document::State {
-    simdjson::dom::parser parser;
+    simdjson::dom::parser parser;  // stage-1 buffers: needed while parsing only
+    simdjson::dom::document doc;   // the tape and strings that `root` points into
     element root;
-    std::string_view text;
+    std::string_view text;         // empty after releaseInput()
+    bool textReleased = false;     // errors then read the file again for their positions
     QString file;
     int firstLine = 1;
     bool singleLine = false; // a JSONL line: its line number is known even without a column
@@ -71,6 +74,7 @@ Status Document::parse(const QByteArray &buffer, std::string_view text, const QS
                        const char *unit)
 {
     d->text = text;
+    d->textReleased = false;
     d->file = file;
     d->firstLine = firstLine;
     d->singleLine = std::string_view(unit) == "line";
@@ -79,11 +83,18 @@ Status Document::parse(const QByteArray &buffer, std::string_view text, const QS
     const char *allocationEnd = buffer.constData() + buffer.capacity();
     const bool padded = text.data() >= buffer.constData()
                         && text.data() + text.size() + simdjson::SIMDJSON_PADDING <= allocationEnd;
-    reserveLarge(d->parser, text.size());
-    const simdjson::error_code code = d->parser.parse(text.data(), text.size(), !padded).get(d->root);
+    reserveLarge(d->parser, d->doc, text.size());
+    const simdjson::error_code code = d->parser.parse_into_document(d->doc, text.data(), text.size(), !padded).get(d->root);
     if (code)
         return syntaxError(text, file, firstLine, unit, simdjson::error_message(code));
     return {};
+}
+
+void Document::releaseInput()
+{
+    d->parser = simdjson::dom::parser();
+    d->text = {};
+    d->textReleased = true;
 }
 
 element Document::root() const { return d->root; }
@@ -93,10 +104,13 @@ Error Document::error(const Path &at, const QString &message) const
 {
     const std::string path = at.toString();
     const QString text = path.empty() ? message : QString::fromStdString(path) + QStringLiteral(": ") + message;
-    const size_t offset = offsetOf(d->text, at);
+    Expected<QByteArray> reread = d->textReleased ? readText(d->file, nullptr) : Expected<QByteArray>(QByteArray());
+    const std::string_view source = d->textReleased && reread ? std::string_view(reread->constData(), size_t(reread->size()))
+                                                              : d->text;
+    const size_t offset = offsetOf(source, at);
     if (offset == std::string_view::npos)
         return Error::input(text, d->file, d->singleLine ? d->firstLine : 0);
-    const text::Position pos = text::positionOf(d->text, offset);
+    const text::Position pos = text::positionOf(source, offset);
     return Error::input(text, d->file, d->firstLine + pos.line - 1, pos.column);
 }
 
@@ -185,26 +199,53 @@ std::string IdKey::toString() const
     return std::string(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
 }
 
-void IdIndex::reserve(size_t count) { m_numbers.reserve(count); }
+void IdIndex::reserve(size_t count) { m_count = std::max(m_count, count); }
+
+// The table may grow to 8 entries per id expected (at least 1M): 4 bytes each.
+bool IdIndex::fitsTable(int64_t number, size_t index)
+{
+    const size_t limit = std::max<size_t>(size_t(1) << 20, 8 * m_count);
+    if (number < 0 || size_t(number) >= limit || index >= UINT32_MAX)
+        return false;
+    if (size_t(number) >= m_table.size())
+        m_table.resize(std::min(limit, std::max(size_t(number) + 1, 2 * m_table.size())), 0);
+    return true;
+}
+
+size_t IdIndex::findNumber(int64_t number) const
+{
+    if (number >= 0 && size_t(number) < m_table.size() && m_table[size_t(number)] != 0)
+        return m_table[size_t(number)] - 1;
+    if (m_numbers.empty())
+        return npos;
+    const auto found = m_numbers.find(number);
+    return found == m_numbers.end() ? npos : found->second;
+}
 
 size_t IdIndex::find(const IdKey &id) const
 {
-    if (id.numeric) {
-        const auto found = m_numbers.find(id.number);
-        return found == m_numbers.end() ? npos : found->second;
-    }
+    if (id.numeric)
+        return findNumber(id.number);
     const auto found = m_texts.find(std::string(id.text));
     return found == m_texts.end() ? npos : found->second;
 }
 
 std::pair<size_t, bool> IdIndex::insert(const IdKey &id, size_t index)
 {
-    if (id.numeric) {
-        const auto [stored, added] = m_numbers.try_emplace(id.number, index);
+    if (!id.numeric) {
+        const auto [stored, added] = m_texts.try_emplace(std::string(id.text), index);
         return {stored->second, added};
     }
-    const auto [stored, added] = m_texts.try_emplace(std::string(id.text), index);
-    return {stored->second, added};
+    if (const size_t known = findNumber(id.number); known != npos)
+        return {known, false};
+    if (fitsTable(id.number, index))
+        m_table[size_t(id.number)] = uint32_t(index + 1);
+    else {
+        if (m_numbers.empty())
+            m_numbers.reserve(m_count);
+        m_numbers.emplace(id.number, index);
+    }
+    return {index, true};
 }
 
 Expected<IdKey> Document::idKey(const element &value, const Path &at) const

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace simdjson::dom {
 class parser;
@@ -73,7 +74,9 @@ struct IdKey {
     std::string toString() const;
 };
 
-// Ids to indexes, without turning every number into a string.
+// Ids to indexes, without turning every number into a string. Small
+// non-negative numbers (COCO's image ids: 118k of them below 600k) go to a
+// direct table, a cache miss less per lookup than a hash map; others to hashes.
 class IdIndex {
 public:
     void reserve(size_t count);
@@ -84,6 +87,11 @@ public:
     std::pair<size_t, bool> insert(const IdKey &id, size_t index);
 
 private:
+    bool fitsTable(int64_t number, size_t index);
+    size_t findNumber(int64_t number) const;
+
+    std::vector<uint32_t> m_table; // number -> index + 1; 0 when absent
+    size_t m_count = 0;
     std::unordered_map<int64_t, size_t> m_numbers;
     std::unordered_map<std::string, size_t> m_texts;
 };
@@ -102,6 +110,12 @@ public:
     // `firstLine` is the line number of the text's first line in the file.
     Status parse(const QByteArray &buffer, std::string_view text, const QString &file,
                  int firstLine = 1, const char *unit = "file");
+
+    // After a successful parse of a whole file: frees the parser's working
+    // buffers (4 bytes per input byte) and stops using the text, which the
+    // caller may then free; the tree stays. Errors read the file again to
+    // find their line and column.
+    void releaseInput();
 
     simdjson::dom::element root() const;
     const QString &file() const;
