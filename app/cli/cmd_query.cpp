@@ -6,6 +6,7 @@
 #include "formats/formatregistry.h"
 
 #include <QJsonArray>
+#include <algorithm>
 #include <opencv2/core/version.hpp>
 #include <sqlite3.h>
 
@@ -166,9 +167,12 @@ void declareFormats(QCommandLineParser &p)
 int runFormats(QCommandLineParser &p)
 {
     QJsonArray list;
+    qsizetype nameWidth = 0;
+    for (const FormatInfo &f : FormatRegistry::instance().formats())
+        nameWidth = std::max(nameWidth, f.name.size() + 2);
     for (const FormatInfo &f : FormatRegistry::instance().formats()) {
         if (!p.isSet(QStringLiteral("json"))) {
-            out(QStringLiteral("%1%2%3").arg(f.id.leftJustified(8), f.name.leftJustified(28), f.description));
+            out(QStringLiteral("%1%2%3").arg(f.id.leftJustified(8), f.name.leftJustified(nameWidth), f.description));
             continue;
         }
         list.append(QJsonObject{{QStringLiteral("id"), f.id}, {QStringLiteral("name"), f.name},
@@ -199,8 +203,11 @@ int runVersion(QCommandLineParser &p)
         printJson(versions);
         return ExitOk;
     }
-    for (auto it = versions.begin(); it != versions.end(); ++it)
-        out(QStringLiteral("%1 %2").arg(it.key().leftJustified(9), it->toString()));
+    // The GNU layout (name and version first) that help2man reads for the man page.
+    out(QStringLiteral("tandem-cli %1").arg(QStringLiteral(TANDEM_VERSION)));
+    out(QStringLiteral("Built with Qt %1, SQLite %2, OpenCV %3.")
+            .arg(versions[QStringLiteral("qt")].toString(), versions[QStringLiteral("sqlite")].toString(),
+                 versions[QStringLiteral("opencv")].toString()));
     return ExitOk;
 }
 

@@ -16,8 +16,7 @@ QStringList pluginFolders()
     if (!env.isEmpty())
         folders += QString::fromLocal8Bit(env).split(QLatin1Char(':'), Qt::SkipEmptyParts);
     const QString app = QCoreApplication::applicationDirPath();
-    folders << app + QStringLiteral("/../plugins") << app + QStringLiteral("/../lib/tandem/plugins")
-            << QStringLiteral(TANDEM_BUILD_PLUGIN_DIR);
+    folders << app + QStringLiteral("/../plugins") << app + QStringLiteral("/../lib/tandem/plugins");
     return folders;
 }
 

@@ -12,8 +12,8 @@ class QPluginLoader;
 
 namespace tandem {
 
-// Where plugins are looked for, in order: $TANDEM_PLUGIN_PATH, <app>/../plugins,
-// <app>/../lib/tandem/plugins and the build tree's plugins folder.
+// Where plugins are looked for, in order: $TANDEM_PLUGIN_PATH, <app>/../plugins
+// (the build tree) and <app>/../lib/tandem/plugins (installed).
 QStringList pluginFolders();
 
 struct FormatInfo {
@@ -28,8 +28,7 @@ struct FormatInfo {
 
 class FormatRegistry {
 public:
-    // Plugin folders: $TANDEM_PLUGIN_PATH, <app>/../plugins, <app>/../lib/tandem/plugins,
-    // and the build tree's plugins folder.
+    // Plugin folders: see pluginFolders().
     static FormatRegistry &instance();
 
     QList<FormatInfo> formats() const { return m_infos; }
