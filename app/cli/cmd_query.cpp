@@ -4,7 +4,9 @@
 
 #include "data/projectstore.h"
 #include "formats/formatregistry.h"
+#include "util/plugincatalog.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <algorithm>
 #include <opencv2/core/version.hpp>
@@ -185,6 +187,55 @@ int runFormats(QCommandLineParser &p)
         printJson({{QStringLiteral("formats"), list}});
     else if (FormatRegistry::instance().formats().isEmpty())
         return fail(Error::usage(QStringLiteral("no format plugins found; set TANDEM_PLUGIN_PATH to the plugins folder")));
+    return ExitOk;
+}
+
+void declarePlugins(QCommandLineParser &p)
+{
+    addCommonOptions(p, true, false);
+    p.addOption({QStringLiteral("enable"), QStringLiteral("Turn a plugin on again (format/ID or backend/ID)."), QStringLiteral("key")});
+    p.addOption({QStringLiteral("disable"), QStringLiteral("Turn a plugin off (format/ID or backend/ID)."), QStringLiteral("key")});
+}
+
+static QJsonObject pluginJson(const PluginEntry &e)
+{
+    return {{QStringLiteral("kind"), pluginKindName(e.kind)}, {QStringLiteral("id"), e.id},
+            {QStringLiteral("name"), e.name}, {QStringLiteral("state"), pluginStateName(e.state)},
+            {QStringLiteral("problem"), e.problem}, {QStringLiteral("interface"), e.interfaceId},
+            {QStringLiteral("file"), e.file}, {QStringLiteral("shadowed"), e.shadowed}};
+}
+
+int runPlugins(QCommandLineParser &p)
+{
+    PluginCatalog &catalog = PluginCatalog::instance();
+    for (const auto &[option, disable] : {std::pair{"enable", false}, std::pair{"disable", true}}) {
+        if (!p.isSet(QLatin1String(option)))
+            continue;
+        const QString key = p.value(QLatin1String(option));
+        bool known = false;
+        for (const PluginEntry &e : catalog.entries())
+            known = known || PluginCatalog::key(e.kind, e.id) == key;
+        if (!known)
+            return fail(Error::usage(QStringLiteral("no plugin '%1' (see 'tandem-cli plugins')").arg(key)));
+        PluginCatalog::setDisabled(key, disable);
+        out(QStringLiteral("%1 %2 (from the next start)").arg(key, disable ? QStringLiteral("disabled") : QStringLiteral("enabled")));
+        return ExitOk;
+    }
+    QJsonArray list;
+    for (const PluginEntry &e : catalog.entries()) {
+        list.append(pluginJson(e));
+        if (p.isSet(QStringLiteral("json")))
+            continue;
+        const QString key = e.id.isEmpty() ? QFileInfo(e.file).fileName() : PluginCatalog::key(e.kind, e.id);
+        QString line = QStringLiteral("%1 %2 %3").arg(key.leftJustified(18), pluginStateName(e.state).leftJustified(12), e.file);
+        if (e.shadowed)
+            line += QStringLiteral("  (skipped: the same plugin was found earlier)");
+        out(line);
+        if (!e.problem.isEmpty())
+            out(QStringLiteral("    %1").arg(e.problem));
+    }
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("folders"), QJsonArray::fromStringList(catalog.folders())}, {QStringLiteral("plugins"), list}});
     return ExitOk;
 }
 

@@ -11,7 +11,7 @@ const std::vector<Command> &commands()
                         "about them and writes 3-5 captions per image. Seeded and deterministic."),
          declareDemo, runDemo},
         {QStringLiteral("import"), QStringLiteral("Import a dataset into a project (created if missing)."),
-         QStringLiteral("Formats: coco, vqa, flickr, csv, jsonl, folder (see 'tandem-cli formats').\n"
+         QStringLiteral("Formats: coco, vqa, flickr, csv, jsonl, llava, folder (see 'tandem-cli formats').\n"
                         "The import is all or nothing: a malformed file changes nothing.\n"
                         "Images that are missing, empty, truncated or not images are flagged, not fatal."),
          declareImport, runImport},
@@ -116,6 +116,13 @@ const std::vector<Command> &commands()
                         "cell lies in that object's box (the project's regions). --baseline random scores\n"
                         "random maps; --randomize-weights the same model with its weights drawn afresh."),
          declarePointing, runPointing},
+        {QStringLiteral("plugins"), QStringLiteral("List every plugin, why one cannot load; turn plugins on or off."),
+         QStringLiteral("Lists the format and model-backend plugins of every plugin folder with their state:\n"
+                        "available, disabled, incompatible (built for another interface version) or broken\n"
+                        "(not a plugin, or its file does not load: the reason is shown). --disable KIND/ID\n"
+                        "turns one off (format/csv, backend/torch) for the window and tandem-cli alike, from\n"
+                        "the next start; --enable turns it on again."),
+         declarePlugins, runPlugins},
         {QStringLiteral("version"), QStringLiteral("Show the versions of Tandem and its libraries."), QString(),
          declareVersion, runVersion},
     };

@@ -64,7 +64,7 @@ int runCommand(const Command &command, QStringList arguments)
 bool runsModels(int argc, char **argv)
 {
     static const char *const dataOnly[] = {"demo", "import", "export", "info", "search", "check", "formats",
-                                           "version", "--version", "help", "--help", "-h"};
+                                           "plugins", "version", "--version", "help", "--help", "-h"};
     if (argc < 2)
         return false;
     for (const char *name : dataOnly)

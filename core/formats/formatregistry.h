@@ -1,20 +1,14 @@
 #pragma once
-// Finds the dataset-format plugins. Their metadata (plugin.json) is read
-// without loading them; a plugin is instantiated only when it is used.
+// The dataset formats among the plugins (util/plugincatalog.h): their metadata
+// is read without loading them; a plugin is instantiated only when it is used.
 #include "formats/datasetformat.h"
+#include "util/plugincatalog.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
-#include <memory>
-
-class QPluginLoader;
 
 namespace tandem {
-
-// Where plugins are looked for, in order: $TANDEM_PLUGIN_PATH, <app>/../plugins
-// (the build tree) and <app>/../lib/tandem/plugins (installed).
-QStringList pluginFolders();
 
 struct FormatInfo {
     QString id;           // "coco", "vqa", "flickr", "csv", "jsonl", "folder"
@@ -28,21 +22,22 @@ struct FormatInfo {
 
 class FormatRegistry {
 public:
-    // Plugin folders: see pluginFolders().
+    // The formats of PluginCatalog::instance().
     static FormatRegistry &instance();
 
     QList<FormatInfo> formats() const { return m_infos; }
     const FormatInfo *info(const QString &id) const;
-    DatasetFormat *format(const QString &id) const;       // nullptr when unknown
+    // Null when unknown, or when the plugin fails to load (its catalogue entry says why).
+    DatasetFormat *format(const QString &id) const;
     Expected<QString> detect(const QString &path) const;  // best sniff, or an error listing formats
     QStringList ids() const;
 
-    explicit FormatRegistry(const QStringList &folders);
-    ~FormatRegistry();
+    explicit FormatRegistry(PluginCatalog &catalog);
 
 private:
+    PluginCatalog &m_catalog;
     QList<FormatInfo> m_infos;
-    std::vector<std::unique_ptr<QPluginLoader>> m_loaders; // same order as m_infos
+    QList<const PluginEntry *> m_entries; // same order as m_infos
 };
 
 } // namespace tandem

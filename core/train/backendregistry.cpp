@@ -1,67 +1,50 @@
 #include "backendregistry.h"
 
-#include "formats/formatregistry.h"
-
-#include <QDir>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QPluginLoader>
 
 namespace tandem {
 
 BackendRegistry &BackendRegistry::instance()
 {
-    static BackendRegistry registry(pluginFolders());
+    static BackendRegistry registry(PluginCatalog::instance());
     return registry;
 }
 
-BackendRegistry::BackendRegistry(const QStringList &folders) : m_folders(folders)
+BackendRegistry::BackendRegistry(PluginCatalog &catalog) : m_catalog(catalog)
 {
-    for (const QString &folder : folders) {
-        const QDir dir(folder);
-        for (const QFileInfo &file : dir.entryInfoList({QStringLiteral("*.so")}, QDir::Files, QDir::Name)) {
-            auto loader = std::make_unique<QPluginLoader>(file.absoluteFilePath());
-            const QJsonObject meta = loader->metaData();
-            if (meta.value(QLatin1String("IID")).toString() != QLatin1String(TandemModelBackend_iid))
-                continue;
-            const QJsonObject data = meta.value(QLatin1String("MetaData")).toObject();
-            BackendInfo info;
-            info.id = data.value(QLatin1String("id")).toString();
-            bool known = false;
-            for (const BackendInfo &other : m_infos)
-                known = known || other.id == info.id;
-            if (info.id.isEmpty() || known)
-                continue; // first folder wins, so $TANDEM_PLUGIN_PATH can override
-            info.name = data.value(QLatin1String("name")).toString();
-            info.description = data.value(QLatin1String("description")).toString();
-            for (const auto &task : data.value(QLatin1String("tasks")).toArray())
-                info.tasks << task.toString();
-            info.pluginPath = file.absoluteFilePath();
-            m_infos << info;
-            m_loaders.push_back(std::move(loader));
-        }
+    for (const PluginEntry *entry : catalog.usable(PluginKind::Backend)) {
+        BackendInfo info;
+        info.id = entry->id;
+        info.name = entry->name;
+        info.description = entry->description;
+        for (const auto &task : entry->metadata.value(QLatin1String("tasks")).toArray())
+            info.tasks << task.toString();
+        info.pluginPath = entry->file;
+        m_infos << info;
+        m_entries << entry;
     }
 }
-
-BackendRegistry::~BackendRegistry() = default;
 
 Expected<ModelBackend *> BackendRegistry::backend(const QString &id) const
 {
     for (int i = 0; i < m_infos.size(); ++i) {
         if (!id.isEmpty() && m_infos[i].id != id)
             continue;
-        QPluginLoader &loader = *m_loaders[size_t(i)];
-        auto *backend = qobject_cast<ModelBackend *>(loader.instance());
-        if (!backend)
-            return Error::usage(QStringLiteral("the model backend plugin %1 does not load: %2")
-                                    .arg(m_infos[i].pluginPath, loader.errorString()));
-        return backend;
+        if (auto *backend = qobject_cast<ModelBackend *>(m_catalog.instance(*m_entries[i])))
+            return backend;
+        return Error::usage(QStringLiteral("the model backend plugin %1 does not load: %2")
+                                .arg(m_infos[i].pluginPath, m_entries[i]->problem));
     }
+    for (const PluginEntry &entry : m_catalog.entries())
+        if (entry.kind == PluginKind::Backend && (id.isEmpty() || entry.id == id) && entry.state == PluginState::Disabled)
+            return Error::usage(QStringLiteral("the model backend '%1' is turned off (tandem-cli plugins --enable %2, "
+                                               "or Help > Plugins in the window)")
+                                    .arg(entry.id, PluginCatalog::key(entry.kind, entry.id)));
     return Error::usage(QStringLiteral("no model backend%1 is installed (searched %2); "
                                        "the model commands need the LibTorch backend plugin")
                             .arg(id.isEmpty() ? QString() : QStringLiteral(" '%1'").arg(id),
-                                 m_folders.join(QStringLiteral(", "))));
+                                 m_catalog.folders().join(QStringLiteral(", "))));
 }
 
 } // namespace tandem

@@ -1,15 +1,12 @@
 #pragma once
-// Finds the model-backend plugins in the same folders as the format plugins.
-// Their metadata is read without loading them: LibTorch (about a second to
-// load) comes in only when backend() is asked for one.
+// The model backends among the plugins (util/plugincatalog.h). Their metadata
+// is read without loading them: LibTorch (about a second to load) comes in
+// only when backend() is asked for one.
 #include "train/modelbackend.h"
+#include "util/plugincatalog.h"
 
 #include <QList>
 #include <QString>
-#include <memory>
-#include <vector>
-
-class QPluginLoader;
 
 namespace tandem {
 
@@ -23,9 +20,8 @@ struct BackendInfo {
 
 class BackendRegistry {
 public:
-    static BackendRegistry &instance();
-    explicit BackendRegistry(const QStringList &folders);
-    ~BackendRegistry();
+    static BackendRegistry &instance(); // the backends of PluginCatalog::instance()
+    explicit BackendRegistry(PluginCatalog &catalog);
 
     QList<BackendInfo> backends() const { return m_infos; }
     // The backend of that id ("" = the first one found), loaded now; an error
@@ -33,9 +29,9 @@ public:
     Expected<ModelBackend *> backend(const QString &id = {}) const;
 
 private:
-    QStringList m_folders;
+    PluginCatalog &m_catalog;
     QList<BackendInfo> m_infos;
-    std::vector<std::unique_ptr<QPluginLoader>> m_loaders; // same order as m_infos
+    QList<const PluginEntry *> m_entries; // same order as m_infos
 };
 
 } // namespace tandem
