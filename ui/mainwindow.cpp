@@ -15,7 +15,9 @@
 #include "projectworker.h"
 #include "reviewcontroller.h"
 #include "settings.h"
+#include "pluginsdialog.h"
 #include "shortcutsdialog.h"
+#include "util/plugincatalog.h"
 #include "suggestionsbox.h"
 #include "trainingpanel.h"
 
@@ -133,6 +135,8 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
                     [this] { ShortcutsDialog(menuBar(), this).exec(); });
+    help->addAction(tr("&Plugins..."), this, [this] { PluginsDialog(PluginCatalog::instance(), this).exec(); })
+        ->setToolTip(tr("The format and model plugins found, why one cannot load; turn them off or on"));
     help->addAction(tr("&About Tandem"), this, [this] {
         QMessageBox::about(this, tr("About Tandem"),
                            tr("<b>Tandem</b><p>A workbench for image–text datasets and vision-language models.</p>"));
