@@ -2,6 +2,7 @@
 // with SIGKILL shows as interrupted in 'tandem-cli runs', and '--resume-run'
 // ends it with the same epochs and the same answers as a run never killed;
 // '--init-from' fine-tunes; bad requests are refused.
+#include "data/projectstore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -23,6 +24,7 @@ private slots:
     void fineTuneAndRefusals();
     void compareTrainsEachFusionAlike();
     void evalScoresAStoredRun();
+    void curriculumStartsWithTheShortQuestions();
 
 private:
     QStringList trainArgs(const QString &checkpoint, int epochs) const;
@@ -172,6 +174,29 @@ void TestTrainCli::evalScoresAStoredRun()
     QCOMPARE(scored.value(QStringLiteral("disagreements")).toInt(), 0);
     QCOMPARE(scored.value(QStringLiteral("items")).toArray().size(), answered.value(QStringLiteral("answers")).toArray().size());
     QCOMPARE(runCli({QStringLiteral("eval"), m_project, QStringLiteral("--run"), QStringLiteral("x")}).exitCode, 2);
+}
+
+// --curriculum N: the first N epochs learn from the shorter half of the
+// questions, so epoch 1 sees other samples than without it (same seed) and
+// epoch 2, with every question, sees them all; stored with the run to resume.
+void TestTrainCli::curriculumStartsWithTheShortQuestions()
+{
+    const QJsonObject plain = json(trainArgs(QStringLiteral("plain.ckpt"), 2));
+    QStringList args = trainArgs(QStringLiteral("curriculum.ckpt"), 2);
+    args << QStringLiteral("--curriculum") << QStringLiteral("1");
+    const QJsonObject curriculum = json(args);
+    const auto loss = [](const QJsonObject &run, int epoch) {
+        return run.value(QStringLiteral("epochs")).toArray()[epoch].toObject().value(QStringLiteral("train_loss")).toDouble();
+    };
+    QVERIFY(loss(plain, 0) > 0 && loss(curriculum, 0) > 0);
+    QVERIFY2(std::abs(loss(plain, 0) - loss(curriculum, 0)) > 1e-6, "the first epoch learnt from the same questions");
+    auto store = tandem::ProjectStore::open(m_project);
+    auto config = store->database().prepare("SELECT config FROM runs WHERE id = ?1");
+    QVERIFY(config && config->bind(1, curriculum.value(QStringLiteral("run_id")).toInteger()).step());
+    QCOMPARE(QJsonDocument::fromJson(config->qtext(0).toUtf8()).object().value(QStringLiteral("curriculum_epochs")).toInt(), 1);
+    const CliResult tooMany = runCli(trainArgs(QStringLiteral("bad.ckpt"), 1) + QStringList{QStringLiteral("--curriculum"), QStringLiteral("2")});
+    QVERIFY(tooMany.exitCode != 0);
+    QVERIFY2(tooMany.err.contains("curriculum epochs are for VQA"), tooMany.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestTrainCli)

@@ -25,6 +25,8 @@ QString metricSummary(const QJsonObject &trainMetrics)
 
 QString architectureSummary(const QJsonObject &a)
 {
+    if (a.contains(QStringLiteral("external"))) // a TorchScript model with a manifest
+        return QStringLiteral("TorchScript %1").arg(a.value(QStringLiteral("model")).toString());
     const QString task = a.value(QStringLiteral("task")).toString();
     QStringList parts{a.value(QStringLiteral("vision")).toString()};
     if (task == QLatin1String("caption"))

@@ -239,7 +239,7 @@ void ModelsDock::addCheckpoint()
     if (m_project.isEmpty())
         return;
     const QString file = QFileDialog::getOpenFileName(this, tr("Add a Model"), QFileInfo(m_project).absolutePath(),
-                                                      tr("Tandem checkpoints (*.ckpt);;All files (*)"));
+                                                      tr("Models (*.ckpt *.json);;Tandem checkpoints (*.ckpt);;TorchScript manifests (*.json);;All files (*)"));
     if (file.isEmpty())
         return;
     m_status->setText(tr("Reading %1…").arg(QFileInfo(file).fileName()));

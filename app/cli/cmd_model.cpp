@@ -50,6 +50,8 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
         return usageError(QStringLiteral("--epochs and --batch need a number >= 1, --image-size >= 16"), cmd);
     if (!readInt(p, QStringLiteral("self-critical"), 0, &r.selfCriticalEpochs))
         return usageError(QStringLiteral("--self-critical needs a number of epochs >= 0"), cmd);
+    if (!readInt(p, QStringLiteral("curriculum"), 0, &r.curriculumEpochs))
+        return usageError(QStringLiteral("--curriculum needs a number of epochs >= 0"), cmd);
     bool ok = true;
     if (p.isSet(QStringLiteral("lr")))
         r.learningRate = p.value(QStringLiteral("lr")).toDouble(&ok);
@@ -136,6 +138,8 @@ void declareTrainOptions(QCommandLineParser &p)
     add("batch", "Images per step, each with all its questions or captions (standard: 32).", "n");
     add("lr", "Peak learning rate of AdamW (standard: 0.001).", "x");
     add("self-critical", "Captions: the last N epochs learn from the --reward of sampled captions (thorough: 5).", "n");
+    add("curriculum", "VQA: the first N epochs learn from the shorter half of the questions only (by word count: "
+                      "the non-relational ones of Sort-of-CLEVR), then from all (default 0).", "n");
     add("reward", "Self-critical reward: cider_d (default) or bleu4.", "metric");
     add("image-size", "Images are resized to this many pixels square (default 64).", "px");
     add("seed", "Seed of the weights, the data order and the augmentation (default 1).", "n");

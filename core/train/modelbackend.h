@@ -40,6 +40,10 @@ struct TrainRequest {
     int imageSize = 64;          // images are resized to imageSize x imageSize
     bool augment = true;         // small shifts and brightness changes (no flips: questions say left/right)
     int selfCriticalEpochs = 0;  // captions: the last N epochs train on the rewards of sampled captions
+    // VQA: the first N epochs learn from the shorter half of the questions only
+    // (at most the median word count: "what shape is the red object?" before
+    // "what shape is the object closest to the red one?"), then from all.
+    int curriculumEpochs = 0;
     QString selfCriticalReward = QStringLiteral("cider_d"); // their metric: cider_d or bleu4
     quint64 seed = 1;
     QString device = QStringLiteral("auto"); // auto / cpu / cuda

@@ -8,7 +8,8 @@ const QLatin1String kEpochs("epochs"), kBatch("batch_images"), kLearningRate("le
     kWeightDecay("weight_decay"), kWarmup("warmup_fraction"), kClip("gradient_clip"), kImageSize("image_size"),
     kAugment("augment"), kSeed("seed"), kDevice("device"), kCheckpoint("checkpoint"), kResume("resume"),
     kSelfCritical("self_critical_epochs"), kReward("self_critical_reward"), kInitFrom("init_from"), kTask("task"),
-    kName("name"), kThreads("threads"), kComparison("comparison"), kTrainSplit("train_split"), kValSplit("val_split");
+    kName("name"), kThreads("threads"), kComparison("comparison"), kTrainSplit("train_split"), kValSplit("val_split"),
+    kCurriculum("curriculum_epochs");
 
 } // namespace
 
@@ -35,7 +36,8 @@ QJsonObject trainRequestToJson(const TrainRequest &r)
             {kImageSize, r.imageSize}, {kAugment, r.augment}, {kSeed, QString::number(r.seed)},
             {kDevice, r.device}, {kThreads, r.threads}, {kCheckpoint, r.checkpoint}, {kResume, r.resume},
             {kSelfCritical, r.selfCriticalEpochs}, {kReward, r.selfCriticalReward}, {kInitFrom, r.initFrom},
-            {kName, r.name}, {kComparison, r.comparison}, {kTrainSplit, r.trainSplit}, {kValSplit, r.valSplit}};
+            {kName, r.name}, {kComparison, r.comparison}, {kTrainSplit, r.trainSplit}, {kValSplit, r.valSplit},
+            {kCurriculum, r.curriculumEpochs}};
 }
 
 TrainRequest resumeRequestFromJson(const QString &project, const QJsonObject &c)
@@ -57,6 +59,7 @@ TrainRequest resumeRequestFromJson(const QString &project, const QJsonObject &c)
     r.checkpoint = c.value(kCheckpoint).toString();
     r.selfCriticalEpochs = c.value(kSelfCritical).toInt(0);
     r.selfCriticalReward = c.value(kReward).toString(r.selfCriticalReward);
+    r.curriculumEpochs = c.value(kCurriculum).toInt(0);
     r.name = c.value(kName).toString();
     r.comparison = c.value(kComparison).toString();
     r.trainSplit = c.value(kTrainSplit).toString(r.trainSplit);

@@ -5,6 +5,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 
 namespace tandem::backend {
@@ -53,6 +55,29 @@ at::Tensor loadImages(const SplitData &data, const std::vector<size_t> &images, 
     return at::stack(pixels);
 }
 
+int questionWords(const std::string &text)
+{
+    int words = 0;
+    bool inWord = false;
+    for (const unsigned char c : text) {
+        const bool part = std::isalnum(c) || c >= 0x80;
+        words += part && !inWord;
+        inWord = part;
+    }
+    return words;
+}
+
+int medianQuestionWords(const SplitData &data)
+{
+    std::vector<int> counts;
+    for (const auto &question : data.questions)
+        counts.push_back(questionWords(question.text));
+    if (counts.empty())
+        return 0;
+    std::nth_element(counts.begin(), counts.begin() + long(counts.size() / 2), counts.end());
+    return counts[counts.size() / 2];
+}
+
 std::vector<size_t> usableImages(const SplitData &data, TaskKind task)
 {
     std::vector<size_t> images;
@@ -78,6 +103,9 @@ Batch makeBatch(const SplitData &data, const std::vector<size_t> &images, const 
             for (size_t q : image.questions) {
                 const int64_t target = labels.index(data.questions[q].label);
                 if (options.training && target < 0)
+                    continue;
+                if (options.training && options.maxQuestionWords > 0
+                    && questionWords(data.questions[q].text) > options.maxQuestionWords)
                     continue;
                 texts.push_back(vocabulary.encode(data.questions[q].text));
                 targets.push_back(target);

@@ -33,6 +33,7 @@ struct BatchOptions {
     uint64_t seed = 1;
     int64_t epoch = 0;         // with the seed, picks augmentations and retrieval captions
     bool training = true;      // VQA: leave out questions whose answer is not a class (no target)
+    int maxQuestionWords = 0;  // VQA, training: leave out longer questions (0: none); see TrainRequest::curriculumEpochs
     DecodedImageCache *cache = nullptr; // the run's decoded images; null: decode every time
 };
 
@@ -49,6 +50,11 @@ std::vector<size_t> usableImages(const SplitData &data, TaskKind task);
 
 Batch makeBatch(const SplitData &data, const std::vector<size_t> &images, const ml::Vocabulary &vocabulary,
                 const ml::LabelSet &labels, const BatchOptions &options);
+
+// Words in a question, as the curriculum counts them (runs of letters and digits).
+int questionWords(const std::string &text);
+// The median of questionWords over the split's questions (0 without any).
+int medianQuestionWords(const SplitData &data);
 
 // A seed for one (run seed, epoch, item) triple, independent of any thread or order.
 uint64_t mixSeed(uint64_t seed, uint64_t epoch, uint64_t item);

@@ -85,6 +85,8 @@ Expected<LoadedModel *> cachedModel(const ImageRequest &q, TaskKind task)
         if (!loaded)
             return loaded.error();
         s.model = std::move(loaded.value());
+        if (q.randomizeWeights && s.model->external)
+            return Error::usage(QStringLiteral("the randomised-weights check is for Tandem's own models"));
         if (q.randomizeWeights)
             randomizeParameters(*s.model->model.module);
         s.key = key;
@@ -381,6 +383,12 @@ Expected<AskResult> runAsk(const AskRequest &request)
     if (!model)
         return model.error();
     LoadedModel &m = **model;
+    if (m.external) {
+        AskResult result = externalAsk(*m.external, image->path, request.question, request.k);
+        result.imageId = image->id;
+        result.device = m.deviceName;
+        return result;
+    }
     Session &s = session();
     c10::InferenceMode inference;
     if (s.imageId != image->id) {
@@ -415,7 +423,8 @@ Expected<ExplainResult> runExplain(const ExplainRequest &request)
     if (!model)
         return model.error();
     LoadedModel &m = **model;
-    Expected<ExplainResult> result = request.target == ExplainTarget::Question ? explainAnswer(request, m, *image)
+    Expected<ExplainResult> result = m.external ? externalExplain(*m.external, image->path, request)
+                                     : request.target == ExplainTarget::Question ? explainAnswer(request, m, *image)
                                      : request.target == ExplainTarget::Caption ? explainCaption(request, m, *image)
                                                                                  : explainMatch(request, m, *image);
     if (result) {

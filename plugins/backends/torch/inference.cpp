@@ -12,11 +12,41 @@
 
 namespace tandem::backend {
 
+namespace {
+
+Expected<LoadedModel> loadExternal(const InferenceRequest &request, std::optional<TaskKind> task)
+{
+    auto manifest = readManifest(request.checkpoint);
+    if (!manifest)
+        return manifest.error();
+    if (task && taskKindOf(manifest->task) != *task)
+        return Error::usage(QStringLiteral("this model is a %1 model, not a %2 model")
+                                .arg(manifestTaskName(manifest->task), taskName(*task)));
+    ml::configureThreads(request.threads);
+    const ml::DeviceChoice device = ml::chooseDevice(request.device.toStdString());
+    if (!device.error.empty())
+        return Error::usage(QString::fromStdString(device.error));
+    LoadedModel loaded;
+    loaded.device = device.cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    loaded.deviceName = QString::fromStdString(device.description);
+    auto external = loadExternalModel(request.checkpoint, loaded.device);
+    if (!external)
+        return external.error();
+    loaded.external = std::move(*external);
+    loaded.model.task = taskKindOf(manifest->task);
+    loaded.imageSize = manifest->width;
+    return loaded;
+}
+
+} // namespace
+
 Expected<LoadedModel> loadModel(const InferenceRequest &request, std::optional<TaskKind> task)
 {
     const QString file = request.checkpoint;
     if (!QFileInfo::exists(file))
         return Error::input(QStringLiteral("no such checkpoint"), file);
+    if (isManifestPath(file))
+        return loadExternal(request, task);
     auto config = ml::readCheckpointConfig(file.toStdString());
     auto attachments = ml::readCheckpointAttachments(file.toStdString());
     if (!config || !attachments)
@@ -33,7 +63,7 @@ Expected<LoadedModel> loadModel(const InferenceRequest &request, std::optional<T
         return Error::usage(QString::fromStdString(device.error));
     LoadedModel loaded{makeTaskModel(config.value()), codec.value(), imageSizeFromAttachments(attachments.value(), 64),
                        device.cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU),
-                       QString::fromStdString(device.description)};
+                       QString::fromStdString(device.description), nullptr};
     if (auto s = ml::loadCheckpoint(*loaded.model.module, loaded.model.config, file.toStdString()); !s)
         return Error::input(QString::fromStdString(s.error()), file);
     loaded.model.module->to(loaded.device);
@@ -45,6 +75,8 @@ Expected<CheckpointInfo> inspectCheckpoint(const QString &file)
 {
     if (!QFileInfo(file).isFile())
         return Error::input(QStringLiteral("no such checkpoint"), file);
+    if (isManifestPath(file))
+        return inspectManifest(file);
     auto config = ml::readCheckpointConfig(file.toStdString());
     if (!config)
         return Error::input(QStringLiteral("not a Tandem checkpoint: %1").arg(QString::fromStdString(config.error())), file);
@@ -118,7 +150,8 @@ Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObser
         request, observer, TaskKind::Vqa,
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
             result.device = loaded.deviceName;
-            result.answers = predictAnswers(loaded.model, data, loaded.codec, options);
+            result.answers = loaded.external ? externalAnswers(*loaded.external, data, options)
+                                             : predictAnswers(loaded.model, data, loaded.codec, options);
             result.metrics = scoreAnswers(result.answers, data);
         },
         [&](ProjectStore &store, const InferenceResult &result) {
@@ -132,7 +165,8 @@ Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObse
         request, observer, TaskKind::Caption,
         [](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
             result.device = loaded.deviceName;
-            result.captions = predictCaptions(loaded.model, data, loaded.codec, options);
+            result.captions = loaded.external ? externalCaptions(*loaded.external, data, options)
+                                              : predictCaptions(loaded.model, data, loaded.codec, options);
             result.metrics = scoreCaptionPredictions(result.captions, data);
         },
         [&](ProjectStore &store, const InferenceResult &result) {
@@ -151,7 +185,8 @@ Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *o
         named, observer, std::nullopt, // VQA and caption models give their pooled image features
         [&](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, EmbedResult &result) {
             task = loaded.model.task;
-            embeddings = predictEmbeddings(loaded.model, data, allImages(data), loaded.codec, options);
+            embeddings = loaded.external ? externalEmbeddings(*loaded.external, data, allImages(data), options)
+                                         : predictEmbeddings(loaded.model, data, allImages(data), loaded.codec, options);
             result.device = loaded.deviceName;
             result.dimension = embeddings.images.dimension;
             result.images = qint64(embeddings.images.size());

@@ -64,6 +64,8 @@ Expected<SplitEmbeddings> candidateEmbeddings(ProjectStore &store, const Retriev
     auto data = loadSplit(store, request.split);
     if (!data)
         return data.error();
+    if (loaded.external)
+        return externalEmbeddings(*loaded.external, *data, allImages(*data), options);
     return predictEmbeddings(loaded.model, *data, allImages(*data), loaded.codec, options);
 }
 
@@ -73,13 +75,15 @@ Expected<std::vector<float>> queryVector(ProjectStore &store, const RetrieveRequ
                                          const EmbeddingSet &images)
 {
     if (!request.text.isEmpty())
-        return embedText(loaded.model, loaded.codec, request.text.toStdString(), loaded.device);
+        return loaded.external ? externalTextVector(*loaded.external, request.text.toStdString())
+                               : embedText(loaded.model, loaded.codec, request.text.toStdString(), loaded.device);
     auto image = findImage(store, request.image);
     if (!image)
         return image.error();
     if (const long row = embeddings::rowOf(images, image->id); row >= 0)
         return std::vector<float>(images.row(size_t(row)), images.row(size_t(row)) + images.dimension);
-    return embedImageFile(loaded.model, image->path, loaded.imageSize, loaded.device);
+    return loaded.external ? externalImageVector(*loaded.external, image->path)
+                           : embedImageFile(loaded.model, image->path, loaded.imageSize, loaded.device);
 }
 
 Expected<std::vector<RetrievedItem>> rank(ProjectStore &store, const RetrieveRequest &request, const QString &kind,

@@ -371,6 +371,8 @@ Status Trainer::trainEpoch(int64_t epoch)
     options.seed = m_state.seed;
     options.epoch = epoch;
     options.cache = &m_images;
+    if (m_request.task == TaskKind::Vqa && epoch < m_request.curriculumEpochs)
+        options.maxQuestionWords = medianQuestionWords(m_train);
     const size_t batchImages = size_t(m_request.batchImages);
     BatchLoader<Batch> loader(
         [&](size_t b) {
@@ -555,6 +557,9 @@ Expected<TrainResult> Trainer::run()
     if (m_request.epochs < 1 || m_request.batchImages < 1 || m_request.imageSize < 16 || m_request.learningRate <= 0)
         return Error::usage(QStringLiteral("epochs and batch must be at least 1, the image size at least 16 pixels "
                                            "and the learning rate positive"));
+    if (m_request.curriculumEpochs < 0 || m_request.curriculumEpochs > m_request.epochs
+        || (m_request.curriculumEpochs > 0 && m_request.task != TaskKind::Vqa))
+        return Error::usage(QStringLiteral("curriculum epochs are for VQA, from 0 to the number of epochs"));
     if (m_request.selfCriticalEpochs < 0 || m_request.selfCriticalEpochs > m_request.epochs
         || (m_request.selfCriticalEpochs > 0 && m_request.task != TaskKind::Caption))
         return Error::usage(QStringLiteral("self-critical epochs are for captioning, from 0 to the number of epochs"));

@@ -1,0 +1,442 @@
+// Models made elsewhere: TorchScript files built here in C++
+// (torch::jit::Module::define) with a manifest beside them, run through the
+// backend as the CLI and the window do: answers stored as a run, ask,
+// attention and Grad-CAM, a captioner's words with their maps, a dual
+// encoder's embed run and retrieval. Bad manifests and models are refused with
+// the file, the field and both shapes named.
+#include "data/projectstore.h"
+#include "demo/sortofclevr.h"
+#include "testsupport.h"
+#include "train/backendregistry.h"
+#include "train/modelmanifest.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tandem;
+
+namespace {
+
+const QStringList kVocabulary{"<pad>", "<unk>", "<eos>", "what", "shape", "is", "the", "red", "object", "square", "circle"};
+const QStringList kAnswers{"square", "circle", "yes"};
+
+// forward(images, tokens, lengths) -> logits [B, 3], attention [B, 4, 4], features [B, 3, 4, 4]:
+// the answer reads the image's mean colour and the words; the map is the pooled brightness.
+torch::jit::Module vqaModule()
+{
+    torch::manual_seed(1);
+    torch::jit::Module m("ToyVqa");
+    m.register_parameter("w", torch::randn({3, 3}), false);
+    m.register_parameter("e", torch::randn({kVocabulary.size(), 3}), false);
+    m.define(R"(
+def forward(self, images, tokens, lengths):
+    features = torch.adaptive_avg_pool2d(images, [4, 4])
+    logits = torch.matmul(features.mean([2, 3]), self.w) + torch.embedding(self.e, tokens).sum(1)
+    return logits, features.mean(1), features
+)");
+    return m;
+}
+
+// encode_image(images) -> [B, 4]; encode_text(tokens, lengths) -> [B, 4].
+torch::jit::Module retrievalModule()
+{
+    torch::manual_seed(2);
+    torch::jit::Module m("ToyDualEncoder");
+    m.register_parameter("w", torch::randn({3, 4}), false);
+    m.register_parameter("e", torch::randn({kVocabulary.size(), 4}), false);
+    m.define(R"(
+def encode_image(self, images):
+    return torch.matmul(images.mean([2, 3]), self.w)
+
+def encode_text(self, tokens, lengths):
+    return torch.embedding(self.e, tokens).sum(1)
+)");
+    return m;
+}
+
+// forward(images) -> tokens [B, 4] ("red square <eos> <pad>"), attention [B, 4, 2, 2].
+torch::jit::Module captionModule()
+{
+    torch::jit::Module m("ToyCaptioner");
+    m.define(R"(
+def forward(self, images):
+    b = images.size(0)
+    tokens = torch.tensor([7, 9, 2, 0]).unsqueeze(0).repeat(b, 1)
+    attention = torch.adaptive_avg_pool2d(images.mean(1, keepdim=True), [2, 2]).repeat(1, 4, 1, 1)
+    return tokens, attention
+)");
+    return m;
+}
+
+QJsonArray outputs(std::initializer_list<QJsonObject> list)
+{
+    QJsonArray a;
+    for (const QJsonObject &o : list)
+        a.append(o);
+    return a;
+}
+
+QJsonObject output(const QString &name, const QJsonArray &shape, const QString &role = {})
+{
+    QJsonObject o{{QStringLiteral("name"), name}, {QStringLiteral("shape"), shape}};
+    if (!role.isEmpty())
+        o[role] = true;
+    return o;
+}
+
+} // namespace
+
+class TestMlExternal : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void vqaAnswersAndStoresARun();
+    void askFlagsUnknownWords();
+    void attentionAndGradCam();
+    void captionerWordsWithMaps();
+    void dualEncoderEmbedsAndRetrieves();
+    void manifestErrorsNameTheField_data();
+    void manifestErrorsNameTheField();
+    void outputsThatDoNotMatchAreRefused();
+    void fileThatIsNotTorchScript();
+    void newerFileFormatNamesBothVersions();
+    void wrongTaskIsAUsageError();
+    void cliAsksAnExternalModel();
+
+private:
+    QString writeModel(const QString &name, torch::jit::Module module, QJsonObject manifest);
+    QJsonObject vqaManifest() const;
+    ModelBackend *m_backend = nullptr;
+    QTemporaryDir m_dir;
+    QString m_project;
+    QString m_vqa, m_retrieval, m_caption;
+};
+
+void TestMlExternal::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    DemoOptions options;
+    options.images = 10;
+    options.imageSize = 32;
+    options.questionsPerImage = 2;
+    const QString media = m_dir.filePath(QStringLiteral("images"));
+    auto dataset = generateDemo(options, media);
+    QVERIFY(dataset);
+    m_project = m_dir.filePath(QStringLiteral("p.tandem"));
+    auto store = ProjectStore::create(m_project);
+    QVERIFY(store && store->importDataset(*dataset, media));
+    test::writeFile(m_dir.filePath(QStringLiteral("vocab.txt")), kVocabulary.join('\n').toUtf8() + "\n");
+    test::writeFile(m_dir.filePath(QStringLiteral("answers.txt")), kAnswers.join('\n').toUtf8() + "\n");
+    m_vqa = writeModel(QStringLiteral("vqa"), vqaModule(), vqaManifest());
+    QJsonObject retrieval = vqaManifest();
+    retrieval[QStringLiteral("task")] = QStringLiteral("retrieval");
+    retrieval.remove(QStringLiteral("answers"));
+    retrieval[QStringLiteral("outputs")] = outputs({output("image", {"batch", "dim"}), output("text", {"batch", "dim"})});
+    m_retrieval = writeModel(QStringLiteral("retrieval"), retrievalModule(), retrieval);
+    QJsonObject caption = vqaManifest();
+    caption[QStringLiteral("task")] = QStringLiteral("caption");
+    caption.remove(QStringLiteral("answers"));
+    caption[QStringLiteral("outputs")] = outputs({output("tokens", {"batch", "length"}),
+                                                  output("attention", {"batch", "length", 2, 2}, "attention")});
+    m_caption = writeModel(QStringLiteral("caption"), captionModule(), caption);
+    auto backend = BackendRegistry::instance().backend(QStringLiteral("torch"));
+    QVERIFY2(backend, qPrintable(backend ? QString() : backend.error().toString()));
+    m_backend = *backend;
+}
+
+QJsonObject TestMlExternal::vqaManifest() const
+{
+    return {{QStringLiteral("format"), QStringLiteral("tandem-torchscript/1")},
+            {QStringLiteral("task"), QStringLiteral("vqa")},
+            {QStringLiteral("model"), QStringLiteral("vqa.pt")},
+            {QStringLiteral("input"), QJsonObject{{QStringLiteral("size"), 32},
+                                                  {QStringLiteral("mean"), QJsonArray{0.5, 0.5, 0.5}},
+                                                  {QStringLiteral("std"), QJsonArray{0.25, 0.25, 0.25}}}},
+            {QStringLiteral("text"), QJsonObject{{QStringLiteral("vocabulary"), QStringLiteral("vocab.txt")}}},
+            {QStringLiteral("answers"), QStringLiteral("answers.txt")},
+            {QStringLiteral("outputs"), outputs({output("logits", {"batch", "answers"}),
+                                                 output("attention", {"batch", 4, 4}, "attention"),
+                                                 output("features", {"batch", 3, 4, 4}, "features")})}};
+}
+
+QString TestMlExternal::writeModel(const QString &name, torch::jit::Module module, QJsonObject manifest)
+{
+    manifest[QStringLiteral("model")] = name + QStringLiteral(".pt");
+    module.save(m_dir.filePath(name + QStringLiteral(".pt")).toStdString());
+    const QString path = m_dir.filePath(name + QStringLiteral(".json"));
+    test::writeFile(path, QJsonDocument(manifest).toJson());
+    return path;
+}
+
+void TestMlExternal::vqaAnswersAndStoresARun()
+{
+    auto info = m_backend->inspect(m_vqa);
+    QVERIFY2(info, qPrintable(info ? QString() : info.error().toString()));
+    QCOMPARE(info->task, TaskKind::Vqa);
+    QVERIFY(info->summary.contains(QStringLiteral("TorchScript vqa.pt")));
+    InferenceRequest request;
+    request.project = m_project;
+    request.checkpoint = m_vqa;
+    request.split = QString();
+    request.saveAs = QStringLiteral("toy answers");
+    auto result = m_backend->answer(request, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QCOMPARE(int(result->answers.size()), 20);
+    for (const AnswerPrediction &a : result->answers) {
+        QVERIFY(kAnswers.contains(a.answer));
+        QVERIFY(a.score > 0 && a.score <= 1);
+    }
+    QVERIFY(result->runId > 0);
+    auto store = ProjectStore::open(m_project);
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM predictions WHERE run_id = " + std::to_string(result->runId)), qint64(20));
+}
+
+void TestMlExternal::askFlagsUnknownWords()
+{
+    AskRequest request;
+    request.project = m_project;
+    request.checkpoint = m_vqa;
+    request.image = QStringLiteral("1");
+    request.question = QStringLiteral("What shape is the red zebra?");
+    auto result = m_backend->ask(request);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QCOMPARE(int(result->answers.size()), 3);
+    double total = 0;
+    for (const AnswerScore &a : result->answers)
+        total += a.probability;
+    QVERIFY(std::abs(total - 1.0) < 1e-5);
+    QCOMPARE(result->unknownWords, QStringList{QStringLiteral("zebra")});
+}
+
+void TestMlExternal::attentionAndGradCam()
+{
+    for (ExplainMethod method : {ExplainMethod::Attention, ExplainMethod::GradCam}) {
+        ExplainRequest request;
+        request.project = m_project;
+        request.checkpoint = m_vqa;
+        request.image = QStringLiteral("2");
+        request.text = QStringLiteral("what shape is the red object");
+        request.method = method;
+        auto result = m_backend->explain(request);
+        QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+        QCOMPARE(result->gridHeight, 4);
+        QCOMPARE(result->gridWidth, 4);
+        QCOMPARE(int(result->maps.size()), 1);
+        QVERIFY(kAnswers.contains(result->maps[0].label));
+        QCOMPARE(*std::max_element(result->maps[0].weights.begin(), result->maps[0].weights.end()), 1.0f);
+    }
+}
+
+void TestMlExternal::captionerWordsWithMaps()
+{
+    InferenceRequest request;
+    request.project = m_project;
+    request.checkpoint = m_caption;
+    request.split = QString();
+    auto result = m_backend->caption(request, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QCOMPARE(int(result->captions.size()), 10);
+    QCOMPARE(result->captions[0].caption, QStringLiteral("red square")); // stops at <eos>
+    QCOMPARE(int(result->captions[0].attention.size()), 2);
+    QCOMPARE(result->captions[0].gridHeight, 2);
+    ExplainRequest explain;
+    explain.project = m_project;
+    explain.checkpoint = m_caption;
+    explain.image = QStringLiteral("1");
+    explain.target = ExplainTarget::Caption;
+    auto maps = m_backend->explain(explain);
+    QVERIFY2(maps, qPrintable(maps ? QString() : maps.error().toString()));
+    QCOMPARE(int(maps->maps.size()), 2);
+    QCOMPARE(maps->maps[1].label, QStringLiteral("square"));
+}
+
+void TestMlExternal::dualEncoderEmbedsAndRetrieves()
+{
+    InferenceRequest request;
+    request.project = m_project;
+    request.checkpoint = m_retrieval;
+    request.split = QString();
+    auto embedded = m_backend->embed(request, nullptr);
+    QVERIFY2(embedded, qPrintable(embedded ? QString() : embedded.error().toString()));
+    QCOMPARE(embedded->dimension, 4);
+    QCOMPARE(embedded->images, qint64(10));
+    QVERIFY(embedded->captions > 0);
+    RetrieveRequest retrieve;
+    retrieve.project = m_project;
+    retrieve.embeddingsRun = embedded->runId;
+    retrieve.text = QStringLiteral("a red square");
+    retrieve.k = 3;
+    auto ranked = m_backend->retrieve(retrieve, nullptr);
+    QVERIFY2(ranked, qPrintable(ranked ? QString() : ranked.error().toString()));
+    QCOMPARE(int(ranked->items.size()), 3);
+    QVERIFY(ranked->items[0].score >= ranked->items[2].score);
+}
+
+void TestMlExternal::manifestErrorsNameTheField_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("format") << "format" << QJsonValue("onnx/1") << "format: expected \"tandem-torchscript/1\", found \"onnx/1\"";
+    QTest::newRow("task") << "task" << QJsonValue("tagging-v2") << "task: expected one of vqa, caption, retrieval, embedding";
+    QTest::newRow("model") << "model" << QJsonValue("absent.pt") << "model: no such file";
+    QTest::newRow("size") << "input" << QJsonValue(QJsonObject{{"size", "big"}}) << "input.size: expected the input's size";
+    QTest::newRow("mean") << "input" << QJsonValue(QJsonObject{{"size", 32}, {"mean", QJsonArray{1, 2}}}) << "input.mean: expected three numbers";
+    QTest::newRow("answers") << "answers" << QJsonValue(QJsonValue::Null) << "answers: missing";
+    QTest::newRow("vocabulary") << "text" << QJsonValue(QJsonObject{{"vocabulary", "absent.txt"}}) << "text.vocabulary: cannot read";
+    QTest::newRow("unknown token") << "text" << QJsonValue(QJsonObject{{"vocabulary", "vocab.txt"}, {"unknown", "[UNK]"}})
+                                   << "text.unknown: the vocabulary has no token \"[UNK]\"";
+    QTest::newRow("outputs") << "outputs" << QJsonValue(QJsonArray{}) << "outputs: expected a list";
+    QTest::newRow("logits rank") << "outputs" << QJsonValue(outputs({output("logits", {"batch"})}))
+                                 << "outputs[0].shape: a VQA model's first output is its logits";
+}
+
+void TestMlExternal::manifestErrorsNameTheField()
+{
+    QFETCH(QString, key);
+    QFETCH(QJsonValue, value);
+    QFETCH(QString, expected);
+    QJsonObject manifest = vqaManifest();
+    manifest[QStringLiteral("model")] = QStringLiteral("vqa.pt");
+    if (value.isNull())
+        manifest.remove(key);
+    else
+        manifest[key] = value;
+    const QString path = m_dir.filePath(QStringLiteral("bad.json"));
+    test::writeFile(path, QJsonDocument(manifest).toJson());
+    auto read = readManifest(path);
+    QVERIFY(!read);
+    QCOMPARE(read.error().file, path);
+    QVERIFY2(read.error().message.contains(expected), qPrintable(read.error().message));
+    auto viaBackend = m_backend->inspect(path); // the Models dock's Add… says the same
+    QVERIFY(!viaBackend);
+    QVERIFY(viaBackend.error().message.contains(expected));
+    test::writeFile(path, "{\"format\": ");
+    QVERIFY(readManifest(path).error().message.contains(QStringLiteral("not a JSON manifest")));
+}
+
+void TestMlExternal::outputsThatDoNotMatchAreRefused()
+{
+    QJsonObject manifest = vqaManifest();
+    manifest[QStringLiteral("outputs")] = outputs({output("logits", {"batch", 5}), output("attention", {"batch", 4, 4}, "attention"),
+                                                   output("features", {"batch", 3, 4, 4}, "features")});
+    const QString path = writeModel(QStringLiteral("wrongshape"), vqaModule(), manifest);
+    AskRequest request;
+    request.project = m_project;
+    request.checkpoint = path;
+    request.image = QStringLiteral("1");
+    request.question = QStringLiteral("what shape");
+    auto result = m_backend->ask(request);
+    QVERIFY(!result);
+    QVERIFY2(result.error().message.contains(QStringLiteral("wrongshape.json: outputs[0] (\"logits\"): the manifest says [batch, 5], "
+                                                            "the model returned [1, 3]")),
+             qPrintable(result.error().message));
+    // The answers file does not fit the model: four answers for three logits.
+    test::writeFile(m_dir.filePath(QStringLiteral("answers4.txt")), "square\ncircle\nyes\nno\n");
+    manifest = vqaManifest();
+    manifest[QStringLiteral("answers")] = QStringLiteral("answers4.txt");
+    request.checkpoint = writeModel(QStringLiteral("fouranswers"), vqaModule(), manifest);
+    result = m_backend->ask(request);
+    QVERIFY(!result);
+    QVERIFY2(result.error().message.contains(QStringLiteral("with answers = 4, the model returned [1, 3]")), qPrintable(result.error().message));
+    // One output fewer than the manifest lists.
+    manifest = vqaManifest();
+    QJsonArray three = manifest[QStringLiteral("outputs")].toArray();
+    three.append(output("extra", {"batch"}));
+    manifest[QStringLiteral("outputs")] = three;
+    request.checkpoint = writeModel(QStringLiteral("extra"), vqaModule(), manifest);
+    result = m_backend->ask(request);
+    QVERIFY(!result);
+    QVERIFY2(result.error().message.contains(QStringLiteral("the manifest lists 4 output(s) for forward(), the model returned 3")),
+             qPrintable(result.error().message));
+}
+
+void TestMlExternal::fileThatIsNotTorchScript()
+{
+    test::writeFile(m_dir.filePath(QStringLiteral("garbage.pt")), "definitely not a zip archive");
+    QJsonObject manifest = vqaManifest();
+    manifest[QStringLiteral("model")] = QStringLiteral("garbage.pt");
+    const QString path = m_dir.filePath(QStringLiteral("garbage.json"));
+    test::writeFile(path, QJsonDocument(manifest).toJson());
+    AskRequest request;
+    request.project = m_project;
+    request.checkpoint = path;
+    request.image = QStringLiteral("1");
+    request.question = QStringLiteral("what");
+    auto result = m_backend->ask(request);
+    QVERIFY(!result);
+    QCOMPARE(result.error().file, m_dir.filePath(QStringLiteral("garbage.pt")));
+    QVERIFY2(result.error().message.contains(QStringLiteral("not a TorchScript file")), qPrintable(result.error().message));
+}
+
+// A file whose format version is beyond what this LibTorch reads, as one saved
+// by a newer PyTorch: the message names both versions.
+void TestMlExternal::newerFileFormatNamesBothVersions()
+{
+    const QString newer = m_dir.filePath(QStringLiteral("newer.pt"));
+    QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("vqa.pt")), newer));
+    const QString script = QStringLiteral(
+        "import sys, zipfile\n"
+        "src = zipfile.ZipFile(sys.argv[1])\n"
+        "items = [(i, src.read(i.filename)) for i in src.infolist()]\n"
+        "out = zipfile.ZipFile(sys.argv[1] + '.tmp', 'w')\n"
+        "for info, data in items:\n"
+        "    out.writestr(info, b'99\\n' if info.filename.endswith('/version') else data)\n"
+        "out.close()\n");
+    QProcess python;
+    python.start(QStringLiteral("python3"), {QStringLiteral("-c"), script, newer});
+    if (!python.waitForFinished() || python.exitCode() != 0)
+        QSKIP("python3 is needed to rewrite the archive's version record");
+    QVERIFY(QFile::remove(newer) && QFile::rename(newer + QStringLiteral(".tmp"), newer));
+    QJsonObject manifest = vqaManifest();
+    manifest[QStringLiteral("model")] = QStringLiteral("newer.pt");
+    const QString path = m_dir.filePath(QStringLiteral("newer.json"));
+    test::writeFile(path, QJsonDocument(manifest).toJson());
+    AskRequest request;
+    request.project = m_project;
+    request.checkpoint = path;
+    request.image = QStringLiteral("1");
+    request.question = QStringLiteral("what");
+    auto result = m_backend->ask(request);
+    QVERIFY(!result);
+    QVERIFY2(result.error().message.contains(QStringLiteral("saved by a newer PyTorch (file format version 99)"))
+                 && result.error().message.contains(QStringLiteral("LibTorch 1.")),
+             qPrintable(result.error().message));
+}
+
+void TestMlExternal::wrongTaskIsAUsageError()
+{
+    AskRequest request;
+    request.project = m_project;
+    request.checkpoint = m_caption;
+    request.image = QStringLiteral("1");
+    request.question = QStringLiteral("what shape");
+    auto result = m_backend->ask(request);
+    QVERIFY(!result);
+    QCOMPARE(result.error().kind, ErrorKind::Usage);
+    QVERIFY2(result.error().message.contains(QStringLiteral("caption model, not a vqa model")), qPrintable(result.error().message));
+}
+
+void TestMlExternal::cliAsksAnExternalModel()
+{
+    auto asked = test::runCli({QStringLiteral("ask"), m_project, QStringLiteral("--model"), m_vqa, QStringLiteral("--image"),
+                               QStringLiteral("1"), QStringLiteral("what shape is the red object"), QStringLiteral("--json")});
+    QVERIFY2(asked.exitCode == 0, asked.err.constData());
+    const QJsonArray answers = QJsonDocument::fromJson(asked.out).object().value(QStringLiteral("answers")).toArray();
+    QCOMPARE(answers.size(), 3);
+    auto added = test::runCli({QStringLiteral("models"), m_project, QStringLiteral("--add"), m_vqa});
+    QVERIFY2(added.exitCode == 0, added.err.constData());
+    auto listed = test::runCli({QStringLiteral("models"), m_project, QStringLiteral("--json")});
+    const QJsonObject model = QJsonDocument::fromJson(listed.out).object().value(QStringLiteral("models")).toArray().last().toObject();
+    QCOMPARE(model.value(QStringLiteral("architecture")).toObject().value(QStringLiteral("external")).toString(), QStringLiteral("torchscript"));
+}
+
+QTEST_GUILESS_MAIN(TestMlExternal)
+#include "test_ml_external.moc"
