@@ -99,7 +99,13 @@ std::vector<at::Tensor> call(ExternalModel &model, const char *method, std::vect
     if (!function)
         fail(model, QStringLiteral("the model has no method %1(), which a %2 model needs")
                         .arg(QLatin1String(method), manifestTaskName(model.manifest.task)));
-    const c10::IValue result = (*function)(std::move(inputs));
+    c10::IValue result;
+    try {
+        result = (*function)(std::move(inputs));
+    } catch (const c10::Error &e) {
+        fail(model, QStringLiteral("%1() failed: %2 (do input.size, the vocabulary and the answers match the model?)")
+                        .arg(QLatin1String(method), QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+    }
     std::vector<c10::IValue> values;
     if (result.isTuple())
         values = result.toTupleRef().elements().vec();
