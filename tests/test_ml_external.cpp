@@ -111,6 +111,7 @@ private Q_SLOTS:
     void cliAsksAnExternalModel();
 
 private:
+    AskRequest askRequest(const QString &checkpoint, const QString &question = QStringLiteral("what shape")) const;
     QString writeModel(const QString &name, torch::jit::Module module, QJsonObject manifest);
     QJsonObject vqaManifest() const;
     ModelBackend *m_backend = nullptr;
@@ -149,6 +150,16 @@ void TestMlExternal::initTestCase()
     auto backend = BackendRegistry::instance().backend(QStringLiteral("torch"));
     QVERIFY2(backend, qPrintable(backend ? QString() : backend.error().toString()));
     m_backend = *backend;
+}
+
+AskRequest TestMlExternal::askRequest(const QString &checkpoint, const QString &question) const
+{
+    AskRequest request;
+    request.project = m_project;
+    request.checkpoint = checkpoint;
+    request.image = QStringLiteral("1");
+    request.question = question;
+    return request;
 }
 
 QJsonObject TestMlExternal::vqaManifest() const
@@ -200,11 +211,7 @@ void TestMlExternal::vqaAnswersAndStoresARun()
 
 void TestMlExternal::askFlagsUnknownWords()
 {
-    AskRequest request;
-    request.project = m_project;
-    request.checkpoint = m_vqa;
-    request.image = QStringLiteral("1");
-    request.question = QStringLiteral("What shape is the red zebra?");
+    const AskRequest request = askRequest(m_vqa, QStringLiteral("What shape is the red zebra?"));
     auto result = m_backend->ask(request);
     QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
     QCOMPARE(int(result->answers.size()), 3);
@@ -328,11 +335,7 @@ void TestMlExternal::outputsThatDoNotMatchAreRefused()
     manifest[QStringLiteral("outputs")] = outputs({output("logits", {"batch", 5}), output("attention", {"batch", 4, 4}, "attention"),
                                                    output("features", {"batch", 3, 4, 4}, "features")});
     const QString path = writeModel(QStringLiteral("wrongshape"), vqaModule(), manifest);
-    AskRequest request;
-    request.project = m_project;
-    request.checkpoint = path;
-    request.image = QStringLiteral("1");
-    request.question = QStringLiteral("what shape");
+    AskRequest request = askRequest(path);
     auto result = m_backend->ask(request);
     QVERIFY(!result);
     QVERIFY2(result.error().message.contains(QStringLiteral("wrongshape.json: outputs[0] (\"logits\"): the manifest says [batch, 5], "
@@ -365,11 +368,7 @@ void TestMlExternal::fileThatIsNotTorchScript()
     manifest[QStringLiteral("model")] = QStringLiteral("garbage.pt");
     const QString path = m_dir.filePath(QStringLiteral("garbage.json"));
     test::writeFile(path, QJsonDocument(manifest).toJson());
-    AskRequest request;
-    request.project = m_project;
-    request.checkpoint = path;
-    request.image = QStringLiteral("1");
-    request.question = QStringLiteral("what");
+    AskRequest request = askRequest(path, QStringLiteral("what"));
     auto result = m_backend->ask(request);
     QVERIFY(!result);
     QCOMPARE(result.error().file, m_dir.filePath(QStringLiteral("garbage.pt")));
@@ -399,11 +398,7 @@ void TestMlExternal::newerFileFormatNamesBothVersions()
     manifest[QStringLiteral("model")] = QStringLiteral("newer.pt");
     const QString path = m_dir.filePath(QStringLiteral("newer.json"));
     test::writeFile(path, QJsonDocument(manifest).toJson());
-    AskRequest request;
-    request.project = m_project;
-    request.checkpoint = path;
-    request.image = QStringLiteral("1");
-    request.question = QStringLiteral("what");
+    AskRequest request = askRequest(path, QStringLiteral("what"));
     auto result = m_backend->ask(request);
     QVERIFY(!result);
     QVERIFY2(result.error().message.contains(QStringLiteral("saved by a newer PyTorch (file format version 99)"))
@@ -413,11 +408,7 @@ void TestMlExternal::newerFileFormatNamesBothVersions()
 
 void TestMlExternal::wrongTaskIsAUsageError()
 {
-    AskRequest request;
-    request.project = m_project;
-    request.checkpoint = m_caption;
-    request.image = QStringLiteral("1");
-    request.question = QStringLiteral("what shape");
+    AskRequest request = askRequest(m_caption);
     auto result = m_backend->ask(request);
     QVERIFY(!result);
     QCOMPARE(result.error().kind, ErrorKind::Usage);

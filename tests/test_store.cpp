@@ -9,6 +9,23 @@
 
 using namespace tandem;
 
+namespace {
+
+// Progress that asks to cancel once the writing has reported twice.
+struct CancelOnSecondReport {
+    std::atomic_bool cancel{false};
+    int reports = 0;
+    Progress progress()
+    {
+        return Progress([this](qint64 done, qint64, const QString &) {
+            if (done > 0 && ++reports == 2)
+                cancel = true;
+        }, &cancel);
+    }
+};
+
+} // namespace
+
 class TestStore : public QObject {
     Q_OBJECT
 private slots:
@@ -224,13 +241,8 @@ void TestStore::cancelledImportChangesNothing()
         big.images.back().name = "big/" + std::to_string(i) + ".jpg";
         big.captions.push_back({size_t(i), "caption " + std::to_string(i), ""});
     }
-    std::atomic_bool cancel{false};
-    int reports = 0;
-    Progress progress([&](qint64 done, qint64, const QString &) {
-        if (done > 0 && ++reports == 2)
-            cancel = true;
-    }, &cancel);
-    auto report = store.importDataset(big, m_media, progress);
+    CancelOnSecondReport cancel;
+    auto report = store.importDataset(big, m_media, cancel.progress());
     QVERIFY(!report);
     QCOMPARE(report.error().kind, ErrorKind::Cancelled);
     QCOMPARE(store.info()->images, 6);
@@ -334,13 +346,8 @@ void TestStore::secondThreadOnlyForAnEmptyIndex()
 void TestStore::cancelledFirstImportChangesNothing()
 {
     ProjectStore store = createStore();
-    std::atomic_bool cancel{false};
-    int reports = 0;
-    Progress progress([&](qint64 done, qint64, const QString &) {
-        if (done > 0 && ++reports == 2)
-            cancel = true;
-    }, &cancel);
-    auto report = store.importDataset(wordyDataset(12000), m_media, progress);
+    CancelOnSecondReport cancel;
+    auto report = store.importDataset(wordyDataset(12000), m_media, cancel.progress());
     QVERIFY(!report);
     QCOMPARE(report.error().kind, ErrorKind::Cancelled);
     QCOMPARE(store.info()->images, 0);
