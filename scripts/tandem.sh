@@ -12,7 +12,7 @@ jobs=$(nproc)
 
 packages=(cmake g++ ninja-build ccache pkg-config qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqcustomplot-dev
           libtorch-dev libopencv-dev libsqlite3-dev libsimdjson-dev libeigen3-dev libhnswlib-dev libopenblas0-pthread libopenblas0-openmp
-          xvfb xauth fonts-dejavu-core qt6-qpa-plugins python3 dpkg-dev help2man lintian)
+          xvfb xauth fonts-dejavu-core qt6-qpa-plugins python3 python3-torch dpkg-dev help2man lintian)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

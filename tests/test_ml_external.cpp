@@ -24,6 +24,8 @@ using namespace tandem;
 
 namespace {
 
+using Options = QMap<QString, QString>; // --model-option keys
+
 const QStringList kVocabulary{"<pad>", "<unk>", "<eos>", "what", "shape", "is", "the", "red", "object", "square", "circle"};
 const QStringList kAnswers{"square", "circle", "yes"};
 
@@ -109,8 +111,13 @@ private Q_SLOTS:
     void newerFileFormatNamesBothVersions();
     void wrongTaskIsAUsageError();
     void cliAsksAnExternalModel();
+    void exportGivesTheCheckpointsAnswers_data();
+    void exportGivesTheCheckpointsAnswers();
+    void exportRefusesWhatItCannotWrite();
 
 private:
+    QString trainTiny(const QString &fusion, const QMap<QString, QString> &options);
+    void checkInPython(const QString &modelFile);
     AskRequest askRequest(const QString &checkpoint, const QString &question = QStringLiteral("what shape")) const;
     QString writeModel(const QString &name, torch::jit::Module module, QJsonObject manifest);
     QJsonObject vqaManifest() const;
@@ -427,6 +434,116 @@ void TestMlExternal::cliAsksAnExternalModel()
     auto listed = test::runCli({QStringLiteral("models"), m_project, QStringLiteral("--json")});
     const QJsonObject model = QJsonDocument::fromJson(listed.out).object().value(QStringLiteral("models")).toArray().last().toObject();
     QCOMPARE(model.value(QStringLiteral("architecture")).toObject().value(QStringLiteral("external")).toString(), QStringLiteral("torchscript"));
+}
+
+QString TestMlExternal::trainTiny(const QString &fusion, const QMap<QString, QString> &options)
+{
+    TrainRequest r;
+    r.project = m_project;
+    r.fusion = fusion;
+    r.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")}, {QStringLiteral("embed_dim"), QStringLiteral("16")},
+                      {QStringLiteral("text_dim"), QStringLiteral("32")},      {QStringLiteral("fusion_hidden"), QStringLiteral("32")},
+                      {QStringLiteral("fusion_dim"), QStringLiteral("32")},    {QStringLiteral("answer_hidden"), QStringLiteral("32")}};
+    for (auto it = options.begin(); it != options.end(); ++it)
+        r.modelOptions[it.key()] = it.value();
+    r.epochs = 1;
+    r.batchImages = 4;
+    r.imageSize = 32;
+    r.augment = false;
+    r.device = QStringLiteral("cpu");
+    r.threads = 1;
+    r.checkpoint = m_dir.filePath(fusion + QString::number(options.size()) + QStringLiteral(".ckpt"));
+    auto trained = m_backend->train(r, nullptr);
+    if (!trained)
+        qWarning("%s", qPrintable(trained.error().toString()));
+    return r.checkpoint;
+}
+
+void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
+{
+    QTest::addColumn<QString>("fusion");
+    QTest::addColumn<Options>("options");
+    QTest::newRow("concat") << "concat" << Options{};
+    QTest::newRow("film, context, CoordConv, two GRU layers")
+        << "film" << Options{{"film_blocks", "2"}, {"film_context", "true"}, {"coordinate_channels", "true"}, {"text_layers", "2"}};
+}
+
+// The exported model, loaded back into Tandem, answers as the checkpoint does
+// (to 1e-5), and loaded into PyTorch (Debian's python3-torch) gives the
+// logits LibTorch gives.
+void TestMlExternal::exportGivesTheCheckpointsAnswers()
+{
+    QFETCH(QString, fusion);
+    QFETCH(Options, options);
+    const QString checkpoint = trainTiny(fusion, options);
+    QVERIFY(QFileInfo::exists(checkpoint));
+    const QString folder = m_dir.filePath(QStringLiteral("exported"));
+    auto exported = m_backend->exportTorchScript(checkpoint, folder);
+    QVERIFY2(exported, qPrintable(exported ? QString() : exported.error().toString()));
+    QCOMPARE(exported->files.size(), 4);
+    for (const QString &question : {QStringLiteral("What shape is the red object?"), QStringLiteral("How many objects are there?")}) {
+        for (const QString &image : {QStringLiteral("1"), QStringLiteral("4")}) {
+            AskRequest request = askRequest(checkpoint, question);
+            request.image = image;
+            request.k = 50;
+            auto ours = m_backend->ask(request);
+            request.checkpoint = exported->manifest;
+            auto theirs = m_backend->ask(request);
+            QVERIFY2(ours, qPrintable(ours ? QString() : ours.error().toString()));
+            QVERIFY2(theirs, qPrintable(theirs ? QString() : theirs.error().toString()));
+            QCOMPARE(theirs->answers.size(), ours->answers.size());
+            for (size_t i = 0; i < ours->answers.size(); ++i) {
+                QCOMPARE(theirs->answers[i].answer, ours->answers[i].answer);
+                QVERIFY(std::abs(theirs->answers[i].probability - ours->answers[i].probability) < 1e-5);
+            }
+        }
+    }
+    // PyTorch: the same file on the same inputs.
+    try {
+        checkInPython(folder + QLatin1Char('/') + QFileInfo(checkpoint).completeBaseName() + QStringLiteral(".pt"));
+    } catch (const std::exception &e) {
+        QFAIL(e.what());
+    }
+}
+
+void TestMlExternal::checkInPython(const QString &modelFile)
+{
+    torch::jit::Module model = torch::jit::load(modelFile.toStdString());
+    torch::manual_seed(5);
+    torch::jit::Module inputs("Inputs");
+    inputs.register_buffer("images", torch::rand({2, 3, 32, 32}));
+    inputs.register_buffer("tokens", torch::randint(0, 8, {2, 6}, at::kLong));
+    inputs.register_buffer("lengths", torch::tensor({6, 2}, at::kLong));
+    inputs.register_buffer("expected", model.forward({inputs.attr("images"), inputs.attr("tokens"), inputs.attr("lengths")})
+                                           .toTupleRef().elements()[0].toTensor().detach());
+    const QString inputsFile = m_dir.filePath(QStringLiteral("inputs.pt"));
+    inputs.save(inputsFile.toStdString());
+    const QString script = QStringLiteral(
+        "import sys, torch\n"
+        "m = torch.jit.load(sys.argv[1]); i = torch.jit.load(sys.argv[2])\n"
+        "d = (m(i.images, i.tokens, i.lengths)[0] - i.expected).abs().max().item()\n"
+        "print(d); sys.exit(0 if d <= 1e-5 else 1)\n");
+    const QString python = QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3") : QStringLiteral("python3");
+    QProcess check;
+    check.start(python, {QStringLiteral("-c"), QStringLiteral("import torch")});
+    if (!check.waitForFinished() || check.exitCode() != 0)
+        QSKIP("Debian's python3-torch is needed for the PyTorch half (scripts/tandem.sh installs it)");
+    check.start(python, {QStringLiteral("-c"), script, modelFile, inputsFile});
+    QVERIFY(check.waitForFinished(60000));
+    QVERIFY2(check.exitCode() == 0, (check.readAllStandardOutput() + check.readAllStandardError()).constData());
+}
+
+void TestMlExternal::exportRefusesWhatItCannotWrite()
+{
+    const QString checkpoint = trainTiny(QStringLiteral("mfb"), {});
+    auto exported = m_backend->exportTorchScript(checkpoint, m_dir.filePath(QStringLiteral("mfb")));
+    QVERIFY(!exported);
+    QCOMPARE(exported.error().kind, ErrorKind::Usage);
+    QVERIFY2(exported.error().message.contains(QStringLiteral("cnn + gru + mfb) is not supported yet")), qPrintable(exported.error().message));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("mfb"))));
+    auto again = m_backend->exportTorchScript(m_vqa, m_dir.filePath(QStringLiteral("again")));
+    QVERIFY(!again);
+    QVERIFY(again.error().message.contains(QStringLiteral("already a TorchScript model")));
 }
 
 QTEST_GUILESS_MAIN(TestMlExternal)

@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -79,8 +80,15 @@ ModelsDock::ModelsDock(ProjectWorker *worker, ImagesOf imagesOf, QWidget *parent
     m_rename = button(tr("Rename"), tr("Rename the selected model (F2)"), &ModelsDock::renameSelected);
     m_remove = button(tr("Remove"), tr("Remove the selected model from the project (the checkpoint file stays)"),
                       &ModelsDock::removeSelected);
+    m_export = button(tr("Export…"), tr("Write the selected model as TorchScript with a manifest, for PyTorch or another Tandem"),
+                      [this] {
+                          const QString folder = QFileDialog::getExistingDirectory(this, tr("Export as TorchScript"),
+                                                                                   QFileInfo(m_project).absolutePath());
+                          if (!folder.isEmpty())
+                              exportSelected(folder);
+                      });
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {m_add, m_use, m_rename, m_remove})
+    for (QPushButton *b : {m_add, m_use, m_rename, m_remove, m_export})
         buttons->addWidget(b);
     buttons->addStretch();
 
@@ -265,6 +273,27 @@ void ModelsDock::renameSelected()
         m_table->edit(index);
 }
 
+bool ModelsDock::exportSelected(const QString &folder)
+{
+    const ModelRecord *m = m_models->model(m_table->currentIndex().row());
+    if (!m)
+        return false;
+    m_status->setText(tr("Exporting %1…").arg(m->name));
+    auto *watcher = new QFutureWatcher<Expected<ExportResult>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const Expected<ExportResult> exported = watcher->result();
+        watcher->deleteLater();
+        if (!exported) {
+            m_status->setText(tr("Not exported: %1").arg(exported.error().message));
+            return;
+        }
+        m_status->setText(tr("Exported as TorchScript: %1 (add it with Add…, or load it in PyTorch with torch.jit.load)")
+                              .arg(QDir::toNativeSeparators(exported->manifest)));
+    });
+    watcher->setFuture(QtConcurrent::run([checkpoint = m->checkpoint, folder] { return exportModel(checkpoint, folder); }));
+    return true;
+}
+
 void ModelsDock::removeSelected()
 {
     const ModelRecord *m = m_models->model(m_table->currentIndex().row());
@@ -375,6 +404,7 @@ void ModelsDock::updateButtons()
     m_use->setEnabled(selected);
     m_rename->setEnabled(selected);
     m_remove->setEnabled(selected);
+    m_export->setEnabled(selected);
     m_run->setEnabled(!m_job && currentModel().has_value());
     m_add->setEnabled(!m_project.isEmpty());
 }

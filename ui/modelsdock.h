@@ -4,7 +4,9 @@
 // model on the current image, the selection, the images shown or a split, in
 // the background with progress, time left and Cancel.
 #include "data/runstore.h"
+#include "train/modelbackend.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 #include <functional>
 #include <optional>
@@ -38,6 +40,11 @@ public:
     std::optional<ModelRecord> currentModel() const;
     QString device() const; // auto / cpu / cuda
     bool isRunning() const { return m_job != nullptr; }
+    // Writes the selected model as TorchScript with its manifest into `folder`,
+    // in the background; the status line says what was written or why not.
+    // False when no model is selected.
+    bool exportSelected(const QString &folder);
+    QLabel *statusLabel() const { return m_status; }
 
 public slots:
     void addCheckpoint();
@@ -73,7 +80,7 @@ private:
     QString m_project;
     ModelListModel *m_models;
     QTableView *m_table = nullptr;
-    QPushButton *m_add = nullptr, *m_rename = nullptr, *m_remove = nullptr, *m_use = nullptr;
+    QPushButton *m_add = nullptr, *m_rename = nullptr, *m_remove = nullptr, *m_use = nullptr, *m_export = nullptr;
     QComboBox *m_scope = nullptr, *m_device = nullptr;
     QPushButton *m_run = nullptr, *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -95,4 +95,29 @@ int runModels(QCommandLineParser &p)
     return listModels(*store, p.isSet(QStringLiteral("json")));
 }
 
+void declareExportModel(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("model"), QStringLiteral("The checkpoint to export."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("The folder to write into (created if missing)."), QStringLiteral("folder")});
+    addCommonOptions(p, true, false);
+}
+
+int runExportModel(QCommandLineParser &p)
+{
+    if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("out")))
+        return usageError(QStringLiteral("name the checkpoint (--model) and the folder (--out)"), QStringLiteral("export-model"));
+    auto exported = exportModel(p.value(QStringLiteral("model")), p.value(QStringLiteral("out")));
+    if (!exported)
+        return fail(exported.error());
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({{QStringLiteral("manifest"), exported->manifest}, {QStringLiteral("files"), QJsonArray::fromStringList(exported->files)},
+                   {QStringLiteral("summary"), exported->summary}});
+        return ExitOk;
+    }
+    out(QStringLiteral("Exported %1 as TorchScript:").arg(exported->summary));
+    for (const QString &file : exported->files)
+        out(QStringLiteral("  %1").arg(file));
+    return ExitOk;
+}
+
 } // namespace tandem::cli

@@ -116,6 +116,13 @@ const std::vector<Command> &commands()
                         "cell lies in that object's box (the project's regions). --baseline random scores\n"
                         "random maps; --randomize-weights the same model with its weights drawn afresh."),
          declarePointing, runPointing},
+        {QStringLiteral("export-model"), QStringLiteral("Write a model as TorchScript with a manifest, for PyTorch or another Tandem."),
+         QStringLiteral("Writes NAME.pt (TorchScript), NAME.json (its manifest), NAME.vocab.txt and NAME.answers.txt\n"
+                        "into --out. Loaded back with --model NAME.json, or in Python with torch.jit.load, it gives\n"
+                        "the checkpoint's outputs (the export checks it on random inputs before writing).\n"
+                        "So far: VQA models with the cnn vision encoder, the gru text encoder and the concat or\n"
+                        "film fusion."),
+         declareExportModel, runExportModel},
         {QStringLiteral("plugins"), QStringLiteral("List every plugin, why one cannot load; turn plugins on or off."),
          QStringLiteral("Lists the format and model-backend plugins of every plugin folder with their state:\n"
                         "available, disabled, incompatible (built for another interface version) or broken\n"

@@ -23,6 +23,8 @@ void declareCheck(QCommandLineParser &p);
 int runCheck(QCommandLineParser &p);
 void declareFormats(QCommandLineParser &p);
 int runFormats(QCommandLineParser &p);
+void declareExportModel(QCommandLineParser &p);
+int runExportModel(QCommandLineParser &p);
 void declarePlugins(QCommandLineParser &p);
 int runPlugins(QCommandLineParser &p);
 void declareTrain(QCommandLineParser &p);

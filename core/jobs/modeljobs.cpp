@@ -71,4 +71,12 @@ Expected<ModelRunResult> runModel(const InferenceRequest &request, TrainObserver
     return result;
 }
 
+Expected<ExportResult> exportModel(const QString &checkpoint, const QString &folder)
+{
+    auto backend = modelBackend();
+    if (!backend)
+        return backend.error();
+    return (*backend)->exportTorchScript(checkpoint, folder);
+}
+
 } // namespace tandem

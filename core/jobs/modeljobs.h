@@ -36,4 +36,8 @@ struct ModelRunResult {
 };
 Expected<ModelRunResult> runModel(const InferenceRequest &request, TrainObserver *observer);
 
+// Writes a checkpoint's model as TorchScript with its manifest into `folder`
+// (ModelBackend::exportTorchScript), to load into PyTorch or another Tandem.
+Expected<ExportResult> exportModel(const QString &checkpoint, const QString &folder);
+
 } // namespace tandem

@@ -298,6 +298,16 @@ struct ExplainResult {
     QString device;
 };
 
+// ---- export -------------------------------------------------------------------------
+
+// A built-in model written as a model made elsewhere (train/modelmanifest.h):
+// TorchScript, its manifest and its vocabulary and answers, in one folder.
+struct ExportResult {
+    QString manifest;            // <folder>/<name>.json
+    QStringList files;           // everything written, the manifest first
+    QString summary;             // "vqa: cnn + gru + film"
+};
+
 // ---- the interface ---------------------------------------------------------------
 
 // What a checkpoint holds, read without building the model.
@@ -328,9 +338,13 @@ public:
     // Where the model looks: attention (captioner; fusions that attend) or Grad-CAM
     // (every VQA fusion; the retrieval score).
     virtual Expected<ExplainResult> explain(const ExplainRequest &request) = 0;
+    // Writes the checkpoint's model as TorchScript with a manifest into `folder`
+    // (created if missing), named after the checkpoint. Loaded back, into
+    // Tandem or into PyTorch, it gives the checkpoint's outputs.
+    virtual Expected<ExportResult> exportTorchScript(const QString &checkpoint, const QString &folder) = 0;
 };
 
 } // namespace tandem
 
-#define TandemModelBackend_iid "org.tandem.ModelBackend/1.4"
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.5"
 Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)

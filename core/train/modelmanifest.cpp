@@ -169,6 +169,10 @@ Status ManifestReader::readText(const QJsonObject &text)
         return lines.error();
     m.vocabulary = *lines;
     m.lowercase = text.value(QLatin1String("lowercase")).toBool(true);
+    const QString tokenizer = text.value(QLatin1String("tokenizer")).toString(QStringLiteral("words"));
+    if (tokenizer != QLatin1String("words") && tokenizer != QLatin1String("tandem"))
+        return error(QStringLiteral("text.tokenizer"), QStringLiteral("expected \"words\" or \"tandem\", found \"%1\"").arg(tokenizer));
+    m.tandemTokenizer = tokenizer == QLatin1String("tandem");
     m.maxLength = text.value(QLatin1String("max_length")).toInt(32);
     if (m.maxLength < 1 || m.maxLength > 4096)
         return error(QStringLiteral("text.max_length"), QStringLiteral("expected 1 to 4096 tokens"));

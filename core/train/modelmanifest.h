@@ -11,7 +11,7 @@
 //     "input": {"size": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225],
 //               "colors": "rgb"},          // or "bgr"; size: a number or [width, height]
 //     "text": {"vocabulary": "vocab.txt",  // one token a line, the line's index is its id
-//              "lowercase": true, "max_length": 32,
+//              "lowercase": true, "max_length": 32, "tokenizer": "words",  // or "tandem"
 //              "pad": "<pad>", "unknown": "<unk>", "end": "<eos>"},
 //     "answers": "answers.txt",            // vqa: one answer a line, in the logits' order
 //     "outputs": [{"name": "logits", "shape": ["batch", "answers"]},
@@ -64,6 +64,7 @@ struct ModelManifest {
     QStringList vocabulary;       // token of each id
     bool lowercase = true;
     int maxLength = 32;
+    bool tandemTokenizer = false; // "tokenizer": "tandem": punctuation kept as tokens, as Tandem's own models read
     QString pad = QStringLiteral("<pad>"), unknown = QStringLiteral("<unk>"), end = QStringLiteral("<eos>");
     QStringList answers;          // vqa
     std::vector<ManifestOutput> outputs;

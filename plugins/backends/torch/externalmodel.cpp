@@ -2,6 +2,7 @@
 
 #include "ml/device.h"
 #include "ml/gradcam.h"
+#include "ml/vocabulary.h"
 #include "ml/vision.h"
 
 #include <c10/core/InferenceMode.h>
@@ -58,6 +59,13 @@ at::Tensor loadBatch(const ExternalModel &model, const std::vector<QString> &pat
 // letters, digits and apostrophes, at most max_length of them.
 QStringList words(const ModelManifest &m, const QString &text)
 {
+    if (m.tandemTokenizer) { // Tandem's own: lower-cased, punctuation as tokens
+        QStringList found;
+        for (const std::string &token : ml::tokenize(text.toStdString()))
+            if (found.size() < m.maxLength)
+                found << QString::fromStdString(token);
+        return found;
+    }
     static const QRegularExpression word(QStringLiteral("[\\w']+"), QRegularExpression::UseUnicodePropertiesOption);
     QStringList found;
     for (auto it = word.globalMatch(m.lowercase ? text.toLower() : text); it.hasNext() && found.size() < m.maxLength;)

@@ -3,6 +3,7 @@
 #include "explain.h"
 #include "inference.h"
 #include "retrieval.h"
+#include "torchscriptexport.h"
 #include "trainer.h"
 
 #include "ml/device.h"
@@ -72,6 +73,11 @@ Expected<AskResult> TorchBackend::ask(const AskRequest &request)
 Expected<ExplainResult> TorchBackend::explain(const ExplainRequest &request)
 {
     return guarded(request.project, [&] { return runExplain(request); });
+}
+
+Expected<ExportResult> TorchBackend::exportTorchScript(const QString &checkpoint, const QString &folder)
+{
+    return guarded(checkpoint, [&] { return exportModel(checkpoint, folder); });
 }
 
 } // namespace tandem::backend

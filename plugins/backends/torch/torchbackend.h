@@ -22,6 +22,7 @@ public:
     Expected<RetrieveResult> retrieve(const RetrieveRequest &request, TrainObserver *observer) override;
     Expected<AskResult> ask(const AskRequest &request) override;
     Expected<ExplainResult> explain(const ExplainRequest &request) override;
+    Expected<ExportResult> exportTorchScript(const QString &checkpoint, const QString &folder) override;
 };
 
 } // namespace tandem::backend

@@ -1,0 +1,270 @@
+#include "torchscriptexport.h"
+
+#include "externalmodel.h"
+#include "inference.h"
+
+#include "formats/textfile.h"
+
+#include <c10/core/InferenceMode.h>
+#include <torch/script.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace tandem::backend {
+
+namespace {
+
+// The TorchScript source of one model and the tensors it reads, registered on
+// the module under their checkpoint names with '.' as '_'.
+class ScriptWriter {
+public:
+    explicit ScriptWriter(torch::nn::Module &model)
+    {
+        for (const auto &p : model.named_parameters())
+            m_tensors[p.key()] = p.value();
+        for (const auto &b : model.named_buffers())
+            m_tensors[b.key()] = b.value();
+    }
+
+    // `self.<name>`, registered on first use.
+    std::string ref(const std::string &name)
+    {
+        const auto found = m_tensors.find(name);
+        if (found == m_tensors.end())
+            throw std::runtime_error("the model has no tensor '" + name + "' to export");
+        std::string attribute = name;
+        for (char &c : attribute)
+            if (c == '.')
+                c = '_';
+        if (m_registered.insert(attribute).second)
+            m_module.register_buffer(attribute, found->second.detach().to(at::kCPU).clone());
+        return "self." + attribute;
+    }
+    bool has(const std::string &name) const { return m_tensors.count(name) > 0; }
+    // The Linear layers of a Sequential ("head.mlp"): the indices that have a weight and a bias, in order.
+    std::vector<std::string> linears(const std::string &prefix) const
+    {
+        std::vector<std::pair<int, std::string>> found;
+        for (const auto &[name, tensor] : m_tensors) {
+            if (name.rfind(prefix + ".", 0) != 0 || name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0)
+                continue;
+            const std::string index = name.substr(prefix.size() + 1, name.size() - prefix.size() - 8);
+            if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos && tensor.dim() == 2)
+                found.emplace_back(std::stoi(index), prefix + "." + index);
+        }
+        std::sort(found.begin(), found.end());
+        std::vector<std::string> layers;
+        for (const auto &f : found)
+            layers.push_back(f.second);
+        return layers;
+    }
+    std::string linear(const std::string &input, const std::string &layer)
+    {
+        return "torch.linear(" + input + ", " + ref(layer + ".weight") + ", " + (has(layer + ".bias") ? ref(layer + ".bias") : "None") + ")";
+    }
+
+    std::ostringstream source;
+    torch::jit::Module m_module{"TandemVqa"};
+
+private:
+    std::map<std::string, at::Tensor> m_tensors;
+    std::set<std::string> m_registered;
+};
+
+void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
+{
+    auto &s = w.source;
+    s << "    x = images\n";
+    if (c.coordinateChannels)
+        s << "    b = images.size(0)\n    h = images.size(2)\n    w = images.size(3)\n"
+             "    ys = torch.linspace(-1.0, 1.0, h, dtype=images.dtype, device=images.device).view(1, 1, h, 1).expand(b, 1, h, w)\n"
+             "    xs = torch.linspace(-1.0, 1.0, w, dtype=images.dtype, device=images.device).view(1, 1, 1, w).expand(b, 1, h, w)\n"
+             "    x = torch.cat([images, xs, ys], 1)\n";
+    for (int64_t stage = 0; stage < c.visionStages; ++stage) {
+        const std::string conv = "vision.layers." + std::to_string(3 * stage), bn = "vision.layers." + std::to_string(3 * stage + 1);
+        s << "    x = torch.relu(torch.batch_norm(torch.conv2d(x, " << w.ref(conv + ".weight") << ", None, [2, 2], [1, 1]), "
+          << w.ref(bn + ".weight") << ", " << w.ref(bn + ".bias") << ", " << w.ref(bn + ".running_mean") << ", "
+          << w.ref(bn + ".running_var") << ", False, 0.0, 1e-05, False))\n";
+    }
+    s << "    features = x\n    regions = x.flatten(2).transpose(1, 2)\n";
+    if (c.appendCoordinates)
+        s << "    gh = x.size(2)\n    gw = x.size(3)\n"
+             "    cy = (torch.arange(gh, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gh) - 1.0\n"
+             "    cx = (torch.arange(gw, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gw) - 1.0\n"
+             "    xy = torch.stack([cx.view(1, gw).expand(gh, gw), cy.view(gh, 1).expand(gh, gw)], -1)"
+             ".reshape(1, gh * gw, 2).expand(regions.size(0), gh * gw, 2)\n"
+             "    regions = torch.cat([regions, xy], -1)\n";
+}
+
+// The GRU's last layer at each text's last word: what the packed GRU's final
+// hidden state holds (a GRU never looks ahead, so the padding after it does not count).
+void writeText(ScriptWriter &w, const ml::ModelConfig &c)
+{
+    auto &s = w.source;
+    std::string params;
+    for (int64_t layer = 0; layer < c.textLayers; ++layer)
+        for (const char *kind : {"weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l"})
+            params += (params.empty() ? "" : ", ") + w.ref("text.gru." + std::string(kind) + std::to_string(layer));
+    s << "    counts = lengths.clamp(1, tokens.size(1))\n"
+      << "    embedded = torch.embedding(" << w.ref("text.embedding.weight") << ", tokens, 0)\n"
+      << "    h0 = torch.zeros(" << c.textLayers << ", tokens.size(0), " << c.textDim << ", dtype=embedded.dtype, device=embedded.device)\n"
+      << "    words, last = torch.gru(embedded, h0, [" << params << "], True, " << c.textLayers << ", 0.0, False, False, True)\n"
+      << "    question = words[torch.arange(tokens.size(0), device=tokens.device), counts - 1]\n";
+}
+
+void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
+{
+    auto &s = w.source;
+    if (c.fusion == "concat") {
+        const auto mlp = w.linears("fusion.mlp");
+        s << "    fused = torch.relu(" << w.linear("torch.relu(" + w.linear("torch.cat([regions.mean(1), question], 1)", mlp.at(0)) + ")", mlp.at(1)) << ")\n";
+        return;
+    }
+    const std::string h = std::to_string(c.fusionHidden);
+    s << "    x = torch.relu(" << w.linear("regions", "fusion.input") << ")\n"
+      << "    film = " << w.linear("question", "fusion.generator") << ".view(-1, " << c.filmBlocks << ", 2, " << h << ")\n";
+    for (int64_t i = 0; i < c.filmBlocks; ++i) {
+        const std::string n = std::to_string(i);
+        if (i == 0) {
+            s << "    y = torch.relu(" << w.linear("x", "fusion.first.0") << ")\n";
+        } else {
+            s << "    y = " << w.linear("x", "fusion.first." + n) << "\n";
+            if (c.filmContext)
+                s << "    y = y + " << w.linear("torch.max(x, 1)[0]", "fusion.context." + std::to_string(i - 1)) << ".unsqueeze(1)\n";
+            s << "    y = torch.relu(y)\n";
+        }
+        s << "    y = torch.layer_norm(" << w.linear("y", "fusion.second." + n) << ", [" << h << "])\n"
+          << "    x = x + torch.relu((1 + film[:, " << n << ", 0].unsqueeze(1)) * y + film[:, " << n << ", 1].unsqueeze(1))\n";
+    }
+    s << "    fused = torch.relu(" << w.linear("torch.max(x, 1)[0]", "fusion.output") << ")\n";
+}
+
+Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
+{
+    if (c.task == "vqa" && c.vision == "cnn" && c.text == "gru" && (c.fusion == "concat" || c.fusion == "film"))
+        return {};
+    return Error::usage(QStringLiteral("%1: exporting a %2 model (%3 + %4%5) is not supported yet; "
+                                       "VQA models with cnn + gru and the concat or film fusion are")
+                            .arg(QFileInfo(checkpoint).fileName(), QString::fromStdString(c.task), QString::fromStdString(c.vision),
+                                 QString::fromStdString(c.text),
+                                 c.task == "vqa" ? QStringLiteral(" + ") + QString::fromStdString(c.fusion) : QString()));
+}
+
+int64_t gridSide(int64_t size, int64_t stages)
+{
+    for (int64_t i = 0; i < stages; ++i)
+        size = (size + 1) / 2; // 3x3, stride 2, padding 1
+    return size;
+}
+
+QJsonObject manifestFor(const LoadedModel &loaded, const QString &base)
+{
+    const ml::ModelConfig &c = loaded.model.config;
+    const qint64 side = gridSide(loaded.imageSize, c.visionStages);
+    QJsonArray logits{QStringLiteral("batch"), QStringLiteral("answers")};
+    QJsonArray features{QStringLiteral("batch"), qint64(c.visionChannels), side, side};
+    return {{QStringLiteral("format"), QStringLiteral("tandem-torchscript/1")},
+            {QStringLiteral("task"), QStringLiteral("vqa")},
+            {QStringLiteral("model"), base + QStringLiteral(".pt")},
+            {QStringLiteral("input"), QJsonObject{{QStringLiteral("size"), loaded.imageSize},
+                                                  {QStringLiteral("mean"), QJsonArray{0, 0, 0}},
+                                                  {QStringLiteral("std"), QJsonArray{1, 1, 1}},
+                                                  {QStringLiteral("colors"), QStringLiteral("rgb")}}},
+            {QStringLiteral("text"), QJsonObject{{QStringLiteral("vocabulary"), base + QStringLiteral(".vocab.txt")},
+                                                 {QStringLiteral("tokenizer"), QStringLiteral("tandem")},
+                                                 {QStringLiteral("max_length"), qint64(c.maxLength)},
+                                                 {QStringLiteral("pad"), QStringLiteral("<pad>")},
+                                                 {QStringLiteral("unknown"), QStringLiteral("<unk>")}}},
+            {QStringLiteral("answers"), base + QStringLiteral(".answers.txt")},
+            {QStringLiteral("outputs"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("logits")}, {QStringLiteral("shape"), logits}},
+                                                   QJsonObject{{QStringLiteral("name"), QStringLiteral("features")}, {QStringLiteral("shape"), features},
+                                                               {QStringLiteral("features"), true}}}}};
+}
+
+// The exported module against the model it came from, on random inputs.
+Status checkSameOutputs(LoadedModel &loaded, torch::jit::Module &exported, const QString &checkpoint)
+{
+    c10::InferenceMode inference;
+    torch::manual_seed(0);
+    const at::Tensor images = torch::rand({3, 3, loaded.imageSize, loaded.imageSize});
+    const at::Tensor tokens = torch::randint(0, loaded.codec.vocabulary.size(), {3, 7}, at::kLong);
+    const at::Tensor lengths = torch::tensor({7, 3, 1}, at::kLong);
+    const at::Tensor ours = loaded.model.vqa->forward(images, tokens, lengths, at::Tensor());
+    const at::Tensor theirs = exported.forward({images, tokens, lengths}).toTupleRef().elements()[0].toTensor();
+    const double difference = (ours - theirs).abs().max().item<double>();
+    if (difference > 1e-5)
+        return Error::input(QStringLiteral("the exported model's logits differ from the checkpoint's by %1: not written")
+                                .arg(difference), checkpoint);
+    return {};
+}
+
+Status writeLines(const QString &path, const std::vector<std::string> &lines)
+{
+    std::string text;
+    for (const std::string &line : lines)
+        text += line + "\n";
+    return formats::writeWholeFile(path, text);
+}
+
+} // namespace
+
+Expected<ExportResult> exportModel(const QString &checkpoint, const QString &folder)
+{
+    if (isManifestPath(checkpoint))
+        return Error::usage(QStringLiteral("%1 is already a TorchScript model").arg(checkpoint));
+    InferenceRequest request;
+    request.checkpoint = checkpoint;
+    request.device = QStringLiteral("cpu");
+    auto loaded = loadModel(request, std::nullopt);
+    if (!loaded)
+        return loaded.error();
+    if (auto s = refuseUnsupported(loaded->model.config, checkpoint); !s)
+        return s.error();
+    if (!QDir().mkpath(folder))
+        return Error::io(QStringLiteral("cannot create the folder"), folder);
+    ScriptWriter writer(*loaded->model.module);
+    writer.source << "def forward(self, images, tokens, lengths):\n";
+    writeVision(writer, loaded->model.config);
+    writeText(writer, loaded->model.config);
+    writeFusion(writer, loaded->model.config);
+    const auto head = writer.linears("head.mlp");
+    writer.source << "    logits = " << writer.linear("torch.relu(" + writer.linear("fused", head.at(0)) + ")", head.at(1)) << "\n"
+                  << "    return logits, features\n";
+    writer.m_module.define(writer.source.str());
+    writer.m_module.eval();
+    if (auto s = checkSameOutputs(*loaded, writer.m_module, checkpoint); !s)
+        return s.error();
+
+    const QString base = QFileInfo(checkpoint).completeBaseName();
+    const QDir dir(folder);
+    ExportResult result;
+    result.manifest = dir.filePath(base + QStringLiteral(".json"));
+    result.files = {result.manifest, dir.filePath(base + QStringLiteral(".pt")), dir.filePath(base + QStringLiteral(".vocab.txt")),
+                    dir.filePath(base + QStringLiteral(".answers.txt"))};
+    writer.m_module.save(result.files[1].toStdString());
+    std::vector<std::string> words, answers;
+    for (int64_t i = 0; i < loaded->codec.vocabulary.size(); ++i)
+        words.push_back(loaded->codec.vocabulary.word(i));
+    for (int64_t i = 0; i < loaded->codec.labels.size(); ++i)
+        answers.push_back(loaded->codec.labels.label(i));
+    for (const auto &[path, lines] : {std::pair{result.files[2], &words}, std::pair{result.files[3], &answers}})
+        if (auto s = writeLines(path, *lines); !s)
+            return s.error();
+    const QByteArray manifest = QJsonDocument(manifestFor(*loaded, base)).toJson();
+    if (auto s = formats::writeWholeFile(result.manifest, std::string_view(manifest.constData(), size_t(manifest.size()))); !s)
+        return s.error();
+    const ml::ModelConfig &c = loaded->model.config;
+    result.summary = QStringLiteral("vqa: %1 + %2 + %3").arg(QString::fromStdString(c.vision), QString::fromStdString(c.text),
+                                                             QString::fromStdString(c.fusion));
+    return result;
+}
+
+} // namespace tandem::backend
