@@ -118,6 +118,7 @@ private Q_SLOTS:
 private:
     QString trainTiny(const QString &fusion, const QMap<QString, QString> &options);
     void checkInPython(const QString &modelFile);
+    InferenceRequest wholeProject(const QString &checkpoint) const;
     AskRequest askRequest(const QString &checkpoint, const QString &question = QStringLiteral("what shape")) const;
     QString writeModel(const QString &name, torch::jit::Module module, QJsonObject manifest);
     QJsonObject vqaManifest() const;
@@ -157,6 +158,16 @@ void TestMlExternal::initTestCase()
     auto backend = BackendRegistry::instance().backend(QStringLiteral("torch"));
     QVERIFY2(backend, qPrintable(backend ? QString() : backend.error().toString()));
     m_backend = *backend;
+}
+
+// Every image of the project.
+InferenceRequest TestMlExternal::wholeProject(const QString &checkpoint) const
+{
+    InferenceRequest request;
+    request.project = m_project;
+    request.checkpoint = checkpoint;
+    request.split = QString();
+    return request;
 }
 
 AskRequest TestMlExternal::askRequest(const QString &checkpoint, const QString &question) const
@@ -199,10 +210,7 @@ void TestMlExternal::vqaAnswersAndStoresARun()
     QVERIFY2(info, qPrintable(info ? QString() : info.error().toString()));
     QCOMPARE(info->task, TaskKind::Vqa);
     QVERIFY(info->summary.contains(QStringLiteral("TorchScript vqa.pt")));
-    InferenceRequest request;
-    request.project = m_project;
-    request.checkpoint = m_vqa;
-    request.split = QString();
+    InferenceRequest request = wholeProject(m_vqa);
     request.saveAs = QStringLiteral("toy answers");
     auto result = m_backend->answer(request, nullptr);
     QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
@@ -250,10 +258,7 @@ void TestMlExternal::attentionAndGradCam()
 
 void TestMlExternal::captionerWordsWithMaps()
 {
-    InferenceRequest request;
-    request.project = m_project;
-    request.checkpoint = m_caption;
-    request.split = QString();
+    InferenceRequest request = wholeProject(m_caption);
     auto result = m_backend->caption(request, nullptr);
     QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
     QCOMPARE(int(result->captions.size()), 10);
@@ -273,10 +278,7 @@ void TestMlExternal::captionerWordsWithMaps()
 
 void TestMlExternal::dualEncoderEmbedsAndRetrieves()
 {
-    InferenceRequest request;
-    request.project = m_project;
-    request.checkpoint = m_retrieval;
-    request.split = QString();
+    InferenceRequest request = wholeProject(m_retrieval);
     auto embedded = m_backend->embed(request, nullptr);
     QVERIFY2(embedded, qPrintable(embedded ? QString() : embedded.error().toString()));
     QCOMPARE(embedded->dimension, 4);
