@@ -113,10 +113,11 @@ private Q_SLOTS:
     void cliAsksAnExternalModel();
     void exportGivesTheCheckpointsAnswers_data();
     void exportGivesTheCheckpointsAnswers();
+    void exportedDualEncoderRanksAlike();
     void exportRefusesWhatItCannotWrite();
 
 private:
-    QString trainTiny(const QString &fusion, const QMap<QString, QString> &options);
+    QString trainTiny(const QString &fusion, const QMap<QString, QString> &options, TaskKind task = TaskKind::Vqa);
     void checkInPython(const QString &modelFile);
     InferenceRequest wholeProject(const QString &checkpoint) const;
     AskRequest askRequest(const QString &checkpoint, const QString &question = QStringLiteral("what shape")) const;
@@ -438,10 +439,11 @@ void TestMlExternal::cliAsksAnExternalModel()
     QCOMPARE(model.value(QStringLiteral("architecture")).toObject().value(QStringLiteral("external")).toString(), QStringLiteral("torchscript"));
 }
 
-QString TestMlExternal::trainTiny(const QString &fusion, const QMap<QString, QString> &options)
+QString TestMlExternal::trainTiny(const QString &fusion, const QMap<QString, QString> &options, TaskKind task)
 {
     TrainRequest r;
     r.project = m_project;
+    r.task = task;
     r.fusion = fusion;
     r.modelOptions = {{QStringLiteral("vision_channels"), QStringLiteral("8")}, {QStringLiteral("embed_dim"), QStringLiteral("16")},
                       {QStringLiteral("text_dim"), QStringLiteral("32")},      {QStringLiteral("fusion_hidden"), QStringLiteral("32")},
@@ -454,7 +456,7 @@ QString TestMlExternal::trainTiny(const QString &fusion, const QMap<QString, QSt
     r.augment = false;
     r.device = QStringLiteral("cpu");
     r.threads = 1;
-    r.checkpoint = m_dir.filePath(fusion + QString::number(options.size()) + QStringLiteral(".ckpt"));
+    r.checkpoint = m_dir.filePath(taskName(task) + fusion + QString::number(options.size()) + QStringLiteral(".ckpt"));
     auto trained = m_backend->train(r, nullptr);
     if (!trained)
         qWarning("%s", qPrintable(trained.error().toString()));
@@ -466,6 +468,8 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
     QTest::addColumn<QString>("fusion");
     QTest::addColumn<Options>("options");
     QTest::newRow("concat") << "concat" << Options{};
+    QTest::newRow("late") << "late" << Options{};
+    QTest::newRow("gmu, no appended coordinates") << "gmu" << Options{{"append_coordinates", "false"}};
     QTest::newRow("film, context, CoordConv, two GRU layers")
         << "film" << Options{{"film_blocks", "2"}, {"film_context", "true"}, {"coordinate_channels", "true"}, {"text_layers", "2"}};
 }
@@ -533,6 +537,32 @@ void TestMlExternal::checkInPython(const QString &modelFile)
     check.start(python, {QStringLiteral("-c"), script, modelFile, inputsFile});
     QVERIFY(check.waitForFinished(60000));
     QVERIFY2(check.exitCode() == 0, (check.readAllStandardOutput() + check.readAllStandardError()).constData());
+}
+
+// A retrieval model exported: the same images for a text, with the same
+// cosines (to 1e-5), whether the checkpoint or the TorchScript file ranks them.
+void TestMlExternal::exportedDualEncoderRanksAlike()
+{
+    const QString checkpoint = trainTiny(QString(), {{QStringLiteral("retrieval_dim"), QStringLiteral("16")}}, TaskKind::Retrieval);
+    auto exported = m_backend->exportTorchScript(checkpoint, m_dir.filePath(QStringLiteral("exported-retrieval")));
+    QVERIFY2(exported, qPrintable(exported ? QString() : exported.error().toString()));
+    QCOMPARE(exported->files.size(), 3); // no answers file
+    RetrieveRequest request;
+    request.project = m_project;
+    request.split = QString();
+    request.text = QStringLiteral("a red square and a blue circle");
+    request.k = 5;
+    request.checkpoint = checkpoint;
+    auto ours = m_backend->retrieve(request, nullptr);
+    request.checkpoint = exported->manifest;
+    auto theirs = m_backend->retrieve(request, nullptr);
+    QVERIFY2(ours, qPrintable(ours ? QString() : ours.error().toString()));
+    QVERIFY2(theirs, qPrintable(theirs ? QString() : theirs.error().toString()));
+    QCOMPARE(theirs->items.size(), ours->items.size());
+    for (size_t i = 0; i < ours->items.size(); ++i) {
+        QCOMPARE(theirs->items[i].id, ours->items[i].id);
+        QVERIFY(std::abs(theirs->items[i].score - ours->items[i].score) < 1e-5);
+    }
 }
 
 void TestMlExternal::exportRefusesWhatItCannotWrite()

@@ -123,6 +123,19 @@ void writeText(ScriptWriter &w, const ml::ModelConfig &c)
 void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 {
     auto &s = w.source;
+    if (c.fusion == "late") { // answer scores: the head passes them on
+        const auto image = w.linears("fusion.image_classifier"), question = w.linears("fusion.question_classifier");
+        s << "    fused = 0.5 * (" << w.linear("torch.relu(" + w.linear("regions.mean(1)", image.at(0)) + ")", image.at(1)) << " + "
+          << w.linear("torch.relu(" + w.linear("question", question.at(0)) + ")", question.at(1)) << ")\n";
+        return;
+    }
+    if (c.fusion == "gmu") {
+        s << "    pooled = regions.mean(1)\n"
+          << "    z = torch.sigmoid(" << w.linear("torch.cat([pooled, question], 1)", "fusion.gate") << ")\n"
+          << "    fused = z * torch.tanh(" << w.linear("pooled", "fusion.image") << ") + (1 - z) * torch.tanh("
+          << w.linear("question", "fusion.question") << ")\n";
+        return;
+    }
     if (c.fusion == "concat") {
         const auto mlp = w.linears("fusion.mlp");
         s << "    fused = torch.relu(" << w.linear("torch.relu(" + w.linear("torch.cat([regions.mean(1), question], 1)", mlp.at(0)) + ")", mlp.at(1)) << ")\n";
@@ -149,10 +162,12 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 
 Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
 {
-    if (c.task == "vqa" && c.vision == "cnn" && c.text == "gru" && (c.fusion == "concat" || c.fusion == "film"))
+    const bool vqa = c.task == "vqa" && (c.fusion == "concat" || c.fusion == "film" || c.fusion == "late" || c.fusion == "gmu");
+    if (c.vision == "cnn" && c.text == "gru" && (vqa || c.task == "retrieval"))
         return {};
     return Error::usage(QStringLiteral("%1: exporting a %2 model (%3 + %4%5) is not supported yet; "
-                                       "VQA models with cnn + gru and the concat or film fusion are")
+                                       "VQA models with cnn + gru and the concat, late, gmu or film fusion are, "
+                                       "and retrieval models with cnn + gru")
                             .arg(QFileInfo(checkpoint).fileName(), QString::fromStdString(c.task), QString::fromStdString(c.vision),
                                  QString::fromStdString(c.text),
                                  c.task == "vqa" ? QStringLiteral(" + ") + QString::fromStdString(c.fusion) : QString()));
@@ -165,28 +180,68 @@ int64_t gridSide(int64_t size, int64_t stages)
     return size;
 }
 
+bool isVqa(const LoadedModel &loaded) { return loaded.model.task == TaskKind::Vqa; }
+
+QJsonObject output(const QString &name, const QJsonArray &shape)
+{
+    return {{QStringLiteral("name"), name}, {QStringLiteral("shape"), shape}};
+}
+
 QJsonObject manifestFor(const LoadedModel &loaded, const QString &base)
 {
     const ml::ModelConfig &c = loaded.model.config;
+    QJsonObject manifest{
+        {QStringLiteral("format"), QStringLiteral("tandem-torchscript/1")},
+        {QStringLiteral("task"), taskName(loaded.model.task)},
+        {QStringLiteral("model"), base + QStringLiteral(".pt")},
+        {QStringLiteral("input"), QJsonObject{{QStringLiteral("size"), loaded.imageSize},
+                                              {QStringLiteral("mean"), QJsonArray{0, 0, 0}},
+                                              {QStringLiteral("std"), QJsonArray{1, 1, 1}},
+                                              {QStringLiteral("colors"), QStringLiteral("rgb")}}},
+        {QStringLiteral("text"), QJsonObject{{QStringLiteral("vocabulary"), base + QStringLiteral(".vocab.txt")},
+                                             {QStringLiteral("tokenizer"), QStringLiteral("tandem")},
+                                             {QStringLiteral("max_length"), qint64(c.maxLength)},
+                                             {QStringLiteral("pad"), QStringLiteral("<pad>")},
+                                             {QStringLiteral("unknown"), QStringLiteral("<unk>")}}}};
+    if (!isVqa(loaded)) {
+        const QJsonArray embedding{QStringLiteral("batch"), qint64(c.retrievalDim)};
+        manifest[QStringLiteral("outputs")] = QJsonArray{output(QStringLiteral("image_embedding"), embedding),
+                                                         output(QStringLiteral("text_embedding"), embedding)};
+        return manifest;
+    }
     const qint64 side = gridSide(loaded.imageSize, c.visionStages);
-    QJsonArray logits{QStringLiteral("batch"), QStringLiteral("answers")};
-    QJsonArray features{QStringLiteral("batch"), qint64(c.visionChannels), side, side};
-    return {{QStringLiteral("format"), QStringLiteral("tandem-torchscript/1")},
-            {QStringLiteral("task"), QStringLiteral("vqa")},
-            {QStringLiteral("model"), base + QStringLiteral(".pt")},
-            {QStringLiteral("input"), QJsonObject{{QStringLiteral("size"), loaded.imageSize},
-                                                  {QStringLiteral("mean"), QJsonArray{0, 0, 0}},
-                                                  {QStringLiteral("std"), QJsonArray{1, 1, 1}},
-                                                  {QStringLiteral("colors"), QStringLiteral("rgb")}}},
-            {QStringLiteral("text"), QJsonObject{{QStringLiteral("vocabulary"), base + QStringLiteral(".vocab.txt")},
-                                                 {QStringLiteral("tokenizer"), QStringLiteral("tandem")},
-                                                 {QStringLiteral("max_length"), qint64(c.maxLength)},
-                                                 {QStringLiteral("pad"), QStringLiteral("<pad>")},
-                                                 {QStringLiteral("unknown"), QStringLiteral("<unk>")}}},
-            {QStringLiteral("answers"), base + QStringLiteral(".answers.txt")},
-            {QStringLiteral("outputs"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("logits")}, {QStringLiteral("shape"), logits}},
-                                                   QJsonObject{{QStringLiteral("name"), QStringLiteral("features")}, {QStringLiteral("shape"), features},
-                                                               {QStringLiteral("features"), true}}}}};
+    QJsonObject features = output(QStringLiteral("features"), {QStringLiteral("batch"), qint64(c.visionChannels), side, side});
+    features[QStringLiteral("features")] = true;
+    manifest[QStringLiteral("answers")] = base + QStringLiteral(".answers.txt");
+    manifest[QStringLiteral("outputs")] = QJsonArray{output(QStringLiteral("logits"), {QStringLiteral("batch"), QStringLiteral("answers")}),
+                                                     features};
+    return manifest;
+}
+
+// VQA: forward(images, tokens, lengths) -> logits, features. Retrieval:
+// encode_image(images) and encode_text(tokens, lengths), unit vectors.
+void writeSource(ScriptWriter &w, const LoadedModel &loaded)
+{
+    const ml::ModelConfig &c = loaded.model.config;
+    auto &s = w.source;
+    if (!isVqa(loaded)) {
+        s << "def encode_image(self, images):\n";
+        writeVision(w, c);
+        s << "    e = " << w.linear("regions.mean(1)", "head.image") << "\n"
+          << "    return e / e.norm(2, -1, True).clamp_min(1e-12)\n\n"
+          << "def encode_text(self, tokens, lengths):\n";
+        writeText(w, c);
+        s << "    e = " << w.linear("question", "head.text") << "\n"
+          << "    return e / e.norm(2, -1, True).clamp_min(1e-12)\n";
+        return;
+    }
+    s << "def forward(self, images, tokens, lengths):\n";
+    writeVision(w, c);
+    writeText(w, c);
+    writeFusion(w, c);
+    const auto head = w.linears("head.mlp");
+    s << "    logits = " << (head.empty() ? std::string("fused") : w.linear("torch.relu(" + w.linear("fused", head.at(0)) + ")", head.at(1)))
+      << "\n    return logits, features\n";
 }
 
 // The exported module against the model it came from, on random inputs.
@@ -197,12 +252,21 @@ Status checkSameOutputs(LoadedModel &loaded, torch::jit::Module &exported, const
     const at::Tensor images = torch::rand({3, 3, loaded.imageSize, loaded.imageSize});
     const at::Tensor tokens = torch::randint(0, loaded.codec.vocabulary.size(), {3, 7}, at::kLong);
     const at::Tensor lengths = torch::tensor({7, 3, 1}, at::kLong);
-    const at::Tensor ours = loaded.model.vqa->forward(images, tokens, lengths, at::Tensor());
-    const at::Tensor theirs = exported.forward({images, tokens, lengths}).toTupleRef().elements()[0].toTensor();
-    const double difference = (ours - theirs).abs().max().item<double>();
-    if (difference > 1e-5)
-        return Error::input(QStringLiteral("the exported model's logits differ from the checkpoint's by %1: not written")
-                                .arg(difference), checkpoint);
+    std::vector<std::pair<at::Tensor, at::Tensor>> pairs;
+    if (isVqa(loaded)) {
+        pairs.emplace_back(loaded.model.vqa->forward(images, tokens, lengths, at::Tensor()),
+                           exported.forward({images, tokens, lengths}).toTupleRef().elements()[0].toTensor());
+    } else {
+        pairs.emplace_back(loaded.model.retrieval->embedImages(images), exported.run_method("encode_image", images).toTensor());
+        pairs.emplace_back(loaded.model.retrieval->embedTexts(tokens, lengths),
+                           exported.run_method("encode_text", tokens, lengths).toTensor());
+    }
+    for (const auto &[ours, theirs] : pairs) {
+        const double difference = (ours - theirs).abs().max().item<double>();
+        if (difference > 1e-5)
+            return Error::input(QStringLiteral("the exported model's outputs differ from the checkpoint's by %1: not written")
+                                    .arg(difference), checkpoint);
+    }
     return {};
 }
 
@@ -231,13 +295,7 @@ Expected<ExportResult> exportModel(const QString &checkpoint, const QString &fol
     if (!QDir().mkpath(folder))
         return Error::io(QStringLiteral("cannot create the folder"), folder);
     ScriptWriter writer(*loaded->model.module);
-    writer.source << "def forward(self, images, tokens, lengths):\n";
-    writeVision(writer, loaded->model.config);
-    writeText(writer, loaded->model.config);
-    writeFusion(writer, loaded->model.config);
-    const auto head = writer.linears("head.mlp");
-    writer.source << "    logits = " << writer.linear("torch.relu(" + writer.linear("fused", head.at(0)) + ")", head.at(1)) << "\n"
-                  << "    return logits, features\n";
+    writeSource(writer, *loaded);
     writer.m_module.define(writer.source.str());
     writer.m_module.eval();
     if (auto s = checkSameOutputs(*loaded, writer.m_module, checkpoint); !s)
@@ -247,23 +305,28 @@ Expected<ExportResult> exportModel(const QString &checkpoint, const QString &fol
     const QDir dir(folder);
     ExportResult result;
     result.manifest = dir.filePath(base + QStringLiteral(".json"));
-    result.files = {result.manifest, dir.filePath(base + QStringLiteral(".pt")), dir.filePath(base + QStringLiteral(".vocab.txt")),
-                    dir.filePath(base + QStringLiteral(".answers.txt"))};
+    result.files = {result.manifest, dir.filePath(base + QStringLiteral(".pt")), dir.filePath(base + QStringLiteral(".vocab.txt"))};
     writer.m_module.save(result.files[1].toStdString());
     std::vector<std::string> words, answers;
     for (int64_t i = 0; i < loaded->codec.vocabulary.size(); ++i)
         words.push_back(loaded->codec.vocabulary.word(i));
-    for (int64_t i = 0; i < loaded->codec.labels.size(); ++i)
-        answers.push_back(loaded->codec.labels.label(i));
-    for (const auto &[path, lines] : {std::pair{result.files[2], &words}, std::pair{result.files[3], &answers}})
-        if (auto s = writeLines(path, *lines); !s)
+    if (auto s = writeLines(result.files[2], words); !s)
+        return s.error();
+    if (isVqa(*loaded)) {
+        result.files << dir.filePath(base + QStringLiteral(".answers.txt"));
+        for (int64_t i = 0; i < loaded->codec.labels.size(); ++i)
+            answers.push_back(loaded->codec.labels.label(i));
+        if (auto s = writeLines(result.files[3], answers); !s)
             return s.error();
+    }
     const QByteArray manifest = QJsonDocument(manifestFor(*loaded, base)).toJson();
     if (auto s = formats::writeWholeFile(result.manifest, std::string_view(manifest.constData(), size_t(manifest.size()))); !s)
         return s.error();
     const ml::ModelConfig &c = loaded->model.config;
-    result.summary = QStringLiteral("vqa: %1 + %2 + %3").arg(QString::fromStdString(c.vision), QString::fromStdString(c.text),
-                                                             QString::fromStdString(c.fusion));
+    result.summary = QStringLiteral("%1: %2 + %3").arg(taskName(loaded->model.task), QString::fromStdString(c.vision),
+                                                       QString::fromStdString(c.text));
+    if (isVqa(*loaded))
+        result.summary += QStringLiteral(" + ") + QString::fromStdString(c.fusion);
     return result;
 }
 

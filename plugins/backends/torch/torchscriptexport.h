@@ -3,8 +3,9 @@
 // as TorchScript source (torch::jit::Module::define) over the checkpoint's
 // tensors, with a manifest (train/modelmanifest.h) that feeds it as Tandem
 // does (its image size, no normalisation, Tandem's tokenizer and vocabulary).
-// So far: VQA models with the cnn vision encoder, the gru text encoder and
-// the concat or film fusion; others are refused, naming what is supported.
+// So far: models with the cnn vision encoder and the gru text encoder, VQA
+// with the concat, late, gmu or film fusion, and retrieval dual encoders;
+// others are refused, naming what is supported.
 #include "train/modelbackend.h"
 
 namespace tandem::backend {
