@@ -470,6 +470,9 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
     QTest::newRow("concat") << "concat" << Options{};
     QTest::newRow("late") << "late" << Options{};
     QTest::newRow("gmu, no appended coordinates") << "gmu" << Options{{"append_coordinates", "false"}};
+    QTest::newRow("mfb") << "mfb" << Options{{"mfb_factor", "3"}};
+    QTest::newRow("cross_attention") << "cross_attention" << Options{{"fusion_heads", "4"}};
+    QTest::newRow("relation, two g layers") << "relation" << Options{{"relation_layers", "2"}};
     QTest::newRow("film, context, CoordConv, two GRU layers")
         << "film" << Options{{"film_blocks", "2"}, {"film_context", "true"}, {"coordinate_channels", "true"}, {"text_layers", "2"}};
 }
@@ -503,6 +506,23 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers()
                 QVERIFY(std::abs(theirs->answers[i].probability - ours->answers[i].probability) < 1e-5);
             }
         }
+    }
+    // The fusions that attend export their map too: the same as the checkpoint's.
+    if (fusion == QLatin1String("mfb") || fusion == QLatin1String("cross_attention") || fusion == QLatin1String("relation")) {
+        ExplainRequest explain;
+        explain.project = m_project;
+        explain.image = QStringLiteral("2");
+        explain.text = QStringLiteral("What shape is the red object?");
+        explain.checkpoint = checkpoint;
+        auto ours = m_backend->explain(explain);
+        explain.checkpoint = exported->manifest;
+        auto theirs = m_backend->explain(explain);
+        QVERIFY2(ours, qPrintable(ours ? QString() : ours.error().toString()));
+        QVERIFY2(theirs, qPrintable(theirs ? QString() : theirs.error().toString()));
+        QCOMPARE(theirs->gridHeight, ours->gridHeight);
+        QCOMPARE(theirs->maps[0].weights.size(), ours->maps[0].weights.size());
+        for (size_t i = 0; i < ours->maps[0].weights.size(); ++i)
+            QVERIFY(std::abs(theirs->maps[0].weights[i] - ours->maps[0].weights[i]) < 1e-5);
     }
     // PyTorch: the same file on the same inputs.
     try {
@@ -567,12 +587,14 @@ void TestMlExternal::exportedDualEncoderRanksAlike()
 
 void TestMlExternal::exportRefusesWhatItCannotWrite()
 {
-    const QString checkpoint = trainTiny(QStringLiteral("mfb"), {});
-    auto exported = m_backend->exportTorchScript(checkpoint, m_dir.filePath(QStringLiteral("mfb")));
+    const QString checkpoint = trainTiny(QString(), {{QStringLiteral("decoder_dim"), QStringLiteral("32")},
+                                                     {QStringLiteral("attention_dim"), QStringLiteral("16")}}, TaskKind::Caption);
+    auto exported = m_backend->exportTorchScript(checkpoint, m_dir.filePath(QStringLiteral("captioner")));
     QVERIFY(!exported);
     QCOMPARE(exported.error().kind, ErrorKind::Usage);
-    QVERIFY2(exported.error().message.contains(QStringLiteral("cnn + gru + mfb) is not supported yet")), qPrintable(exported.error().message));
-    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("mfb"))));
+    QVERIFY2(exported.error().message.contains(QStringLiteral("exporting a caption model")) && exported.error().message.contains(QStringLiteral("is not supported yet")),
+             qPrintable(exported.error().message));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("captioner"))));
     auto again = m_backend->exportTorchScript(m_vqa, m_dir.filePath(QStringLiteral("again")));
     QVERIFY(!again);
     QVERIFY(again.error().message.contains(QStringLiteral("already a TorchScript model")));

@@ -14,6 +14,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -94,10 +96,9 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
           << w.ref(bn + ".weight") << ", " << w.ref(bn + ".bias") << ", " << w.ref(bn + ".running_mean") << ", "
           << w.ref(bn + ".running_var") << ", False, 0.0, 1e-05, False))\n";
     }
-    s << "    features = x\n    regions = x.flatten(2).transpose(1, 2)\n";
+    s << "    features = x\n    regions = x.flatten(2).transpose(1, 2)\n    gh = x.size(2)\n    gw = x.size(3)\n";
     if (c.appendCoordinates)
-        s << "    gh = x.size(2)\n    gw = x.size(3)\n"
-             "    cy = (torch.arange(gh, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gh) - 1.0\n"
+        s << "    cy = (torch.arange(gh, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gh) - 1.0\n"
              "    cx = (torch.arange(gw, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gw) - 1.0\n"
              "    xy = torch.stack([cx.view(1, gw).expand(gh, gw), cy.view(gh, 1).expand(gh, gw)], -1)"
              ".reshape(1, gh * gw, 2).expand(regions.size(0), gh * gw, 2)\n"
@@ -117,12 +118,93 @@ void writeText(ScriptWriter &w, const ml::ModelConfig &c)
       << "    embedded = torch.embedding(" << w.ref("text.embedding.weight") << ", tokens, 0)\n"
       << "    h0 = torch.zeros(" << c.textLayers << ", tokens.size(0), " << c.textDim << ", dtype=embedded.dtype, device=embedded.device)\n"
       << "    words, last = torch.gru(embedded, h0, [" << params << "], True, " << c.textLayers << ", 0.0, False, False, True)\n"
-      << "    question = words[torch.arange(tokens.size(0), device=tokens.device), counts - 1]\n";
+      << "    question = words[torch.arange(tokens.size(0), device=tokens.device), counts - 1]\n"
+      << "    mask = torch.arange(tokens.size(1), device=tokens.device).unsqueeze(0) < counts.unsqueeze(1)\n";
+}
+
+// Factorised bilinear pooling of two projections, as MfbFusionImpl::factorizedBilinear.
+std::string mfbPool(const std::string &product, const ml::ModelConfig &c)
+{
+    return "    z = " + product + "\n    z = z.view(z.shape[:-1] + [" + std::to_string(c.fusionDim) + ", " + std::to_string(c.mfbFactor)
+           + "]).sum(-1)\n    z = torch.sign(z) * torch.sqrt(torch.abs(z) + 1e-08)\n    z = z / z.norm(2, -1, True).clamp_min(1e-12)\n";
+}
+
+// AttentionPoolImpl: `query` attends over `keys`; sets <name> (the pooled
+// vector) and <name>_w (the weights, [B, heads, N]).
+void writeAttentionPool(ScriptWriter &w, const ml::ModelConfig &c, const std::string &module, const std::string &query,
+                        const std::string &keys, bool masked, const std::string &name)
+{
+    const int64_t heads = c.fusionHeads, perHead = c.fusionHidden / heads;
+    char scale[32];
+    std::snprintf(scale, sizeof scale, "%.17g", std::sqrt(double(perHead)));
+    auto &s = w.source;
+    const std::string view = ".view(" + keys + ".size(0), " + keys + ".size(1), " + std::to_string(heads) + ", " + std::to_string(perHead) + ").transpose(1, 2)";
+    s << "    q_ = " << w.linear(query, module + ".query") << ".view(" << keys << ".size(0), " << heads << ", 1, " << perHead << ")\n"
+      << "    k_ = " << w.linear(keys, module + ".key") << view << "\n"
+      << "    v_ = " << w.linear(keys, module + ".value") << view << "\n"
+      << "    scores = torch.matmul(q_, k_.transpose(-1, -2)).squeeze(2) / " << scale << "\n";
+    if (masked)
+        s << "    scores = scores.masked_fill(mask.logical_not().unsqueeze(1), -1e9)\n";
+    s << "    " << name << "_w = torch.softmax(scores, -1)\n"
+      << "    " << name << " = " << w.linear("torch.matmul(" + name + "_w.unsqueeze(2), v_).squeeze(2).reshape(" + keys + ".size(0), " + std::to_string(heads * perHead) + ")", module + ".out") << "\n";
+}
+
+std::string layerNorm(ScriptWriter &w, const std::string &input, const std::string &module, int64_t width)
+{
+    return "torch.layer_norm(" + input + ", [" + std::to_string(width) + "], " + w.ref(module + ".weight") + ", " + w.ref(module + ".bias") + ", 1e-05)";
+}
+
+// The fusions that attend: mfb, cross_attention and relation. Each also sets
+// `attention` [B, gh, gw], the map Tandem's own explain shows for it.
+bool writeAttendingFusion(ScriptWriter &w, const ml::ModelConfig &c)
+{
+    auto &s = w.source;
+    const std::string h = std::to_string(c.fusionHidden);
+    if (c.fusion == "mfb") {
+        const auto score = w.linears("fusion.attention_score");
+        s << mfbPool(w.linear("regions", "fusion.attention_image") + " * " + w.linear("question", "fusion.attention_question") + ".unsqueeze(1)", c)
+          << "    weights = torch.softmax(" << w.linear("torch.relu(" + w.linear("z", score.at(0)) + ")", score.at(1)) << ".squeeze(-1), 1)\n"
+          << "    attended = torch.bmm(weights.unsqueeze(1), regions).squeeze(1)\n"
+          << mfbPool(w.linear("attended", "fusion.image") + " * " + w.linear("question", "fusion.question"), c)
+          << "    fused = z\n    attention = weights.view(-1, gh, gw)\n";
+        return true;
+    }
+    if (c.fusion == "cross_attention") {
+        writeAttentionPool(w, c, "fusion.over_regions", "question", "regions", false, "seen");
+        s << "    x = " << layerNorm(w, w.linear("question", "fusion.question_in") + " + seen", "fusion.norm1", c.fusionHidden) << "\n";
+        writeAttentionPool(w, c, "fusion.over_tokens", "x", "words", true, "read");
+        const auto mlp = w.linears("fusion.mlp");
+        s << "    x = " << layerNorm(w, "x + read", "fusion.norm2", c.fusionHidden) << "\n"
+          << "    x = " << layerNorm(w, "x + " + w.linear("torch.relu(" + w.linear("x", mlp.at(0)) + ")", mlp.at(1)), "fusion.norm3", c.fusionHidden) << "\n"
+          << "    fused = torch.relu(" << w.linear("x", "fusion.output") << ")\n"
+          << "    attention = seen_w.mean(1).view(-1, gh, gw)\n";
+        return true;
+    }
+    if (c.fusion == "relation") {
+        const auto f = w.linears("fusion.f");
+        s << "    r = regions.size(1)\n"
+          << "    pairs = torch.relu(" << w.linear("regions", "fusion.g_first_i") << ".unsqueeze(2) + " << w.linear("regions", "fusion.g_first_j")
+          << ".unsqueeze(1) + " << w.linear("question", "fusion.g_first_q") << ".view(-1, 1, 1, " << h << ")).view(-1, r * r, " << h << ")\n";
+        for (const std::string &layer : w.linears("fusion.g_rest"))
+            s << "    pairs = torch.relu(" << w.linear("pairs", layer) << ")\n";
+        s << "    fused = torch.relu(" << w.linear("torch.relu(" + w.linear("pairs.mean(1)", f.at(0)) + ")", f.at(1)) << ")\n"
+          << "    size = pairs.abs().sum(2).view(-1, r, r)\n    share = size.sum(2) + size.sum(1)\n"
+          << "    attention = (share / share.sum(1, True).clamp_min(1e-12)).view(-1, gh, gw)\n";
+        return true;
+    }
+    return false;
+}
+
+bool attends(const ml::ModelConfig &c)
+{
+    return c.fusion == "mfb" || c.fusion == "cross_attention" || c.fusion == "relation";
 }
 
 void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 {
     auto &s = w.source;
+    if (writeAttendingFusion(w, c))
+        return;
     if (c.fusion == "late") { // answer scores: the head passes them on
         const auto image = w.linears("fusion.image_classifier"), question = w.linears("fusion.question_classifier");
         s << "    fused = 0.5 * (" << w.linear("torch.relu(" + w.linear("regions.mean(1)", image.at(0)) + ")", image.at(1)) << " + "
@@ -162,12 +244,11 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 
 Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
 {
-    const bool vqa = c.task == "vqa" && (c.fusion == "concat" || c.fusion == "film" || c.fusion == "late" || c.fusion == "gmu");
+    const bool vqa = c.task == "vqa";
     if (c.vision == "cnn" && c.text == "gru" && (vqa || c.task == "retrieval"))
         return {};
     return Error::usage(QStringLiteral("%1: exporting a %2 model (%3 + %4%5) is not supported yet; "
-                                       "VQA models with cnn + gru and the concat, late, gmu or film fusion are, "
-                                       "and retrieval models with cnn + gru")
+                                       "VQA and retrieval models with cnn + gru are")
                             .arg(QFileInfo(checkpoint).fileName(), QString::fromStdString(c.task), QString::fromStdString(c.vision),
                                  QString::fromStdString(c.text),
                                  c.task == "vqa" ? QStringLiteral(" + ") + QString::fromStdString(c.fusion) : QString()));
@@ -213,8 +294,14 @@ QJsonObject manifestFor(const LoadedModel &loaded, const QString &base)
     QJsonObject features = output(QStringLiteral("features"), {QStringLiteral("batch"), qint64(c.visionChannels), side, side});
     features[QStringLiteral("features")] = true;
     manifest[QStringLiteral("answers")] = base + QStringLiteral(".answers.txt");
-    manifest[QStringLiteral("outputs")] = QJsonArray{output(QStringLiteral("logits"), {QStringLiteral("batch"), QStringLiteral("answers")}),
-                                                     features};
+    QJsonArray outputs{output(QStringLiteral("logits"), {QStringLiteral("batch"), QStringLiteral("answers")})};
+    if (attends(c)) {
+        QJsonObject attention = output(QStringLiteral("attention"), {QStringLiteral("batch"), side, side});
+        attention[QStringLiteral("attention")] = true;
+        outputs.append(attention);
+    }
+    outputs.append(features);
+    manifest[QStringLiteral("outputs")] = outputs;
     return manifest;
 }
 
@@ -241,7 +328,7 @@ void writeSource(ScriptWriter &w, const LoadedModel &loaded)
     writeFusion(w, c);
     const auto head = w.linears("head.mlp");
     s << "    logits = " << (head.empty() ? std::string("fused") : w.linear("torch.relu(" + w.linear("fused", head.at(0)) + ")", head.at(1)))
-      << "\n    return logits, features\n";
+      << (attends(c) ? "\n    return logits, attention, features\n" : "\n    return logits, features\n");
 }
 
 // The exported module against the model it came from, on random inputs.

@@ -4,8 +4,8 @@
 // tensors, with a manifest (train/modelmanifest.h) that feeds it as Tandem
 // does (its image size, no normalisation, Tandem's tokenizer and vocabulary).
 // So far: models with the cnn vision encoder and the gru text encoder, VQA
-// with the concat, late, gmu or film fusion, and retrieval dual encoders;
-// others are refused, naming what is supported.
+// with any fusion (the attending ones return their map too) and retrieval
+// dual encoders; others are refused, naming what is supported.
 #include "train/modelbackend.h"
 
 namespace tandem::backend {
