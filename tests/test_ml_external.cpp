@@ -449,7 +449,10 @@ QString TestMlExternal::trainTiny(const QString &fusion, const QMap<QString, QSt
                       {QStringLiteral("text_dim"), QStringLiteral("32")},      {QStringLiteral("fusion_hidden"), QStringLiteral("32")},
                       {QStringLiteral("fusion_dim"), QStringLiteral("32")},    {QStringLiteral("answer_hidden"), QStringLiteral("32")}};
     for (auto it = options.begin(); it != options.end(); ++it)
-        r.modelOptions[it.key()] = it.value();
+        if (it.key() == QLatin1String("vision")) // the encoder is a request field, not an architecture key
+            r.vision = it.value();
+        else
+            r.modelOptions[it.key()] = it.value();
     r.epochs = 1;
     r.batchImages = 4;
     r.imageSize = 32;
@@ -473,6 +476,7 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
     QTest::newRow("mfb") << "mfb" << Options{{"mfb_factor", "3"}};
     QTest::newRow("cross_attention") << "cross_attention" << Options{{"fusion_heads", "4"}};
     QTest::newRow("relation, two g layers") << "relation" << Options{{"relation_layers", "2"}};
+    QTest::newRow("resnet, film") << "film" << Options{{"vision", "resnet"}, {"vision_stages", "3"}};
     QTest::newRow("film, context, CoordConv, two GRU layers")
         << "film" << Options{{"film_blocks", "2"}, {"film_context", "true"}, {"coordinate_channels", "true"}, {"text_layers", "2"}};
 }

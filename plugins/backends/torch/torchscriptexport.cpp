@@ -81,6 +81,30 @@ private:
     std::set<std::string> m_registered;
 };
 
+// Conv2d without bias (3x3 padded by 1, or 1x1) then BatchNorm2d in eval mode.
+std::string convBn(ScriptWriter &w, const std::string &input, const std::string &conv, const std::string &bn, int stride, int padding)
+{
+    const std::string st = std::to_string(stride), pad = std::to_string(padding);
+    return "torch.batch_norm(torch.conv2d(" + input + ", " + w.ref(conv + ".weight") + ", None, [" + st + ", " + st + "], [" + pad + ", "
+           + pad + "]), " + w.ref(bn + ".weight") + ", " + w.ref(bn + ".bias") + ", " + w.ref(bn + ".running_mean") + ", "
+           + w.ref(bn + ".running_var") + ", False, 0.0, 1e-05, False)";
+}
+
+// SmallResNetImpl: a stride-2 stem, then per stage a stride-2 basic block and a stride-1 one.
+void writeResNet(ScriptWriter &w, const ml::ModelConfig &c)
+{
+    auto &s = w.source;
+    s << "    x = torch.relu(" << convBn(w, "x", "vision.stem.0", "vision.stem.1", 2, 1) << ")\n";
+    for (int64_t i = 0; i < 2 * (c.visionStages - 1); ++i) {
+        const std::string b = "vision.blocks." + std::to_string(i);
+        const int stride = i % 2 == 0 ? 2 : 1;
+        s << "    out = torch.relu(" << convBn(w, "x", b + ".conv1", b + ".bn1", stride, 1) << ")\n"
+          << "    out = " << convBn(w, "out", b + ".conv2", b + ".bn2", 1, 1) << "\n"
+          << "    x = torch.relu(out + " << (w.has(b + ".shortcut_conv.weight") ? convBn(w, "x", b + ".shortcut_conv", b + ".shortcut_bn", stride, 0) : std::string("x"))
+          << ")\n";
+    }
+}
+
 void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
 {
     auto &s = w.source;
@@ -90,12 +114,11 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
              "    ys = torch.linspace(-1.0, 1.0, h, dtype=images.dtype, device=images.device).view(1, 1, h, 1).expand(b, 1, h, w)\n"
              "    xs = torch.linspace(-1.0, 1.0, w, dtype=images.dtype, device=images.device).view(1, 1, 1, w).expand(b, 1, h, w)\n"
              "    x = torch.cat([images, xs, ys], 1)\n";
-    for (int64_t stage = 0; stage < c.visionStages; ++stage) {
-        const std::string conv = "vision.layers." + std::to_string(3 * stage), bn = "vision.layers." + std::to_string(3 * stage + 1);
-        s << "    x = torch.relu(torch.batch_norm(torch.conv2d(x, " << w.ref(conv + ".weight") << ", None, [2, 2], [1, 1]), "
-          << w.ref(bn + ".weight") << ", " << w.ref(bn + ".bias") << ", " << w.ref(bn + ".running_mean") << ", "
-          << w.ref(bn + ".running_var") << ", False, 0.0, 1e-05, False))\n";
-    }
+    if (c.vision == "resnet")
+        writeResNet(w, c);
+    for (int64_t stage = 0; c.vision == "cnn" && stage < c.visionStages; ++stage)
+        s << "    x = torch.relu(" << convBn(w, "x", "vision.layers." + std::to_string(3 * stage), "vision.layers." + std::to_string(3 * stage + 1), 2, 1)
+          << ")\n";
     s << "    features = x\n    regions = x.flatten(2).transpose(1, 2)\n    gh = x.size(2)\n    gw = x.size(3)\n";
     if (c.appendCoordinates)
         s << "    cy = (torch.arange(gh, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gh) - 1.0\n"
@@ -245,10 +268,10 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
 {
     const bool vqa = c.task == "vqa";
-    if (c.vision == "cnn" && c.text == "gru" && (vqa || c.task == "retrieval"))
+    if ((c.vision == "cnn" || c.vision == "resnet") && c.text == "gru" && (vqa || c.task == "retrieval"))
         return {};
     return Error::usage(QStringLiteral("%1: exporting a %2 model (%3 + %4%5) is not supported yet; "
-                                       "VQA and retrieval models with cnn + gru are")
+                                       "VQA and retrieval models with cnn or resnet + gru are")
                             .arg(QFileInfo(checkpoint).fileName(), QString::fromStdString(c.task), QString::fromStdString(c.vision),
                                  QString::fromStdString(c.text),
                                  c.task == "vqa" ? QStringLiteral(" + ") + QString::fromStdString(c.fusion) : QString()));
@@ -291,7 +314,7 @@ QJsonObject manifestFor(const LoadedModel &loaded, const QString &base)
         return manifest;
     }
     const qint64 side = gridSide(loaded.imageSize, c.visionStages);
-    QJsonObject features = output(QStringLiteral("features"), {QStringLiteral("batch"), qint64(c.visionChannels), side, side});
+    QJsonObject features = output(QStringLiteral("features"), {QStringLiteral("batch"), QStringLiteral("channels"), side, side});
     features[QStringLiteral("features")] = true;
     manifest[QStringLiteral("answers")] = base + QStringLiteral(".answers.txt");
     QJsonArray outputs{output(QStringLiteral("logits"), {QStringLiteral("batch"), QStringLiteral("answers")})};
