@@ -449,8 +449,10 @@ QString TestMlExternal::trainTiny(const QString &fusion, const QMap<QString, QSt
                       {QStringLiteral("text_dim"), QStringLiteral("32")},      {QStringLiteral("fusion_hidden"), QStringLiteral("32")},
                       {QStringLiteral("fusion_dim"), QStringLiteral("32")},    {QStringLiteral("answer_hidden"), QStringLiteral("32")}};
     for (auto it = options.begin(); it != options.end(); ++it)
-        if (it.key() == QLatin1String("vision")) // the encoder is a request field, not an architecture key
+        if (it.key() == QLatin1String("vision")) // the encoders are request fields, not architecture keys
             r.vision = it.value();
+        else if (it.key() == QLatin1String("text"))
+            r.text = it.value();
         else
             r.modelOptions[it.key()] = it.value();
     r.epochs = 1;
@@ -477,6 +479,8 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
     QTest::newRow("cross_attention") << "cross_attention" << Options{{"fusion_heads", "4"}};
     QTest::newRow("relation, two g layers") << "relation" << Options{{"relation_layers", "2"}};
     QTest::newRow("resnet, film") << "film" << Options{{"vision", "resnet"}, {"vision_stages", "3"}};
+    QTest::newRow("transformer, cross_attention") << "cross_attention" << Options{{"text", "transformer"}, {"text_layers", "2"}};
+    QTest::newRow("transformer with [CLS], concat") << "concat" << Options{{"text", "transformer"}, {"text_pooling", "cls"}};
     QTest::newRow("film, context, CoordConv, two GRU layers")
         << "film" << Options{{"film_blocks", "2"}, {"film_context", "true"}, {"coordinate_channels", "true"}, {"text_layers", "2"}};
 }

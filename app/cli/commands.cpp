@@ -120,8 +120,7 @@ const std::vector<Command> &commands()
          QStringLiteral("Writes NAME.pt (TorchScript), NAME.json (its manifest), NAME.vocab.txt and NAME.answers.txt\n"
                         "into --out. Loaded back with --model NAME.json, or in Python with torch.jit.load, it gives\n"
                         "the checkpoint's outputs (the export checks it on random inputs before writing).\n"
-                        "So far: models with the cnn or resnet vision encoder and the gru text encoder: VQA with\n"
-                        "any fusion, and retrieval dual encoders."),
+                        "So far: VQA models (every encoder and fusion) and retrieval dual encoders; not the captioner."),
          declareExportModel, runExportModel},
         {QStringLiteral("plugins"), QStringLiteral("List every plugin, why one cannot load; turn plugins on or off."),
          QStringLiteral("Lists the format and model-backend plugins of every plugin folder with their state:\n"

@@ -130,9 +130,60 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
 
 // The GRU's last layer at each text's last word: what the packed GRU's final
 // hidden state holds (a GRU never looks ahead, so the padding after it does not count).
+std::string number(double x)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", x);
+    return text;
+}
+
+std::string layerNorm(ScriptWriter &w, const std::string &input, const std::string &module, int64_t width)
+{
+    return "torch.layer_norm(" + input + ", [" + std::to_string(width) + "], " + w.ref(module + ".weight") + ", " + w.ref(module + ".bias") + ", 1e-05)";
+}
+
+// TransformerTextEncoderImpl: LibTorch's post-norm encoder layers (self-attention
+// with the padding masked, a ReLU feed-forward), a final LayerNorm, and the
+// masked mean of the tokens (or the [CLS] position) as the question.
+void writeTransformerText(ScriptWriter &w, const ml::ModelConfig &c)
+{
+    auto &s = w.source;
+    const int64_t d = c.textDim, heads = c.textHeads, perHead = d / heads;
+    const bool cls = c.textPooling == "cls";
+    const std::string D = std::to_string(d);
+    s << "    counts = lengths.clamp(1, tokens.size(1))\n"
+      << "    mask = torch.arange(tokens.size(1), device=tokens.device).unsqueeze(0) < counts.unsqueeze(1)\n"
+      << "    x = torch.embedding(" << w.ref("text.embedding.weight") << ", tokens, 0) * " << number(std::sqrt(double(d))) << "\n"
+      << "    keep = mask\n";
+    if (cls)
+        s << "    x = torch.cat([" << w.ref("text.cls") << ".view(1, 1, " << D << ").expand(tokens.size(0), 1, " << D << "), x], 1)\n"
+          << "    keep = torch.cat([torch.ones_like(mask[:, :1]), mask], 1)\n";
+    s << "    x = x + " << w.ref("text.positions") << "[:x.size(1)].unsqueeze(0)\n"
+      << "    padding = keep.logical_not().view(x.size(0), 1, 1, x.size(1))\n";
+    for (int64_t i = 0; i < c.textLayers; ++i) {
+        const std::string l = "text.layers." + std::to_string(i);
+        const std::string heads4 = ".view(x.size(0), x.size(1), " + std::to_string(heads) + ", " + std::to_string(perHead) + ").transpose(1, 2)";
+        s << "    qkv = torch.linear(x, " << w.ref(l + ".self_attn.in_proj_weight") << ", " << w.ref(l + ".self_attn.in_proj_bias") << ").chunk(3, -1)\n"
+          << "    q_ = (qkv[0] * " << number(std::pow(double(perHead), -0.5)) << ")" << heads4 << "\n"
+          << "    k_ = qkv[1]" << heads4 << "\n    v_ = qkv[2]" << heads4 << "\n"
+          << "    att = torch.softmax(torch.matmul(q_, k_.transpose(-1, -2)).masked_fill(padding, float('-inf')), -1)\n"
+          << "    o = " << w.linear("torch.matmul(att, v_).transpose(1, 2).reshape(x.size(0), x.size(1), " + D + ")", l + ".self_attn.out_proj") << "\n"
+          << "    x = " << layerNorm(w, "x + o", l + ".norm1", d) << "\n"
+          << "    x = " << layerNorm(w, "x + " + w.linear("torch.relu(" + w.linear("x", l + ".linear1") + ")", l + ".linear2"), l + ".norm2", d) << "\n";
+    }
+    s << "    x = " << layerNorm(w, "x", "text.norm", d) << "\n"
+      << "    words = " << (cls ? "x[:, 1:]" : "x") << " * mask.unsqueeze(-1).to(x.dtype)\n";
+    if (cls)
+        s << "    question = x[:, 0]\n";
+    else
+        s << "    kept = mask.to(x.dtype).unsqueeze(-1)\n    question = (words * kept).sum(1) / kept.sum(1).clamp_min(1.0)\n";
+}
+
 void writeText(ScriptWriter &w, const ml::ModelConfig &c)
 {
     auto &s = w.source;
+    if (c.text == "transformer")
+        return writeTransformerText(w, c);
     std::string params;
     for (int64_t layer = 0; layer < c.textLayers; ++layer)
         for (const char *kind : {"weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l"})
@@ -170,11 +221,6 @@ void writeAttentionPool(ScriptWriter &w, const ml::ModelConfig &c, const std::st
         s << "    scores = scores.masked_fill(mask.logical_not().unsqueeze(1), -1e9)\n";
     s << "    " << name << "_w = torch.softmax(scores, -1)\n"
       << "    " << name << " = " << w.linear("torch.matmul(" + name + "_w.unsqueeze(2), v_).squeeze(2).reshape(" + keys + ".size(0), " + std::to_string(heads * perHead) + ")", module + ".out") << "\n";
-}
-
-std::string layerNorm(ScriptWriter &w, const std::string &input, const std::string &module, int64_t width)
-{
-    return "torch.layer_norm(" + input + ", [" + std::to_string(width) + "], " + w.ref(module + ".weight") + ", " + w.ref(module + ".bias") + ", 1e-05)";
 }
 
 // The fusions that attend: mfb, cross_attention and relation. Each also sets
@@ -268,10 +314,10 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
 {
     const bool vqa = c.task == "vqa";
-    if ((c.vision == "cnn" || c.vision == "resnet") && c.text == "gru" && (vqa || c.task == "retrieval"))
+    if ((c.vision == "cnn" || c.vision == "resnet") && (c.text == "gru" || c.text == "transformer") && (vqa || c.task == "retrieval"))
         return {};
     return Error::usage(QStringLiteral("%1: exporting a %2 model (%3 + %4%5) is not supported yet; "
-                                       "VQA and retrieval models with cnn or resnet + gru are")
+                                       "VQA and retrieval models are")
                             .arg(QFileInfo(checkpoint).fileName(), QString::fromStdString(c.task), QString::fromStdString(c.vision),
                                  QString::fromStdString(c.text),
                                  c.task == "vqa" ? QStringLiteral(" + ") + QString::fromStdString(c.fusion) : QString()));
