@@ -114,6 +114,7 @@ private Q_SLOTS:
     void exportGivesTheCheckpointsAnswers_data();
     void exportGivesTheCheckpointsAnswers();
     void exportedDualEncoderRanksAlike();
+    void exportedCaptionerWritesAlike();
     void exportRefusesWhatItCannotWrite();
 
 private:
@@ -593,19 +594,43 @@ void TestMlExternal::exportedDualEncoderRanksAlike()
     }
 }
 
-void TestMlExternal::exportRefusesWhatItCannotWrite()
+// A captioner exported: the same greedy captions and word maps (to 1e-5).
+void TestMlExternal::exportedCaptionerWritesAlike()
 {
     const QString checkpoint = trainTiny(QString(), {{QStringLiteral("decoder_dim"), QStringLiteral("32")},
                                                      {QStringLiteral("attention_dim"), QStringLiteral("16")}}, TaskKind::Caption);
-    auto exported = m_backend->exportTorchScript(checkpoint, m_dir.filePath(QStringLiteral("captioner")));
-    QVERIFY(!exported);
-    QCOMPARE(exported.error().kind, ErrorKind::Usage);
-    QVERIFY2(exported.error().message.contains(QStringLiteral("exporting a caption model")) && exported.error().message.contains(QStringLiteral("is not supported yet")),
-             qPrintable(exported.error().message));
-    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("captioner"))));
+    auto exported = m_backend->exportTorchScript(checkpoint, m_dir.filePath(QStringLiteral("exported-captioner")));
+    QVERIFY2(exported, qPrintable(exported ? QString() : exported.error().toString()));
+    InferenceRequest request = wholeProject(checkpoint);
+    request.beam = 1; // the export decodes greedily
+    auto ours = m_backend->caption(request, nullptr);
+    request.checkpoint = exported->manifest;
+    auto theirs = m_backend->caption(request, nullptr);
+    QVERIFY2(ours, qPrintable(ours ? QString() : ours.error().toString()));
+    QVERIFY2(theirs, qPrintable(theirs ? QString() : theirs.error().toString()));
+    QCOMPARE(theirs->captions.size(), ours->captions.size());
+    for (size_t i = 0; i < ours->captions.size(); ++i) {
+        QCOMPARE(theirs->captions[i].caption, ours->captions[i].caption);
+        QCOMPARE(theirs->captions[i].attention.size(), ours->captions[i].attention.size());
+        for (size_t w = 0; w < ours->captions[i].attention.size(); ++w)
+            for (size_t r = 0; r < ours->captions[i].attention[w].size(); ++r) // scaled to their maximum either way
+                QVERIFY(std::abs(theirs->captions[i].attention[w][r] / *std::max_element(theirs->captions[i].attention[w].begin(), theirs->captions[i].attention[w].end())
+                                 - ours->captions[i].attention[w][r] / *std::max_element(ours->captions[i].attention[w].begin(), ours->captions[i].attention[w].end()))
+                        < 1e-5);
+    }
+}
+
+void TestMlExternal::exportRefusesWhatItCannotWrite()
+{
     auto again = m_backend->exportTorchScript(m_vqa, m_dir.filePath(QStringLiteral("again")));
     QVERIFY(!again);
+    QCOMPARE(again.error().kind, ErrorKind::Usage);
     QVERIFY(again.error().message.contains(QStringLiteral("already a TorchScript model")));
+    const QString bogus = m_dir.filePath(QStringLiteral("bogus.ckpt"));
+    test::writeFile(bogus, "not a checkpoint");
+    auto refused = m_backend->exportTorchScript(bogus, m_dir.filePath(QStringLiteral("bogus")));
+    QVERIFY(!refused);
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("bogus"))));
 }
 
 QTEST_GUILESS_MAIN(TestMlExternal)

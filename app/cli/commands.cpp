@@ -120,7 +120,8 @@ const std::vector<Command> &commands()
          QStringLiteral("Writes NAME.pt (TorchScript), NAME.json (its manifest), NAME.vocab.txt and NAME.answers.txt\n"
                         "into --out. Loaded back with --model NAME.json, or in Python with torch.jit.load, it gives\n"
                         "the checkpoint's outputs (the export checks it on random inputs before writing).\n"
-                        "So far: VQA models (every encoder and fusion) and retrieval dual encoders; not the captioner."),
+                        "Every built-in model: VQA (every encoder and fusion), the captioner (greedy decoding, its\n"
+                        "word maps) and retrieval dual encoders."),
          declareExportModel, runExportModel},
         {QStringLiteral("plugins"), QStringLiteral("List every plugin, why one cannot load; turn plugins on or off."),
          QStringLiteral("Lists the format and model-backend plugins of every plugin folder with their state:\n"

@@ -173,6 +173,9 @@ Status ManifestReader::readText(const QJsonObject &text)
     if (tokenizer != QLatin1String("words") && tokenizer != QLatin1String("tandem"))
         return error(QStringLiteral("text.tokenizer"), QStringLiteral("expected \"words\" or \"tandem\", found \"%1\"").arg(tokenizer));
     m.tandemTokenizer = tokenizer == QLatin1String("tandem");
+    m.start = text.value(QLatin1String("start")).toString();
+    if (!m.start.isEmpty() && !m.vocabulary.contains(m.start))
+        return error(QStringLiteral("text.start"), QStringLiteral("the vocabulary has no token \"%1\"").arg(m.start));
     m.maxLength = text.value(QLatin1String("max_length")).toInt(32);
     if (m.maxLength < 1 || m.maxLength > 4096)
         return error(QStringLiteral("text.max_length"), QStringLiteral("expected 1 to 4096 tokens"));

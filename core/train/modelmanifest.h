@@ -12,7 +12,7 @@
 //               "colors": "rgb"},          // or "bgr"; size: a number or [width, height]
 //     "text": {"vocabulary": "vocab.txt",  // one token a line, the line's index is its id
 //              "lowercase": true, "max_length": 32, "tokenizer": "words",  // or "tandem"
-//              "pad": "<pad>", "unknown": "<unk>", "end": "<eos>"},
+//              "pad": "<pad>", "unknown": "<unk>", "end": "<eos>", "start": "<bos>"},
 //     "answers": "answers.txt",            // vqa: one answer a line, in the logits' order
 //     "outputs": [{"name": "logits", "shape": ["batch", "answers"]},
 //                 {"name": "attention", "shape": ["batch", 7, 7], "attention": true}]
@@ -66,6 +66,7 @@ struct ModelManifest {
     int maxLength = 32;
     bool tandemTokenizer = false; // "tokenizer": "tandem": punctuation kept as tokens, as Tandem's own models read
     QString pad = QStringLiteral("<pad>"), unknown = QStringLiteral("<unk>"), end = QStringLiteral("<eos>");
+    QString start; // captions: a token that begins them, not shown (optional)
     QStringList answers;          // vqa
     std::vector<ManifestOutput> outputs;
 

@@ -284,6 +284,8 @@ std::vector<CaptionPrediction> externalCaptions(ExternalModel &model, const Spli
     const int attention = model.manifest.outputIndex(true, false);
     const qint64 end = model.manifest.vocabulary.indexOf(model.manifest.end);
     const qint64 pad = model.manifest.vocabulary.indexOf(model.manifest.pad);
+    const qint64 unknown = model.manifest.vocabulary.indexOf(model.manifest.unknown);
+    const qint64 start = model.manifest.start.isEmpty() ? -1 : model.manifest.vocabulary.indexOf(model.manifest.start);
     inBatches(allImages(data), options, [&](const std::vector<size_t> &batch) {
         std::vector<QString> paths;
         for (size_t i : batch)
@@ -300,8 +302,8 @@ std::vector<CaptionPrediction> externalCaptions(ExternalModel &model, const Spli
                 const int64_t id = tokens[int64_t(b)][t].item<int64_t>();
                 if (id == end)
                     break;
-                if (id == pad || id < 0 || id >= model.manifest.vocabulary.size())
-                    continue;
+                if (id == pad || id == unknown || id == start || id < 0 || id >= model.manifest.vocabulary.size())
+                    continue; // not shown, as Tandem's own captioner does not show them
                 words << model.manifest.vocabulary[id];
                 if (attention >= 0) {
                     p.gridHeight = int(out[size_t(attention)].size(2));

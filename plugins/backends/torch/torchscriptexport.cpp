@@ -313,8 +313,7 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
 
 Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
 {
-    const bool vqa = c.task == "vqa";
-    if ((c.vision == "cnn" || c.vision == "resnet") && (c.text == "gru" || c.text == "transformer") && (vqa || c.task == "retrieval"))
+    if ((c.vision == "cnn" || c.vision == "resnet") && (c.task == "caption" || c.text == "gru" || c.text == "transformer"))
         return {};
     return Error::usage(QStringLiteral("%1: exporting a %2 model (%3 + %4%5) is not supported yet; "
                                        "VQA and retrieval models are")
@@ -353,13 +352,23 @@ QJsonObject manifestFor(const LoadedModel &loaded, const QString &base)
                                              {QStringLiteral("max_length"), qint64(c.maxLength)},
                                              {QStringLiteral("pad"), QStringLiteral("<pad>")},
                                              {QStringLiteral("unknown"), QStringLiteral("<unk>")}}}};
+    const qint64 side = gridSide(loaded.imageSize, c.visionStages);
+    if (loaded.model.task == TaskKind::Caption) {
+        QJsonObject text = manifest[QStringLiteral("text")].toObject();
+        text[QStringLiteral("end")] = QStringLiteral("<eos>");
+        text[QStringLiteral("start")] = QStringLiteral("<bos>");
+        manifest[QStringLiteral("text")] = text;
+        QJsonObject attention = output(QStringLiteral("attention"), {QStringLiteral("batch"), QStringLiteral("length"), side, side});
+        attention[QStringLiteral("attention")] = true;
+        manifest[QStringLiteral("outputs")] = QJsonArray{output(QStringLiteral("tokens"), {QStringLiteral("batch"), QStringLiteral("length")}), attention};
+        return manifest;
+    }
     if (!isVqa(loaded)) {
         const QJsonArray embedding{QStringLiteral("batch"), qint64(c.retrievalDim)};
         manifest[QStringLiteral("outputs")] = QJsonArray{output(QStringLiteral("image_embedding"), embedding),
                                                          output(QStringLiteral("text_embedding"), embedding)};
         return manifest;
     }
-    const qint64 side = gridSide(loaded.imageSize, c.visionStages);
     QJsonObject features = output(QStringLiteral("features"), {QStringLiteral("batch"), QStringLiteral("channels"), side, side});
     features[QStringLiteral("features")] = true;
     manifest[QStringLiteral("answers")] = base + QStringLiteral(".answers.txt");
@@ -374,12 +383,41 @@ QJsonObject manifestFor(const LoadedModel &loaded, const QString &base)
     return manifest;
 }
 
+// The attention captioner's greedy decoding (AttentionCaptionerImpl::greedy):
+// forward(images) -> the word chosen at each step [B, L] and its attention
+// over the regions [B, L, gh, gw], L = the longest caption trained on.
+void writeCaptioner(ScriptWriter &w, const ml::ModelConfig &c, int64_t words)
+{
+    auto &s = w.source;
+    s << "def forward(self, images):\n";
+    writeVision(w, c);
+    s << "    projected = " << w.linear("regions", "captioner.attend_region") << "\n"
+      << "    mean = regions.mean(1)\n"
+      << "    h = torch.tanh(" << w.linear("mean", "captioner.init_h") << ")\n"
+      << "    c = torch.tanh(" << w.linear("mean", "captioner.init_c") << ")\n"
+      << "    previous = torch.ones_like(regions[:, 0, 0]).long() * " << ml::Vocabulary::kBos << "\n"
+      << "    chosen = []\n    maps = []\n"
+      << "    for t in range(" << words << "):\n"
+      << "        energy = torch.tanh(projected + " << w.linear("h", "captioner.attend_hidden") << ".unsqueeze(1))\n"
+      << "        alpha = torch.softmax(" << w.linear("energy", "captioner.attend_score") << ".squeeze(-1), 1)\n"
+      << "        context = torch.sigmoid(" << w.linear("h", "captioner.gate") << ") * (alpha.unsqueeze(-1) * regions).sum(1)\n"
+      << "        step = torch.cat([torch.embedding(" << w.ref("captioner.embedding.weight") << ", previous, 0), context], 1)\n"
+      << "        h, c = torch.lstm_cell(step, [h, c], " << w.ref("captioner.cell.weight_ih") << ", " << w.ref("captioner.cell.weight_hh")
+      << ", " << w.ref("captioner.cell.bias_ih") << ", " << w.ref("captioner.cell.bias_hh") << ")\n"
+      << "        previous = torch.log_softmax(" << w.linear("h", "captioner.output") << ", 1).argmax(1)\n"
+      << "        chosen.append(previous)\n"
+      << "        maps.append(alpha.view(-1, gh, gw))\n"
+      << "    return torch.stack(chosen, 1), torch.stack(maps, 1)\n";
+}
+
 // VQA: forward(images, tokens, lengths) -> logits, features. Retrieval:
 // encode_image(images) and encode_text(tokens, lengths), unit vectors.
 void writeSource(ScriptWriter &w, const LoadedModel &loaded)
 {
     const ml::ModelConfig &c = loaded.model.config;
     auto &s = w.source;
+    if (loaded.model.task == TaskKind::Caption)
+        return writeCaptioner(w, c, captionWordLimit(c, 0));
     if (!isVqa(loaded)) {
         s << "def encode_image(self, images):\n";
         writeVision(w, c);
@@ -409,7 +447,18 @@ Status checkSameOutputs(LoadedModel &loaded, torch::jit::Module &exported, const
     const at::Tensor tokens = torch::randint(0, loaded.codec.vocabulary.size(), {3, 7}, at::kLong);
     const at::Tensor lengths = torch::tensor({7, 3, 1}, at::kLong);
     std::vector<std::pair<at::Tensor, at::Tensor>> pairs;
-    if (isVqa(loaded)) {
+    if (loaded.model.task == TaskKind::Caption) {
+        const auto out = exported.forward({images}).toTupleRef().elements();
+        const at::Tensor words = out[0].toTensor(), maps = out[1].toTensor();
+        const auto decoded = loaded.model.caption->greedy(images, captionWordLimit(loaded.model.config, 0));
+        for (size_t b = 0; b < decoded.size(); ++b)
+            for (size_t t = 0; t < decoded[b].tokens.size(); ++t) {
+                if (words[int64_t(b)][int64_t(t)].item<int64_t>() != decoded[b].tokens[t])
+                    return Error::input(QStringLiteral("the exported captioner chose another word than the checkpoint: not written"), checkpoint);
+                const at::Tensor ours = at::tensor(decoded[b].attention[t]);
+                pairs.emplace_back(ours, maps[int64_t(b)][int64_t(t)].reshape({-1}));
+            }
+    } else if (isVqa(loaded)) {
         pairs.emplace_back(loaded.model.vqa->forward(images, tokens, lengths, at::Tensor()),
                            exported.forward({images, tokens, lengths}).toTupleRef().elements()[0].toTensor());
     } else {
@@ -483,6 +532,8 @@ Expected<ExportResult> exportModel(const QString &checkpoint, const QString &fol
                                                        QString::fromStdString(c.text));
     if (isVqa(*loaded))
         result.summary += QStringLiteral(" + ") + QString::fromStdString(c.fusion);
+    if (loaded->model.task == TaskKind::Caption)
+        result.summary = QStringLiteral("caption: %1 + attention LSTM").arg(QString::fromStdString(c.vision));
     return result;
 }
 

@@ -3,8 +3,9 @@
 // as TorchScript source (torch::jit::Module::define) over the checkpoint's
 // tensors, with a manifest (train/modelmanifest.h) that feeds it as Tandem
 // does (its image size, no normalisation, Tandem's tokenizer and vocabulary).
-// So far: VQA models with every encoder and fusion (the attending fusions
-// return their map too) and retrieval dual encoders; the captioner is refused.
+// Every built-in model: VQA with every encoder and fusion (the attending
+// fusions return their map too), the attention captioner (greedy decoding)
+// and retrieval dual encoders.
 #include "train/modelbackend.h"
 
 namespace tandem::backend {
