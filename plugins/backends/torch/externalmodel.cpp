@@ -1,4 +1,5 @@
 #include "externalmodel.h"
+#include "imagecache.h"
 
 #include "ml/device.h"
 #include "ml/gradcam.h"
@@ -7,8 +8,6 @@
 
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/autograd/autograd.h>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -35,12 +34,7 @@ void check(const ExternalModel &model, const Status &status)
 at::Tensor loadPixels(const ExternalModel &model, const QString &path)
 {
     const ModelManifest &m = model.manifest;
-    cv::Mat image = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
-    if (image.empty())
-        throw std::runtime_error("cannot decode the image " + path.toStdString() + "; run 'tandem-cli check --decode' to flag it");
-    if (!m.bgr)
-        cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-    cv::resize(image, image, cv::Size(m.width, m.height), 0, 0, cv::INTER_AREA);
+    const cv::Mat image = decodeImage(path, m.width, m.height, m.bgr);
     at::Tensor pixels = ml::imageFromRgb(image.data, m.height, m.width).clone();
     for (int64_t c = 0; c < 3; ++c)
         pixels[c].sub_(m.mean[size_t(c)]).div_(m.std[size_t(c)]);
@@ -207,13 +201,10 @@ QString loadError(const std::string &what)
 
 } // namespace
 
-Expected<std::shared_ptr<ExternalModel>> loadExternalModel(const QString &manifestPath, c10::Device device)
+Expected<std::shared_ptr<ExternalModel>> loadExternalModel(ModelManifest manifest, c10::Device device)
 {
-    auto manifest = readManifest(manifestPath);
-    if (!manifest)
-        return manifest.error();
     auto model = std::make_shared<ExternalModel>();
-    model->manifest = std::move(*manifest);
+    model->manifest = std::move(manifest);
     model->device = device;
     try {
         model->module = torch::jit::load(model->manifest.model.toStdString(), device);

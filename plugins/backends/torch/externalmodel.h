@@ -21,10 +21,10 @@ struct ExternalModel {
     c10::Device device = c10::kCPU;
 };
 
-// Reads the manifest and loads its TorchScript file on `device`, in eval mode.
+// Loads the manifest's TorchScript file (readManifest) on `device`, in eval mode.
 // A file that is not TorchScript, or one saved by a newer PyTorch than this
 // LibTorch reads, is an input error naming the file (and both versions).
-Expected<std::shared_ptr<ExternalModel>> loadExternalModel(const QString &manifest, c10::Device device);
+Expected<std::shared_ptr<ExternalModel>> loadExternalModel(ModelManifest manifest, c10::Device device);
 Expected<CheckpointInfo> inspectManifest(const QString &manifest);
 
 std::vector<AnswerPrediction> externalAnswers(ExternalModel &model, const SplitData &data, const PredictOptions &options);

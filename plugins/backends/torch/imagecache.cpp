@@ -10,16 +10,22 @@
 
 namespace tandem::backend {
 
-cv::Mat decodeRgb(const QString &path, int size)
+cv::Mat decodeImage(const QString &path, int width, int height, bool bgr)
 {
     cv::Mat image = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
     if (image.empty())
         throw std::runtime_error("cannot decode the image " + path.toStdString()
                                  + "; run 'tandem-cli check --decode' to flag it");
-    cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-    if (image.rows != size || image.cols != size)
-        cv::resize(image, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+    if (!bgr)
+        cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+    if (image.rows != height || image.cols != width)
+        cv::resize(image, image, cv::Size(width, height), 0, 0, cv::INTER_AREA);
     return image.isContinuous() ? image : image.clone();
+}
+
+cv::Mat decodeRgb(const QString &path, int size)
+{
+    return decodeImage(path, size, size, false);
 }
 
 DecodedImageCache::DecodedImageCache(size_t budgetBytes) : m_budget(budgetBytes) {}

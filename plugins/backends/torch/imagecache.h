@@ -38,5 +38,7 @@ private:
 // The image decoded with OpenCV as RGB and resized (INTER_AREA) to size x
 // size, without a cache. Throws std::runtime_error naming the file.
 cv::Mat decodeRgb(const QString &path, int size);
+// The same at width x height, in RGB or (bgr) OpenCV's own BGR order.
+cv::Mat decodeImage(const QString &path, int width, int height, bool bgr);
 
 } // namespace tandem::backend

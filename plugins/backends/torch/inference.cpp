@@ -29,12 +29,12 @@ Expected<LoadedModel> loadExternal(const InferenceRequest &request, std::optiona
     LoadedModel loaded;
     loaded.device = device.cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
     loaded.deviceName = QString::fromStdString(device.description);
-    auto external = loadExternalModel(request.checkpoint, loaded.device);
+    loaded.model.task = taskKindOf(manifest->task);
+    loaded.imageSize = manifest->width;
+    auto external = loadExternalModel(std::move(*manifest), loaded.device);
     if (!external)
         return external.error();
     loaded.external = std::move(*external);
-    loaded.model.task = taskKindOf(manifest->task);
-    loaded.imageSize = manifest->width;
     return loaded;
 }
 
