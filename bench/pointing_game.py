@@ -20,9 +20,10 @@ Models (64-pixel images):
 Maps: attention (models that have it); for VQA Grad-CAM and HiResCAM (each
 region's gradient times its activations) on the regions, or "+finer" on the
 vision encoder's stage before the last (twice the grid), and gradient (the
-answer's gradient with respect to the pixels, on a 16 x 16 grid), and occlusion
-(each cell of a grid twice as fine as the regions covered in turn; "+finer": four
-times as fine).
+answer's gradient with respect to the pixels, on a 16 x 16 grid), occlusion (a
+window 3/8 of the image sliding over a grid four times as fine as the regions:
+the answer's drop) and occlusion-features (the same windows: the change of the
+fused vector the answer is read from).
 
 Usage: python3 bench/pointing_game.py [--images 10000] [--film-epochs 32] [--cross-epochs 40]
          [--caption-epochs 12] [--limit 1000] [--models film,cross_attention,captioner] [--reuse]"""
@@ -38,9 +39,10 @@ from sortofclevr_bench import score
 MODELS = {
     # name: (train arguments, maps: a method, "+finer" for the encoder's stage before the last)
     "film": (["--task", "vqa", "--fusion", "film"],
-             ["gradcam", "hirescam", "hirescam+finer", "gradient", "occlusion", "occlusion+finer"]),
+             ["gradcam", "hirescam", "hirescam+finer", "gradient", "occlusion", "occlusion-features"]),
     "cross_attention": (["--task", "vqa", "--fusion", "cross_attention", "--model-option", "vision_stages=3"],
-                        ["attention", "gradcam", "hirescam", "hirescam+finer", "gradient", "occlusion"]),
+                        ["attention", "gradcam", "hirescam", "hirescam+finer", "gradient", "occlusion",
+                         "occlusion-features"]),
     "captioner": (["--task", "caption", "--model-option", "vision_stages=3"], ["attention"]),
 }
 

@@ -4,6 +4,7 @@
 // relation network each object's share of its pairs.
 #include "ml/fusion.h"
 #include "ml/gradcam.h"
+#include "ml/occlusion.h"
 
 #include <torch/torch.h>
 
@@ -19,6 +20,9 @@ private slots:
     void gradCamOfNothingIsZero();
     void crossAttentionReportsRegionsAndTokens();
     void relationSharesInEvalModeOnly();
+    void occlusionCoversEachPlacementWithTheBackground();
+    void occlusionCountsEveryCellEqually();
+    void occlusionPeaksOnTheObjectTheScoreReads();
 };
 
 // 6 regions x 5 channels (+2 coordinates). Region 4 alone has channels 0 and 1;
@@ -95,6 +99,56 @@ void TestMlExplain::relationSharesInEvalModeOnly()
     QCOMPARE(shares.sizes(), (at::IntArrayRef{3, 4}));
     QVERIFY(torch::allclose(shares.sum(1), torch::ones({3})));
     QVERIFY(shares.min().item<float>() >= 0);
+}
+
+
+void TestMlExplain::occlusionCoversEachPlacementWithTheBackground()
+{
+    at::Tensor image = torch::full({1, 3, 8, 8}, 0.25f);
+    image[0][0].slice(0, 2, 6).slice(1, 2, 6) = 1.0f; // an object inside a 0.25 frame
+    const ml::OcclusionGrid g{4, 3};                  // 2-pixel cells, windows of 3 cells
+    const at::Tensor covered = ml::coveredImages(image, g);
+    QCOMPARE(covered.size(0), int64_t(6 * 6));
+    // The first placement starts two cells outside: it covers the top-left cell only.
+    const at::Tensor changed = (covered[0] != image[0]).any(0);
+    QCOMPARE(changed.sum().item<int64_t>(), int64_t(0)); // that cell is background already
+    // Placement (2, 2) covers cells 0..2 on both axes: pixels 0..5, the object's 4 x 4 of channel 0.
+    const at::Tensor middle = covered[2 * 6 + 2];
+    QCOMPARE((middle != image[0]).any(0).sum().item<int64_t>(), int64_t(16));
+    QVERIFY(torch::allclose(middle.slice(1, 0, 6).slice(2, 0, 6), torch::full({3, 6, 6}, 0.25f)));
+}
+
+void TestMlExplain::occlusionCountsEveryCellEqually()
+{
+    const ml::OcclusionGrid g{5, 3};
+    const std::vector<float> map = ml::occlusionMap(torch::ones({g.placements() * g.placements()}), g);
+    QCOMPARE(map, std::vector<float>(25, 1.0f)); // each cell under window² placements, corners too
+}
+
+// The "model" reads one object (rows 18..25, columns 6..13 of a 32-pixel image):
+// a window changes its score by how much of the object it hides. The map's peak
+// is a cell inside the object, and cells far from it weigh nothing.
+void TestMlExplain::occlusionPeaksOnTheObjectTheScoreReads()
+{
+    at::Tensor image = torch::full({1, 3, 32, 32}, 0.1f);
+    image.slice(2, 18, 26).slice(3, 6, 14) = 0.9f;
+    const auto objectSum = [](const at::Tensor &images) {
+        return images.slice(2, 18, 26).slice(3, 6, 14).sum({1, 2, 3});
+    };
+    const at::Tensor reference = objectSum(image);
+    const ml::OcclusionGrid g{16, 6};
+    int calls = 0;
+    const std::vector<float> map = ml::occlusionMap(image, g, [&](const at::Tensor &covered) {
+        ++calls;
+        return reference - objectSum(covered);
+    }, 100);
+    QCOMPARE(calls, 5); // 21² = 441 placements in batches of 100
+    const int best = int(std::max_element(map.begin(), map.end()) - map.begin());
+    const int row = best / 16, column = best % 16; // 2-pixel cells
+    QVERIFY2(row >= 9 && row < 13 && column >= 3 && column < 7, qPrintable(QStringLiteral("peak at %1,%2").arg(row).arg(column)));
+    QCOMPARE(map[size_t(best)], 1.0f);
+    QCOMPARE(map[0], 0.0f);
+    QCOMPARE(map[15], 0.0f);
 }
 
 QTEST_GUILESS_MAIN(TestMlExplain)

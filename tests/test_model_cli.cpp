@@ -112,7 +112,8 @@ void TestModelCli::askRefusesWhatItCannotDo()
 void TestModelCli::explainAttentionAndGradCam()
 {
     int regionCells = 0;
-    for (const QString &method : {QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("occlusion")}) {
+    for (const QString &method : {QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("occlusion"),
+                                  QStringLiteral("occlusion-features")}) {
         const QString out = m_dir.filePath(method + QStringLiteral(".png"));
         const QJsonObject o = json({QStringLiteral("explain"), m_project, QStringLiteral("--model"), m_vqa, QStringLiteral("--image"),
                                     QStringLiteral("2"), QStringLiteral("--question"), QStringLiteral("is the red object on the left?"),
@@ -129,8 +130,8 @@ void TestModelCli::explainAttentionAndGradCam()
         QVERIFY(top == 1.0 || (method != QLatin1String("attention") && top == 0.0)); // scaled to a maximum of 1
         if (method == QLatin1String("attention"))
             regionCells = cells;
-        if (method == QLatin1String("occlusion"))
-            QCOMPARE(cells, 4 * regionCells); // a grid twice as fine as the regions
+        if (method.startsWith(QLatin1String("occlusion")))
+            QCOMPARE(cells, 16 * regionCells); // a grid four times as fine as the regions
         QVERIFY(o.value(QStringLiteral("summary")).toString().startsWith(QStringLiteral("answer: ")));
         if (method == QLatin1String("attention"))
             QCOMPARE(o.value(QStringLiteral("word_weights")).toArray().size(), 8); // cross-attention weighs the 8 tokens, "?" too

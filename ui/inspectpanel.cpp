@@ -119,10 +119,13 @@ QWidget *InspectPanel::buildExplainRow()
     m_method->addItem(tr("Attention"), int(ExplainMethod::Attention));
     m_method->addItem(tr("Grad-CAM"), int(ExplainMethod::GradCam));
     m_method->addItem(tr("Occlusion"), int(ExplainMethod::Occlusion));
+    m_method->addItem(tr("Occlusion (features)"), int(ExplainMethod::OcclusionFeatures));
     m_method->setToolTip(tr("Attention: the weights the model itself puts on the regions (captioner, mfb, cross-attention).\n"
                             "Grad-CAM: how much each region's features raise the answer or the score (every model).\n"
-                            "Occlusion: how much the answer's probability drops when each part of the image is covered "
-                            "(VQA; on a grid twice as fine as the regions)."));
+                            "Occlusion: how much the answer's probability drops when a window sliding over the image "
+                            "covers each part (VQA).\n"
+                            "Occlusion (features): the same, measured by how much what the model reads the answer from "
+                            "changes (VQA; the best pointer to the object a question names)."));
     m_explain = new QPushButton(tr("Explain"), box);
     m_explain->setObjectName(QStringLiteral("explainButton"));
     m_explain->setToolTip(tr("Show where the model looks: for a captioner every word's map, for a VQA model the "

@@ -253,8 +253,8 @@ void declareExplain(QCommandLineParser &p)
     p.addOption({QStringLiteral("question"), QStringLiteral("VQA: explain the answer to this question."), QStringLiteral("text")});
     p.addOption({QStringLiteral("caption"), QStringLiteral("Captioner: the map of every word of its caption.")});
     p.addOption({QStringLiteral("text"), QStringLiteral("Retrieval: explain the image's score against this text."), QStringLiteral("text")});
-    p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, hirescam, gradient or occlusion (VQA) (default: attention, "
-                                                        "gradcam for --text)."), QStringLiteral("method")});
+    p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, hirescam, gradient, occlusion or occlusion-features (VQA)\n"
+                                                        "(default: attention, gradcam for --text)."), QStringLiteral("method")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Write the map over the image as PNG (a caption: one file per word)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("opacity"), QStringLiteral("Of the map over the image, 0..1 (default 0.6)."), QStringLiteral("x"), QStringLiteral("0.6")});
     addCommonOptions(p, true, false);
@@ -278,7 +278,7 @@ int runExplain(QCommandLineParser &p)
     const QString method = p.value(QStringLiteral("method"));
     const auto parsed = method.isEmpty() ? std::optional<ExplainMethod>() : parseExplainMethod(method);
     if (!method.isEmpty() && !parsed)
-        return usageError(QStringLiteral("--method must be attention, gradcam, hirescam, gradient or occlusion"), cmd);
+        return usageError(QStringLiteral("--method must be one of: ") + explainMethodNames(), cmd);
     request.method = parsed ? *parsed : request.target == ExplainTarget::Text ? ExplainMethod::GradCam : ExplainMethod::Attention;
     bool ok = false;
     const double opacity = p.value(QStringLiteral("opacity")).toDouble(&ok);

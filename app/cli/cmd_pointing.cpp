@@ -69,7 +69,7 @@ int parseRequest(QCommandLineParser &p, PointingRequest &r)
         return usageError(QStringLiteral("expected one project path and --model FILE"), cmd);
     const auto method = parseExplainMethod(p.value(QStringLiteral("method")));
     if (!method)
-        return usageError(QStringLiteral("--method must be attention, gradcam, hirescam, gradient or occlusion"), cmd);
+        return usageError(QStringLiteral("--method must be one of: ") + explainMethodNames(), cmd);
     r.method = *method;
     if (p.isSet(QStringLiteral("baseline")) && p.value(QStringLiteral("baseline")) != QLatin1String("random"))
         return usageError(QStringLiteral("--baseline knows one baseline: random"), cmd);
@@ -94,9 +94,11 @@ void declarePointing(QCommandLineParser &p)
     p.addOption({QStringLiteral("model"), QStringLiteral("A VQA or captioning checkpoint written by 'train'."), QStringLiteral("file")});
     p.addOption({QStringLiteral("split"), QStringLiteral("The split to score (default test; \"\" = all)."), QStringLiteral("name"), QStringLiteral("test")});
     p.addOption({QStringLiteral("method"), QStringLiteral("attention, gradcam, hirescam (VQA: gradient x activation per region) or gradient\n"
-                                                        "(VQA: the pixels' gradient on a 16x16 grid) or occlusion (VQA: the answer's drop when a patch is covered,\n"
-                                                        "on a grid twice as fine as the regions) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
-    p.addOption({QStringLiteral("finer-grid"), QStringLiteral("gradcam, hirescam: on the vision encoder's stage before the last (twice the grid).")});
+                                                        "(VQA: the pixels' gradient on a 16x16 grid), occlusion (VQA: the answer's drop when a sliding window is\n"
+                                                        "covered, on a grid four times as fine as the regions) or occlusion-features (the same, measured\n"
+                                                        "by the change of the fused vector the answer is read from) (default attention)."), QStringLiteral("method"), QStringLiteral("attention")});
+    p.addOption({QStringLiteral("finer-grid"), QStringLiteral("gradcam, hirescam: on the vision encoder's stage before the last (twice the grid);\n"
+                                                            "occlusion: eight times as fine as the regions.")});
     p.addOption({QStringLiteral("baseline"), QStringLiteral("random: score a uniformly random map per item instead of the model's."), QStringLiteral("name")});
     p.addOption({QStringLiteral("randomize-weights"), QStringLiteral("Draw the model's weights afresh first (the sanity check: the hit rate should fall).")});
     p.addOption({QStringLiteral("types"), QStringLiteral("VQA: the question types scored (default shape,left,top)."), QStringLiteral("list")});

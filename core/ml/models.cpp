@@ -289,10 +289,14 @@ at::Tensor VqaModelImpl::forward(const at::Tensor &images, const at::Tensor &que
 at::Tensor VqaModelImpl::answer(const VisionFeatures &features, const at::Tensor &questions,
                                 const at::Tensor &lengths, const at::Tensor &imageIndex) // -> [Bq,A]
 {
+    return m_head->forward(fuse(features, questions, lengths, imageIndex));
+}
+
+at::Tensor VqaModelImpl::fuse(const VisionFeatures &features, const at::Tensor &questions, const at::Tensor &lengths,
+                              const at::Tensor &imageIndex) // -> [Bq,D]
+{
     const TextEncoding question = m_text->forward(questions, lengths);
-    const at::Tensor fused = m_fusion->forward(features.regions, question.pooled, question.tokens, question.mask,
-                                               imageIndex);
-    return m_head->forward(fused);
+    return m_fusion->forward(features.regions, question.pooled, question.tokens, question.mask, imageIndex);
 }
 
 CaptionModelImpl::CaptionModelImpl(const ModelConfig &config) : ModelBase(config)

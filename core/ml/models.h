@@ -96,6 +96,9 @@ public:
     at::Tensor answer(const VisionFeatures &features, const at::Tensor &questions, const at::Tensor &lengths,
                       const at::Tensor &imageIndex = {});
 
+    // The fused vector the answer head reads: [Bq, D].
+    at::Tensor fuse(const VisionFeatures &features, const at::Tensor &questions, const at::Tensor &lengths,
+                    const at::Tensor &imageIndex = {});
     FusionImpl &fusion() { return *m_fusion; }
 
 private:

@@ -256,14 +256,18 @@ struct AskResult {
 // without averaging the gradient over the regions); Gradient, the answer's
 // gradient with respect to the pixels on a 16 x 16 grid whatever the model's
 // (finer than its 4 x 4 regions at 64 pixels).
-// Occlusion (VQA): for each cell of a grid twice as fine as the regions (four
-// times with finerGrid), the drop in the answer's log-probability when that cell
-// is covered with the image's background colour (Zeiler & Fergus 2014): a
-// forward pass per cell, batched.
-enum class ExplainMethod { Attention, GradCam, Gradient, HiResCam, Occlusion };
-// "attention", "gradcam", "gradient", "hirescam", "occlusion": the CLI's names.
+// Occlusion (VQA; Zeiler & Fergus 2014): a window 3/8 of the image wide slides
+// over a grid four times as fine as the regions (eight with finerGrid), covering
+// the image with its background colour; each cell sums, over the windows that
+// cover it, the drop in the answer's probability. OcclusionFeatures: the same
+// with the change of the fused vector the answer head reads (its L2 distance
+// from the uncovered image's), which also sees evidence for an answer the model
+// would give without the object (the best pointer: docs/performance.md).
+enum class ExplainMethod { Attention, GradCam, Gradient, HiResCam, Occlusion, OcclusionFeatures };
+// "attention", "gradcam", "gradient", "hirescam", "occlusion", "occlusion-features": the CLI's names.
 QString explainMethodName(ExplainMethod method);
 std::optional<ExplainMethod> parseExplainMethod(const QString &name);
+QString explainMethodNames(); // "attention, gradcam, ..." for messages
 enum class ExplainTarget {
     Question,                    // VQA: the answer to ExplainRequest::text
     Caption,                     // captioner: every word of the caption it writes
@@ -346,5 +350,5 @@ public:
 
 } // namespace tandem
 
-#define TandemModelBackend_iid "org.tandem.ModelBackend/1.5"
+#define TandemModelBackend_iid "org.tandem.ModelBackend/1.6"
 Q_DECLARE_INTERFACE(tandem::ModelBackend, TandemModelBackend_iid)

@@ -15,12 +15,18 @@ const QLatin1String kEpochs("epochs"), kBatch("batch_images"), kLearningRate("le
 
 namespace {
 const QStringList kExplainMethods{QStringLiteral("attention"), QStringLiteral("gradcam"), QStringLiteral("gradient"),
-                                  QStringLiteral("hirescam"), QStringLiteral("occlusion")}; // ExplainMethod's order
+                                  QStringLiteral("hirescam"), QStringLiteral("occlusion"),
+                                  QStringLiteral("occlusion-features")}; // ExplainMethod's order
 } // namespace
 
 QString explainMethodName(ExplainMethod method)
 {
     return kExplainMethods.value(int(method));
+}
+
+QString explainMethodNames()
+{
+    return kExplainMethods.join(QStringLiteral(", "));
 }
 
 std::optional<ExplainMethod> parseExplainMethod(const QString &name)

@@ -20,7 +20,7 @@ struct Interface {
 // Kept in step with TandemDatasetFormat_iid and TandemModelBackend_iid (the
 // tests check it): the catalogue itself needs neither header.
 constexpr Interface kInterfaces[] = {{PluginKind::Format, "org.tandem.DatasetFormat/", "1.0"},
-                                     {PluginKind::Backend, "org.tandem.ModelBackend/", "1.5"}};
+                                     {PluginKind::Backend, "org.tandem.ModelBackend/", "1.6"}};
 
 QSettings pluginSettings()
 {

@@ -4,6 +4,7 @@
 
 #include "data/splitdata.h"
 #include "ml/gradcam.h"
+#include "ml/occlusion.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/InferenceMode.h>
@@ -215,41 +216,32 @@ std::vector<float> gradientMap(const ExplainRequest &r, ml::VqaModelImpl &vqa, c
                                                : ml::gradCam(asRows(layer.rows), asRows(gradient), layer.channels);
 }
 
-// The image's background colour, per channel: the mean of its outermost pixels.
-at::Tensor borderColour(const at::Tensor &image) // [3,S,S] -> [3,1,1]
-{
-    const at::Tensor frame = at::cat({image.select(1, 0), image.select(1, -1), image.select(2, 0), image.select(2, -1)}, 1);
-    return frame.mean(1).view({-1, 1, 1});
-}
+// Sliding occlusion (ml/occlusion.h) with a window 3/8 of the image side, larger
+// than an object: on Sort-of-CLEVR (75-pixel scenes, 10-pixel objects, FiLM at 99%
+// on the non-relational questions, 300 questions, a 16 x 16 grid) one cell at a
+// time scored 67% on the pointing game; windows of 2, 4 and 6 cells 74%, 82% and
+// 87% measured by the answer, 83%, 88% and 90% by the fused vector; 8 and 10
+// cells no better.
+constexpr double kOcclusionWindow = 0.375;
 
-// Occlusion: each cell of a grid twice as fine as the regions (four times with
-// finerGrid) covered with the background in turn, all in one batch; the weight
-// of a cell is how much the answer's log-probability drops. One cell, not a
-// larger patch: covering a whole small object often leaves the answer to the
-// priors, while covering part of it changes its shape (measured on Sort-of-
-// CLEVR with FiLM: 72.5% pointing hits with a cell, 64.5% with 1.5 cells).
+// What covering changes: the answer's probability drop, or how far the fused
+// vector the answer head reads moves from the uncovered image's (L2).
 std::vector<float> occlusionMap(ml::VqaModelImpl &vqa, const at::Tensor &pixels, const ml::TokenBatch &tokens,
-                                int64_t answer, double probability, int grid)
+                                int64_t answer, ExplainMethod method, int grid)
 {
     torch::NoGradGuard noGrad;
-    const int64_t size = pixels.size(3), cells = int64_t(grid) * grid;
-    const double cell = double(size) / grid;
-    const int64_t patch = std::max<int64_t>(1, std::lround(cell));
-    const at::Tensor fill = borderColour(pixels[0]).expand({pixels.size(1), patch, patch});
-    at::Tensor batch = pixels.repeat({cells, 1, 1, 1});
-    for (int64_t i = 0; i < cells; ++i) {
-        const auto start = [&](int64_t index) {
-            return std::clamp<int64_t>(std::lround((double(index) + 0.5) * cell - 0.5 * double(patch)), 0, size - patch);
-        };
-        const int64_t y = start(i / grid), x = start(i % grid);
-        batch[i].slice(1, y, y + patch).slice(2, x, x + patch).copy_(fill);
-    }
-    const at::Tensor logits = vqa.answer(vqa.encodeImages(batch), tokens.ids.repeat({cells, 1}), tokens.lengths.repeat({cells}));
-    // The drop in log-probability: where covering makes the answer all but
-    // impossible, several cells would tie at a probability near 0; their
-    // log-probabilities still tell which matters most.
-    const at::Tensor drop = (std::log(probability) - logits.log_softmax(1).select(1, answer)).clamp_min(0);
-    return ml::scaledToMax(drop);
+    const bool features = method == ExplainMethod::OcclusionFeatures;
+    const auto measure = [&](const at::Tensor &images) {
+        const int64_t n = images.size(0);
+        const at::Tensor ids = tokens.ids.expand({n, -1}), lengths = tokens.lengths.expand({n});
+        const ml::VisionFeatures encoded = vqa.encodeImages(images);
+        return features ? vqa.fuse(encoded, ids, lengths) : vqa.answer(encoded, ids, lengths).softmax(1).select(1, answer);
+    };
+    const at::Tensor reference = measure(pixels);
+    const ml::OcclusionGrid g{grid, std::max(1, int(std::lround(kOcclusionWindow * grid)))};
+    return ml::occlusionMap(pixels, g, [&](const at::Tensor &covered) {
+        return features ? (measure(covered) - reference).norm(2, 1) : (reference - measure(covered)).clamp_min(0);
+    });
 }
 
 Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, const ImageItem &image)
@@ -258,10 +250,11 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
         return s.error();
     ml::VqaModelImpl &vqa = *m.model.vqa;
     const bool attention = r.method == ExplainMethod::Attention;
-    torch::AutoGradMode grad(!attention && r.method != ExplainMethod::Occlusion);
+    const bool occlusion = r.method == ExplainMethod::Occlusion || r.method == ExplainMethod::OcclusionFeatures;
+    torch::AutoGradMode grad(!attention && !occlusion);
     const at::Tensor pixels = pixelsOf(m, image).requires_grad_(r.method == ExplainMethod::Gradient);
     ml::VisionFeatures features = vqa.encodeImages(pixels);
-    if (!attention && r.method != ExplainMethod::Gradient && r.method != ExplainMethod::Occlusion && !r.finerGrid)
+    if (!attention && r.method != ExplainMethod::Gradient && !occlusion && !r.finerGrid)
         // the backward pass stops at the regions
         features.regions = features.regions.detach().requires_grad_(true);
     const ml::TokenBatch tokens = questionTokens(m, r.text, m.device);
@@ -275,11 +268,11 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
     result.summary = QStringLiteral("answer: %1 (%2%)").arg(answer).arg(100.0 * probability, 0, 'f', 1);
     fillWordWeights(result, vqa, r.text);
     std::vector<float> weights;
-    if (r.method == ExplainMethod::Occlusion) {
-        const int scale = r.finerGrid ? 4 : 2;
+    if (occlusion) {
+        const int scale = r.finerGrid ? 8 : 4;
         result.gridHeight = scale * int(features.gridHeight);
         result.gridWidth = scale * int(features.gridWidth);
-        weights = occlusionMap(vqa, pixels.detach(), tokens, best, probability, result.gridWidth);
+        weights = occlusionMap(vqa, pixels.detach(), tokens, best, r.method, result.gridWidth);
     } else if (!attention) {
         weights = gradientMap(r, vqa, logits[0][best], features, pixels, result);
     } else {
