@@ -39,6 +39,7 @@ private slots:
     void init();
     void cleanup();
     void runAcceptUndo();
+    void tagSuggestionBecomesATag();
     void askWhileTyping();
     void wordMapOverlay();
     void badCheckpointIsRefused();
@@ -56,7 +57,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_template, m_project;
-    QString m_vqa, m_caption;
+    QString m_vqa, m_caption, m_tagger;
     std::unique_ptr<MainWindow> m_window;
     ImageGridView *m_grid = nullptr;
     ImageListModel *m_images = nullptr;
@@ -83,6 +84,10 @@ void TestGuiModels::initTestCase()
                                                  QStringLiteral("attention_dim=16")});
     QVERIFY(!m_vqa.isEmpty());
     QVERIFY(!m_caption.isEmpty());
+    // A tagger made elsewhere (docs/examples/export_tagger.py): a TorchScript file and its manifest.
+    m_tagger = QStringLiteral(TANDEM_TEST_DATA "/tagger/tagger.json");
+    const CliResult added = runCli({QStringLiteral("models"), m_template, QStringLiteral("--add"), m_tagger});
+    QVERIFY2(added.exitCode == 0, added.err.constData());
 }
 
 void TestGuiModels::init()
@@ -186,6 +191,35 @@ void TestGuiModels::runAcceptUndo()
     QCOMPARE(stored(image).suggestions.front().state, SuggestionState::Open);
 }
 
+// A tagging model's suggestions show as tags; accepting one tags the image (the
+// tags field shows it), and undo takes it away again.
+void TestGuiModels::tagSuggestionBecomesATag()
+{
+    useModel(m_tagger);
+    const qint64 image = currentImage();
+    QVERIFY(stored(image).tags.isEmpty());
+    auto *dock = m_window->findChild<ModelsDock *>(QStringLiteral("modelsPanel"));
+    dock->findChild<QComboBox *>(QStringLiteral("runScope"))->setCurrentIndex(0); // the current image
+    QSignalSpy finished(dock, &ModelsDock::runFinished);
+    QTest::mouseClick(dock->findChild<QPushButton *>(QStringLiteral("runModel")), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    auto *suggestions = m_window->findChild<QListView *>(QStringLiteral("suggestionsView"));
+    QTRY_VERIFY(suggestions->model()->rowCount() >= 1);
+    const QModelIndexList shapes = suggestions->model()->match(suggestions->model()->index(0, 0), Qt::DisplayRole,
+                                                               QStringLiteral("Tag: shapes"), 1, Qt::MatchStartsWith);
+    QCOMPARE(shapes.size(), 1);
+    screenshot(QStringLiteral("tag-suggestions"));
+    suggestions->setCurrentIndex(shapes.front());
+    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("acceptSuggestion")), Qt::LeftButton);
+    QTRY_COMPARE(stored(image).tags, QStringList{QStringLiteral("shapes")});
+    QTRY_COMPARE(m_window->findChild<QLineEdit *>(QStringLiteral("tagsEdit"))->text(), QStringLiteral("shapes"));
+    m_grid->setFocus();
+    QTest::keyClick(m_grid, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_VERIFY(stored(image).tags.isEmpty());
+    for (const PredictionRecord &p : stored(image).suggestions)
+        QCOMPARE(p.state, SuggestionState::Open);
+}
+
 void TestGuiModels::askWhileTyping()
 {
     useModel(m_vqa);
@@ -228,7 +262,7 @@ void TestGuiModels::badCheckpointIsRefused()
     QVERIFY(r.err.contains("not a Tandem checkpoint"));
     auto store = ProjectStore::open(m_project);
     QVERIFY(store);
-    QCOMPARE(int(models::list(*store)->size()), 2);
+    QCOMPARE(int(models::list(*store)->size()), 3); // the two trained and the tagger
 }
 
 void TestGuiModels::cancelledRunStoresNothing()

@@ -77,6 +77,19 @@ def forward(self, images):
     return m;
 }
 
+const QStringList kTags{"shapes", "scene", "night"};
+
+// forward(images) -> logits [B, 3]: "shapes" 0.98, "scene" 0.73, "night" 0.02 after the sigmoid, for every image.
+torch::jit::Module taggingModule()
+{
+    torch::jit::Module m("ToyTagger");
+    m.define(R"(
+def forward(self, images):
+    return torch.tensor([4.0, 1.0, -4.0]).unsqueeze(0).repeat(images.size(0), 1) + 0.0 * images.mean()
+)");
+    return m;
+}
+
 QJsonArray outputs(std::initializer_list<QJsonObject> list)
 {
     QJsonArray a;
@@ -104,6 +117,8 @@ private Q_SLOTS:
     void attentionAndGradCam();
     void captionerWordsWithMaps();
     void dualEncoderEmbedsAndRetrieves();
+    void taggerSuggestsTagsToAccept();
+    void cliTagsAndAccepts();
     void manifestErrorsNameTheField_data();
     void manifestErrorsNameTheField();
     void outputsThatDoNotMatchAreRefused();
@@ -127,7 +142,7 @@ private:
     ModelBackend *m_backend = nullptr;
     QTemporaryDir m_dir;
     QString m_project;
-    QString m_vqa, m_retrieval, m_caption;
+    QString m_vqa, m_retrieval, m_caption, m_tagger;
 };
 
 void TestMlExternal::initTestCase()
@@ -157,6 +172,14 @@ void TestMlExternal::initTestCase()
     caption[QStringLiteral("outputs")] = outputs({output("tokens", {"batch", "length"}),
                                                   output("attention", {"batch", "length", 2, 2}, "attention")});
     m_caption = writeModel(QStringLiteral("caption"), captionModule(), caption);
+    test::writeFile(m_dir.filePath(QStringLiteral("tags.txt")), kTags.join('\n').toUtf8() + "\n");
+    QJsonObject tagger = vqaManifest();
+    tagger[QStringLiteral("task")] = QStringLiteral("tagging");
+    tagger.remove(QStringLiteral("answers"));
+    tagger.remove(QStringLiteral("text"));
+    tagger[QStringLiteral("tags")] = QStringLiteral("tags.txt");
+    tagger[QStringLiteral("outputs")] = outputs({output("scores", {"batch", "tags"})});
+    m_tagger = writeModel(QStringLiteral("tagger"), taggingModule(), tagger);
     auto backend = BackendRegistry::instance().backend(QStringLiteral("torch"));
     QVERIFY2(backend, qPrintable(backend ? QString() : backend.error().toString()));
     m_backend = *backend;
@@ -297,6 +320,89 @@ void TestMlExternal::dualEncoderEmbedsAndRetrieves()
     QVERIFY(ranked->items[0].score >= ranked->items[2].score);
 }
 
+// Tags at or above the threshold, likeliest first, stored as suggestions that
+// accepting makes the image's tags (and reopening takes away again, but never a
+// tag a person had given); scored against the tags people gave.
+void TestMlExternal::taggerSuggestsTagsToAccept()
+{
+    auto info = m_backend->inspect(m_tagger);
+    QVERIFY2(info, qPrintable(info ? QString() : info.error().toString()));
+    QCOMPARE(info->task, TaskKind::Tagging);
+    auto store = ProjectStore::open(m_project);
+    QVERIFY(store->database().exec("INSERT INTO tags(name) VALUES ('shapes'), ('red')"));
+    QVERIFY(store->database().exec("INSERT INTO image_tags(image_id, tag_id) SELECT 1, id FROM tags"));
+    InferenceRequest request = wholeProject(m_tagger);
+    request.saveAs = QStringLiteral("toy tags");
+    auto result = m_backend->tag(request, nullptr);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
+    QCOMPARE(int(result->tags.size()), 20); // shapes and scene on each of the 10 images; night is below 0.5
+    QCOMPARE(result->tags[0].tag, QStringLiteral("shapes"));
+    QVERIFY(std::abs(result->tags[0].score - 1.0 / (1.0 + std::exp(-4.0))) < 1e-5);
+    QCOMPARE(result->tags[1].tag, QStringLiteral("scene"));
+    // Image 1 (tagged shapes, red): one of its two suggestions is right and one of its two tags found.
+    QCOMPARE(result->metrics.value(QStringLiteral("tag_precision")).toDouble(), 50.0);
+    QCOMPARE(result->metrics.value(QStringLiteral("tag_recall")).toDouble(), 50.0);
+    QCOMPARE(result->metrics.value(QStringLiteral("images")).toInt(), 1);
+    request.tagThreshold = 0.9;
+    request.saveAs.clear();
+    QCOMPARE(int(m_backend->tag(request, nullptr)->tags.size()), 10);
+    request.tagThreshold = 0.0;
+    request.maxTags = 1;
+    QCOMPARE(int(m_backend->tag(request, nullptr)->tags.size()), 10);
+
+    const auto openTags = [&](qint64 image) {
+        std::vector<PredictionRecord> tags;
+        auto all = predictions::forImage(*store, image, true);
+        for (const PredictionRecord &p : all ? *all : std::vector<PredictionRecord>{})
+            if (p.tag)
+                tags.push_back(p);
+        return tags;
+    };
+    const std::vector<PredictionRecord> suggested = openTags(2); // beside the toy VQA run's answers
+    QCOMPARE(int(suggested.size()), 2);
+    const PredictionRecord scene = suggested.at(1);
+    QCOMPARE(scene.text, QStringLiteral("scene"));
+    auto accepted = predictions::accept(*store, {scene.id});
+    QVERIFY2(accepted, qPrintable(accepted ? QString() : accepted.error().toString()));
+    const std::string sceneTags = "SELECT count(*) FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE t.name = 'scene'";
+    QCOMPARE(*store->database().scalar(sceneTags), qint64(1));
+    QVERIFY(predictions::reopen(*store, accepted->changed));
+    QCOMPARE(*store->database().scalar(sceneTags), qint64(0));
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM tags WHERE name = 'scene'"), qint64(0)); // no image has it
+    // Image 1 had "shapes" already: accepting adds nothing, and undoing it keeps the person's tag.
+    const std::vector<PredictionRecord> first = openTags(1);
+    QVERIFY(!first.empty() && first.front().text == QLatin1String("shapes"));
+    accepted = predictions::accept(*store, {first.front().id});
+    QVERIFY(accepted && accepted->changed.size() == 1);
+    QVERIFY(predictions::reopen(*store, accepted->changed));
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM image_tags WHERE image_id = 1"), qint64(2));
+    // Not a caption: a captioning evaluation of the run leaves its tags alone.
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM captions WHERE text IN ('shapes', 'scene')"), qint64(0));
+}
+
+void TestMlExternal::cliTagsAndAccepts()
+{
+    auto tagged = test::runCli({QStringLiteral("tag"), m_project, QStringLiteral("--model"), m_tagger, QStringLiteral("--split"),
+                                QString(), QStringLiteral("--threshold"), QStringLiteral("0.9"), QStringLiteral("--save"),
+                                QStringLiteral("cli tags"), QStringLiteral("--json")});
+    QVERIFY2(tagged.exitCode == 0, tagged.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(tagged.out).object();
+    QCOMPARE(o.value(QStringLiteral("tags")).toArray().size(), 10);
+    const QString run = QString::number(o.value(QStringLiteral("run_id")).toInteger());
+    auto accepted = test::runCli({QStringLiteral("accept"), m_project, QStringLiteral("--run"), run});
+    QVERIFY2(accepted.exitCode == 0, accepted.err.constData());
+    auto store = ProjectStore::open(m_project);
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM image_tags it JOIN tags t ON t.id = it.tag_id "
+                                       "WHERE t.name = 'shapes'"),
+             qint64(10));
+    auto refused = test::runCli({QStringLiteral("tag"), m_project, QStringLiteral("--model"), m_vqa});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("vqa model, not a tagging model"), refused.err.constData());
+    auto badThreshold = test::runCli({QStringLiteral("tag"), m_project, QStringLiteral("--model"), m_tagger,
+                                      QStringLiteral("--threshold"), QStringLiteral("2")});
+    QCOMPARE(badThreshold.exitCode, 2);
+}
+
 void TestMlExternal::manifestErrorsNameTheField_data()
 {
     QTest::addColumn<QString>("key");
@@ -308,6 +414,7 @@ void TestMlExternal::manifestErrorsNameTheField_data()
     QTest::newRow("size") << "input" << QJsonValue(QJsonObject{{"size", "big"}}) << "input.size: expected the input's size";
     QTest::newRow("mean") << "input" << QJsonValue(QJsonObject{{"size", 32}, {"mean", QJsonArray{1, 2}}}) << "input.mean: expected three numbers";
     QTest::newRow("answers") << "answers" << QJsonValue(QJsonValue::Null) << "answers: missing";
+    QTest::newRow("tags") << "task" << QJsonValue("tagging") << "tags: missing";
     QTest::newRow("vocabulary") << "text" << QJsonValue(QJsonObject{{"vocabulary", "absent.txt"}}) << "text.vocabulary: cannot read";
     QTest::newRow("unknown token") << "text" << QJsonValue(QJsonObject{{"vocabulary", "vocab.txt"}, {"unknown", "[UNK]"}})
                                    << "text.unknown: the vocabulary has no token \"[UNK]\"";

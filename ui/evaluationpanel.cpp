@@ -170,7 +170,7 @@ void EvaluationPanel::showRuns(const std::vector<RunRecord> &runs)
         const QStringList cells{r.name, runKindName(r.kind), task, runStatusName(r.status), headline(r), r.startedAt};
         for (int c = 0; c < cells.size(); ++c)
             m_runTable->setItem(row, c + 1, new QTableWidgetItem(cells[c]));
-        if (r.kind == RunKind::Infer && r.task() != TaskKind::Retrieval) {
+        if (r.kind == RunKind::Infer && r.task() != TaskKind::Retrieval && r.task() != TaskKind::Tagging) {
             const QString label = QStringLiteral("%1 · %2 (%3)").arg(r.id).arg(r.name, task);
             m_run->addItem(label, r.id);
             m_compare->addItem(label, r.id);

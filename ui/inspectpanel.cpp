@@ -189,7 +189,9 @@ void InspectPanel::setModel(const std::optional<ModelRecord> &model)
     m_question->setPlaceholderText(!model ? tr("Choose a model in the Models dock to ask questions and explain")
                                    : task == TaskKind::Vqa ? tr("Ask %1 about this image… (Ctrl+K)").arg(model->name)
                                    : task == TaskKind::Retrieval ? tr("Text to match with this image (Grad-CAM)… (Ctrl+K)")
-                                                                 : tr("%1 writes captions: press Explain (Ctrl+Alt+E)").arg(model->name));
+                                   : task == TaskKind::Tagging
+                                       ? tr("%1 suggests tags: Run it in the Models dock (it has no maps)").arg(model->name)
+                                       : tr("%1 writes captions: press Explain (Ctrl+Alt+E)").arg(model->name));
     m_method->setCurrentIndex(model && task == TaskKind::Retrieval ? 1 : 0);
     clearResults();
     updateEnabled();
@@ -383,10 +385,11 @@ void InspectPanel::clearResults()
 void InspectPanel::updateEnabled()
 {
     const bool ready = m_model.has_value() && m_imageId > 0;
-    const bool asks = ready && m_model->task() != TaskKind::Caption;
+    const bool tags = ready && m_model->task() == TaskKind::Tagging;
+    const bool asks = ready && m_model->task() != TaskKind::Caption && !tags;
     m_question->setEnabled(asks);
     m_answers->setVisible(ready && m_model->task() == TaskKind::Vqa);
-    m_explain->setEnabled(ready);
+    m_explain->setEnabled(ready && !tags);
     m_method->setEnabled(ready && m_model->task() == TaskKind::Vqa);
     m_play->setEnabled(m_maps.size() > 1);
     m_export->setEnabled(!m_maps.empty());

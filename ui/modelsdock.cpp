@@ -31,6 +31,7 @@ QString taskNoun(TaskKind task, qint64 n)
     case TaskKind::Vqa: return QObject::tr("%L1 answers").arg(n);
     case TaskKind::Caption: return QObject::tr("%L1 captions").arg(n);
     case TaskKind::Retrieval: return QObject::tr("%L1 vectors").arg(n);
+    case TaskKind::Tagging: return QObject::tr("%L1 tags").arg(n);
     }
     return {};
 }

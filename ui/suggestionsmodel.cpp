@@ -12,8 +12,8 @@ QString scoreText(const PredictionRecord &p)
 {
     if (!p.score)
         return {};
-    // Answers carry a probability; captions their log-probability.
-    return p.questionId ? QStringLiteral("%1%").arg(100.0 * *p.score, 0, 'f', 0)
+    // Answers and tags carry a probability; captions their log-probability.
+    return p.questionId || p.tag ? QStringLiteral("%1%").arg(100.0 * *p.score, 0, 'f', 0)
                         : QStringLiteral("log p %1").arg(*p.score, 0, 'f', 1);
 }
 
@@ -69,7 +69,9 @@ QVariant SuggestionsModel::data(const QModelIndex &index, int role) const
         return {};
     switch (role) {
     case Qt::DisplayRole: {
-        const QString what = p->questionId ? tr("Q: %1 → %2").arg(p->question, p->text) : tr("Caption: %1").arg(p->text);
+        const QString what = p->questionId ? tr("Q: %1 → %2").arg(p->question, p->text)
+                             : p->tag      ? tr("Tag: %1").arg(p->text)
+                                           : tr("Caption: %1").arg(p->text);
         return tr("%1   [%2, %3%4]").arg(what, scoreText(*p), p->runName, stateText(p->state));
     }
     case Qt::EditRole: return p->text;

@@ -37,8 +37,10 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
         if (given.contains(QLatin1String(option)))
             *field = p.value(QLatin1String(option));
     const std::optional<TaskKind> task = p.isSet(QStringLiteral("task")) ? parseTask(p.value(QStringLiteral("task"))) : TaskKind::Vqa;
-    if (!task)
-        return usageError(QStringLiteral("--task must be vqa, caption or retrieval"), cmd);
+    if (!task || *task == TaskKind::Tagging)
+        return usageError(QStringLiteral("--task must be vqa, caption or retrieval (tagging models come as TorchScript "
+                                         "manifests: see docs/user-guide.md)"),
+                          cmd);
     r.task = *task;
     const QString presetName = given.contains(QStringLiteral("preset")) ? p.value(QStringLiteral("preset")) : QStringLiteral("standard");
     const std::optional<TrainPreset> preset = parseTrainPreset(presetName);
@@ -261,6 +263,53 @@ int runCaption(QCommandLineParser &p)
     out(QStringLiteral("%1 images; %2").arg(result->captions.size()).arg(metricsText(result->metrics)));
     if (result->runId > 0)
         out(QStringLiteral("Saved as run %1, with attention maps").arg(result->runId));
+    return ExitOk;
+}
+
+void declareTag(QCommandLineParser &p)
+{
+    declareInferenceOptions(p);
+    p.addOption({QStringLiteral("threshold"), QStringLiteral("Suggest a tag from this probability on (default 0.5)."),
+                 QStringLiteral("p"), QStringLiteral("0.5")});
+    p.addOption({QStringLiteral("max-tags"), QStringLiteral("Tags per image at most (default 5)."), QStringLiteral("n"),
+                 QStringLiteral("5")});
+}
+
+int runTag(QCommandLineParser &p)
+{
+    InferenceRequest request = inferenceRequest(p);
+    bool ok = true;
+    request.tagThreshold = p.value(QStringLiteral("threshold")).toDouble(&ok);
+    if (!ok || request.tagThreshold < 0 || request.tagThreshold > 1)
+        return usageError(QStringLiteral("--threshold needs a probability from 0 to 1"), QStringLiteral("tag"));
+    if (!readInt(p, QStringLiteral("max-tags"), 1, &request.maxTags))
+        return usageError(QStringLiteral("--max-tags needs a number >= 1"), QStringLiteral("tag"));
+    if (const int code = checkInferenceArgs(p, QStringLiteral("tag"), request); code != ExitOk)
+        return code;
+    auto result = runModelJob(p.isSet(QStringLiteral("quiet")),
+                              [&](ModelBackend *backend, TrainObserver &observer) { return backend->tag(request, &observer); });
+    if (!result)
+        return fail(result.error());
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray tags;
+        for (const auto &t : result->tags)
+            tags.append(QJsonObject{{QStringLiteral("image_id"), t.imageId}, {QStringLiteral("image"), t.image},
+                                    {QStringLiteral("tag"), t.tag}, {QStringLiteral("score"), t.score}});
+        printJson({{QStringLiteral("run_id"), result->runId}, {QStringLiteral("metrics"), result->metrics},
+                   {QStringLiteral("tags"), tags}});
+        return ExitOk;
+    }
+    const int show = p.value(QStringLiteral("show")).toInt();
+    for (int i = 0; i < show && i < int(result->tags.size()); ++i) {
+        const auto &t = result->tags[size_t(i)];
+        out(QStringLiteral("%1  %2 (%3)").arg(t.image, t.tag).arg(t.score, 0, 'f', 2));
+    }
+    out(QStringLiteral("%1 tags; %2")
+            .arg(result->tags.size())
+            .arg(result->metrics.isEmpty() ? QStringLiteral("no image has tags to score them against")
+                                           : metricsText(result->metrics)));
+    if (result->runId > 0)
+        out(QStringLiteral("Saved as run %1").arg(result->runId));
     return ExitOk;
 }
 

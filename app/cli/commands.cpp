@@ -52,6 +52,11 @@ const std::vector<Command> &commands()
          QStringLiteral("Beam search; scores BLEU, ROUGE-L and CIDEr-D against the project's captions.\n"
                         "--save stores each caption with the attention map of every word."),
          declareCaption, runCaption},
+        {QStringLiteral("tag"), QStringLiteral("Tag the images of a split with a tagging model (a TorchScript manifest)."),
+         QStringLiteral("Each image gets the tags whose probability reaches --threshold, likeliest first, at most\n"
+                        "--max-tags; scored by precision, recall and F1 against the images' tags where they have\n"
+                        "any. --save stores them as suggestions ('accept' or the window makes them tags)."),
+         declareTag, runTag},
         {QStringLiteral("embed"), QStringLiteral("Embed the images (and captions) of a split with a trained model, as a run."),
          QStringLiteral("A retrieval model: one unit vector per image and per caption (--save names the run),\n"
                         "scored by recall@1/5/10 both ways: image -> text finds an image when one of its\n"

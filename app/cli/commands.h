@@ -33,6 +33,8 @@ void declareAnswer(QCommandLineParser &p);
 int runAnswer(QCommandLineParser &p);
 void declareCaption(QCommandLineParser &p);
 int runCaption(QCommandLineParser &p);
+void declareTag(QCommandLineParser &p);
+int runTag(QCommandLineParser &p);
 void declareEmbed(QCommandLineParser &p);
 int runEmbed(QCommandLineParser &p);
 void declareRetrieve(QCommandLineParser &p);

@@ -28,14 +28,14 @@ Expected<qint64> saveRun(ProjectStore &store, RunKind kind, const QString &name,
     if (auto s = runs::update(store, *run, metrics, RunStatus::Completed); !s)
         return s.error();
     auto insert = store.database().prepare(
-        "INSERT INTO predictions(run_id, image_id, question_id, text, score, attention, margin, entropy, mean_log_prob) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "INSERT INTO predictions(run_id, image_id, question_id, text, score, attention, margin, entropy, mean_log_prob, tag) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert)
         return insert.error();
     for (size_t row = 0; row < rows.size(); ++row) {
         const NewPrediction &p = rows[row];
         const PredictionCertainty sure = row < certainty.size() ? certainty[row] : PredictionCertainty{};
-        insert->bind(1, *run).bind(2, p.imageId).bind(4, p.text);
+        insert->bind(1, *run).bind(2, p.imageId).bind(4, p.text).bind(10, int(p.tag));
         p.questionId > 0 ? insert->bind(3, p.questionId) : insert->bindNull(3);
         p.score ? insert->bind(5, *p.score) : insert->bindNull(5);
         p.attention.isEmpty() ? insert->bindNull(6) : insert->bindBlob(6, p.attention.constData(), int(p.attention.size()));
@@ -62,7 +62,7 @@ namespace {
 
 const char *const predictionColumns =
     "SELECT p.id, p.run_id, r.name, p.image_id, coalesce(p.question_id, 0), coalesce(q.text, ''), p.text, p.score, "
-    "p.state, coalesce(p.label_id, 0), p.attention FROM predictions p JOIN runs r ON r.id = p.run_id "
+    "p.state, coalesce(p.label_id, 0), p.attention, p.tag FROM predictions p JOIN runs r ON r.id = p.run_id "
     "LEFT JOIN questions q ON q.id = p.question_id ";
 
 PredictionRecord readPrediction(sql::Statement &st)
@@ -81,6 +81,7 @@ PredictionRecord readPrediction(sql::Statement &st)
     p.labelId = st.int64(9);
     if (!st.isNull(10))
         p.attention = decodeAttention(st.blob(10));
+    p.tag = st.integer(11) != 0;
     return p;
 }
 
@@ -112,12 +113,34 @@ Status recountMultipleChoice(ProjectStore &store, qint64 questionId)
                    [&](sql::Statement &st) { st.bind(1, questionId); });
 }
 
-// The caption or answer that accepting `p` with `text` makes; its id.
+// Tags the image with `name` (the tag made when new); the tag's id, or 0 when
+// the image had that tag already (then undoing the accept leaves it).
+Expected<qint64> addTag(ProjectStore &store, qint64 imageId, const QString &name)
+{
+    sql::Database &db = store.database();
+    if (auto s = execute(store, "INSERT OR IGNORE INTO tags(name) VALUES (?1)", [&](sql::Statement &st) { st.bind(1, name); }); !s)
+        return s.error();
+    auto tag = collect<qint64>(store, "SELECT id FROM tags WHERE name = ?1", [&](sql::Statement &st) { st.bind(1, name); },
+                               [](sql::Statement &st) { return st.int64(0); });
+    if (!tag)
+        return tag.error();
+    if (tag->empty())
+        return Error::store(QStringLiteral("the tag \"%1\" could not be stored").arg(name));
+    if (auto s = execute(store, "INSERT OR IGNORE INTO image_tags(image_id, tag_id) VALUES (?1, ?2)",
+                         [&](sql::Statement &st) { st.bind(1, imageId).bind(2, tag->front()); });
+        !s)
+        return s.error();
+    return db.changes() > 0 ? tag->front() : qint64(0);
+}
+
+// The caption, answer or tag that accepting `p` with `text` makes; its id.
 Expected<qint64> makeLabel(ProjectStore &store, const PredictionRecord &p, const QString &text)
 {
     if (text.trimmed().isEmpty())
         return Error::usage(QStringLiteral("an accepted suggestion cannot be empty"));
     sql::Database &db = store.database();
+    if (p.tag)
+        return addTag(store, p.imageId, text.trimmed());
     if (p.questionId == 0) {
         auto s = execute(store, "INSERT INTO captions(image_id, text) VALUES (?1, ?2)",
                          [&](sql::Statement &st) { st.bind(1, p.imageId).bind(2, text.trimmed()); });
@@ -142,6 +165,14 @@ Status removeLabel(ProjectStore &store, const PredictionRecord &p)
 {
     if (p.labelId == 0)
         return {};
+    if (p.tag) { // the tag goes when no image has it any more, as when a person removes it
+        if (auto s = execute(store, "DELETE FROM image_tags WHERE image_id = ?1 AND tag_id = ?2",
+                             [&](sql::Statement &st) { st.bind(1, p.imageId).bind(2, p.labelId); });
+            !s)
+            return s;
+        return execute(store, "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM image_tags WHERE tag_id = ?1)",
+                       [&](sql::Statement &st) { st.bind(1, p.labelId); });
+    }
     if (p.questionId == 0)
         return execute(store, "DELETE FROM captions WHERE id = ?1", [&](sql::Statement &st) { st.bind(1, p.labelId); });
     if (auto s = execute(store, "DELETE FROM answers WHERE id = ?1", [&](sql::Statement &st) { st.bind(1, p.labelId); }); !s)
@@ -199,7 +230,7 @@ Expected<std::vector<ScoredPrediction>> withReferences(ProjectStore &store, qint
         store,
         "SELECT p.image_id, coalesce(p.question_id, 0), i.name, coalesce(q.text, ''), coalesce(q.question_type, ''), "
         "coalesce(q.answer_type, ''), p.text, p.score FROM predictions p JOIN images i ON i.id = p.image_id "
-        "LEFT JOIN questions q ON q.id = p.question_id WHERE p.run_id = ?1 ORDER BY p.id",
+        "LEFT JOIN questions q ON q.id = p.question_id WHERE p.run_id = ?1 AND p.tag = 0 ORDER BY p.id",
         bindRun, [](sql::Statement &st) {
             ScoredPrediction p;
             p.imageId = st.int64(0);
@@ -226,8 +257,9 @@ Expected<std::vector<ScoredPrediction>> withReferences(ProjectStore &store, qint
     auto captions = collect<Reference>(
         store,
         "SELECT image_id, text FROM captions WHERE image_id IN "
-        "(SELECT image_id FROM predictions WHERE run_id = ?1 AND question_id IS NULL) "
-        "AND id NOT IN (SELECT label_id FROM predictions WHERE state = 1 AND question_id IS NULL AND label_id IS NOT NULL) "
+        "(SELECT image_id FROM predictions WHERE run_id = ?1 AND question_id IS NULL AND tag = 0) "
+        "AND id NOT IN (SELECT label_id FROM predictions WHERE state = 1 AND question_id IS NULL AND tag = 0 "
+        "AND label_id IS NOT NULL) "
         "ORDER BY id",
         bindRun, readReference);
     if (!answers || !captions)

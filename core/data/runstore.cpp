@@ -17,7 +17,7 @@ using rows::jsonText;
 
 namespace {
 
-const char *const taskNames[] = {"vqa", "caption", "retrieval"};
+const char *const taskNames[] = {"vqa", "caption", "retrieval", "tagging"};
 const char *const kindNames[] = {"train", "infer", "eval"};
 const char *const statusNames[] = {"running", "completed", "cancelled", "failed", "interrupted"};
 

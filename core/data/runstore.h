@@ -18,8 +18,9 @@ namespace tandem {
 
 class ProjectStore;
 
-enum class TaskKind { Vqa, Caption, Retrieval };
-QString taskName(TaskKind task); // "vqa", "caption", "retrieval": the names checkpoints and run configs use
+// Tagging: models made elsewhere only (a TorchScript manifest): scores per tag of a fixed list.
+enum class TaskKind { Vqa, Caption, Retrieval, Tagging };
+QString taskName(TaskKind task); // "vqa", "caption", "retrieval", "tagging": the names checkpoints and run configs use
 std::optional<TaskKind> parseTask(const QString &name);
 
 enum class RunKind { Train, Infer, Eval };
@@ -100,10 +101,11 @@ enum class SuggestionState { Open = 0, Accepted = 1, Rejected = 2 };
 
 struct NewPrediction {
     qint64 imageId = 0;
-    qint64 questionId = 0;       // 0: a caption
+    qint64 questionId = 0;       // 0: a caption (or a tag)
     QString text;
     std::optional<double> score;
     QByteArray attention;        // encodeAttention(); empty: none
+    bool tag = false;            // a tag of the image: text is the tag's name
 };
 // How sure the model was of a prediction (what "label the uncertain first" ranks by).
 struct PredictionCertainty {
@@ -116,12 +118,13 @@ struct PredictionRecord {
     qint64 runId = 0;
     QString runName;
     qint64 imageId = 0;
-    qint64 questionId = 0;       // 0: a caption
+    qint64 questionId = 0;       // 0: a caption (or a tag)
     QString question;            // the question's text
     QString text;
     std::optional<double> score;
     SuggestionState state = SuggestionState::Open;
-    qint64 labelId = 0;          // accepted: the caption or answer it became
+    qint64 labelId = 0;          // accepted: the caption or answer it became (a tag: the tag's id, 0 when the image had it)
+    bool tag = false;
     std::optional<AttentionMaps> attention;
 };
 
@@ -146,7 +149,8 @@ struct SuggestionChange {
 };
 
 // Each prediction becomes a human label, in one transaction: a caption becomes
-// a caption of its image, an answer one more human answer of its question.
+// a caption of its image, an answer one more human answer of its question, a
+// tag a tag of its image.
 // `texts` (same length as ids, or empty) replaces the predicted text (edit then accept).
 // Predictions no longer open are skipped.
 // How unsure a model was, from the predictions of one run: higher is less sure.

@@ -160,7 +160,13 @@ ALTER TABLE predictions ADD COLUMN entropy REAL;
 ALTER TABLE predictions ADD COLUMN mean_log_prob REAL;
 )sql";
 
-static const char *const migrations[] = {migration1, migration2, migration3};
+// Version 4: tags suggested by tagging models (text: the tag's name; label_id,
+// once accepted, the tag's id).
+static const char *const migration4 = R"sql(
+ALTER TABLE predictions ADD COLUMN tag INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+static const char *const migrations[] = {migration1, migration2, migration3, migration4};
 
 Status migrate(sql::Database &db)
 {

@@ -5,7 +5,7 @@
 
 namespace tandem::schema {
 
-constexpr int currentVersion = 3;
+constexpr int currentVersion = 4;
 
 // Brings a project to currentVersion through the numbered migrations, each in
 // its own transaction; PRAGMA user_version records how far it got. A project

@@ -96,6 +96,21 @@ Status loadCaptions(ProjectStore &store, const QString &split, const QByteArray 
     return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
 }
 
+Status loadTags(ProjectStore &store, const QString &split, const QByteArray &ids, SplitData &data,
+                const std::unordered_map<qint64, size_t> &index)
+{
+    auto stmt = store.database().prepare(
+        "SELECT it.image_id, t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id JOIN images i ON i.id = it.image_id "
+        "WHERE i.flag <= 0 AND (?1 = '' OR i.split = ?1) AND (?2 IS NULL OR i.id IN (SELECT value FROM json_each(?2))) "
+        "ORDER BY it.image_id, t.name");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, split);
+    ids.isEmpty() ? stmt->bindNull(2) : stmt->bind(2, std::string_view(ids.constData(), size_t(ids.size())));
+    while (stmt->step())
+        data.images[index.at(stmt->int64(0))].tags.push_back(stmt->text(1));
+    return stmt->error().isEmpty() ? Status() : Status(Error::store(stmt->error()));
+}
 
 // A JSON array of the ids ("" for none), for json_each().
 QByteArray idList(const std::vector<qint64> &ids)
@@ -121,6 +136,8 @@ Expected<SplitData> loadSplit(ProjectStore &store, const QString &split, const s
     if (auto s = loadQuestions(store, split, ids, data, index); !s)
         return s.error();
     if (auto s = loadCaptions(store, split, ids, data, index); !s)
+        return s.error();
+    if (auto s = loadTags(store, split, ids, data, index); !s)
         return s.error();
     return data;
 }

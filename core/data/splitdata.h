@@ -33,6 +33,7 @@ struct ImageItem {
     QString path;                     // on disk
     std::vector<size_t> questions;    // indices into SplitData::questions
     std::vector<size_t> captions;
+    std::vector<std::string> tags;    // a person's tags, by name
 };
 
 struct SplitData {

@@ -140,6 +140,9 @@ Expected<RunEvaluation> evaluateRun(const QString &project, qint64 runId, qint64
     e.task = run->task().value_or(answers ? TaskKind::Vqa : TaskKind::Caption);
     if (e.task == TaskKind::Retrieval)
         return Error::usage(QStringLiteral("run %1 stored embeddings, not predictions: its recall is in its metrics").arg(runId));
+    if (e.task == TaskKind::Tagging)
+        return Error::usage(QStringLiteral("run %1 suggested tags: its precision, recall and F1 against the images' tags are "
+                                           "in its metrics ('tandem-cli runs')").arg(runId));
     try {
         if (e.task == TaskKind::Vqa) {
             scoreAnswers(e, *rows);

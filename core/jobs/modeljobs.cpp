@@ -61,12 +61,14 @@ Expected<ModelRunResult> runModel(const InferenceRequest &request, TrainObserver
         result.device = embedded->device;
         return result;
     }
-    auto inferred = info->task == TaskKind::Vqa ? backend->answer(request, observer) : backend->caption(request, observer);
+    auto inferred = info->task == TaskKind::Vqa       ? backend->answer(request, observer)
+                    : info->task == TaskKind::Tagging ? backend->tag(request, observer)
+                                                      : backend->caption(request, observer);
     if (!inferred)
         return inferred.error();
     result.runId = inferred->runId;
     result.metrics = inferred->metrics;
-    result.predictions = qint64(inferred->answers.size() + inferred->captions.size());
+    result.predictions = qint64(inferred->answers.size() + inferred->captions.size() + inferred->tags.size());
     result.device = inferred->device;
     return result;
 }

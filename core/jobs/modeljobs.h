@@ -24,14 +24,14 @@ Expected<CheckedModel> checkedModel(const QString &checkpoint);
 Expected<ModelRecord> addModel(const QString &project, const QString &checkpoint, const QString &name = {});
 
 // Runs a model on images of the project, by its task: answers to their
-// questions (VQA), captions with attention maps (captioning) or embeddings
-// (retrieval). With request.saveAs the predictions are stored as a run and
+// questions (VQA), captions with attention maps (captioning), tags (tagging)
+// or embeddings (retrieval). With request.saveAs the predictions are stored as a run and
 // become suggestions. The task is read from the checkpoint.
 struct ModelRunResult {
     TaskKind task = TaskKind::Vqa;
     qint64 runId = 0;
     QJsonObject metrics;
-    qint64 predictions = 0;      // answers, captions, or vectors stored
+    qint64 predictions = 0;      // answers, captions, tags or vectors stored
     QString device;              // what ran it: "cpu (2 threads)"
 };
 Expected<ModelRunResult> runModel(const InferenceRequest &request, TrainObserver *observer);

@@ -142,6 +142,8 @@ struct InferenceRequest {
     int beam = 3;                // captions: beam width (1 = greedy)
     int maxLength = 0;           // captions: words at most; 0: as many as the longest caption trained on
     double lengthPenalty = 1.0;  // captions: beams ranked by log P / length^this (0 = raw log P)
+    double tagThreshold = 0.5;   // tags: suggested when their probability reaches this
+    int maxTags = 5;             // tags: at most this many per image, likeliest first
     int batchImages = 32;
     QString device = QStringLiteral("auto");
     int threads = 0;
@@ -168,12 +170,21 @@ struct CaptionPrediction {
     std::vector<std::vector<float>> attention; // one row of gridHeight x gridWidth weights per word
 };
 
+struct TagPrediction {
+    qint64 imageId = 0;
+    QString image;               // name in the project
+    QString tag;
+    double score = 0;            // the tag's probability
+};
+
 struct InferenceResult {
     qint64 runId = 0;            // 0 when not saved
     QString device;              // what ran it: "cpu (2 threads)"
-    QJsonObject metrics;         // vqa_accuracy / bleu1..4, rouge_l, cider_d (when the split has references)
+    // vqa_accuracy / bleu1..4, rouge_l, cider_d / tag_precision, tag_recall, tag_f1 (when the split has references)
+    QJsonObject metrics;
     std::vector<AnswerPrediction> answers;
     std::vector<CaptionPrediction> captions;
+    std::vector<TagPrediction> tags;
 };
 
 // ---- retrieval ------------------------------------------------------------------
@@ -332,6 +343,9 @@ public:
     virtual Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) = 0;
     // Captioning: one caption per image, with the attention map of every word.
     virtual Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) = 0;
+    // Tags of each image of the split by a tagging model (a TorchScript manifest),
+    // those at tagThreshold or above, at most maxTags; saved like caption().
+    virtual Expected<InferenceResult> tag(const InferenceRequest &request, TrainObserver *observer) = 0;
     // Retrieval: stores the embedding of every image of the split and of each of
     // their captions as a run (named request.saveAs, else "embed <checkpoint>").
     virtual Expected<EmbedResult> embed(const InferenceRequest &request, TrainObserver *observer) = 0;

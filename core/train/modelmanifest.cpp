@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char *kFormat = "tandem-torchscript/1";
 const QStringList kTaskNames{QStringLiteral("vqa"), QStringLiteral("caption"), QStringLiteral("retrieval"),
-                             QStringLiteral("embedding")}; // ManifestTask's order
+                             QStringLiteral("embedding"), QStringLiteral("tagging")}; // ManifestTask's order
 
 // Reads one manifest, keeping the file for its errors.
 class ManifestReader {
@@ -29,6 +29,7 @@ private:
     }
     QString resolve(const QString &relative) const { return QFileInfo(m.file).dir().absoluteFilePath(relative); }
     Status readTask(const QJsonObject &root);
+    Status readTags(const QJsonObject &root);
     Status readInput(const QJsonObject &input);
     Status readText(const QJsonObject &text);
     Expected<QStringList> readLines(const QString &field, const QString &file) const;
@@ -77,9 +78,29 @@ Expected<ModelManifest> ManifestReader::read()
             return lines.error();
         m.answers = *lines;
     }
+    if (m.task == ManifestTask::Tagging)
+        if (auto s = readTags(root); !s)
+            return s.error();
     if (auto s = readOutputs(root.value(QLatin1String("outputs"))); !s)
         return s.error();
     return m;
+}
+
+Status ManifestReader::readTags(const QJsonObject &root)
+{
+    const QString tags = root.value(QLatin1String("tags")).toString();
+    if (tags.isEmpty())
+        return error(QStringLiteral("tags"), QStringLiteral("missing: a tagging model names the file of its tags"));
+    auto lines = readLines(QStringLiteral("tags"), tags);
+    if (!lines)
+        return lines.error();
+    m.tags = *lines;
+    const QString scores = root.value(QLatin1String("scores")).toString(QStringLiteral("logits"));
+    if (scores != QLatin1String("logits") && scores != QLatin1String("probabilities"))
+        return error(QStringLiteral("scores"), QStringLiteral("expected \"logits\" (a sigmoid makes them probabilities) or "
+                                                              "\"probabilities\", found \"%1\"").arg(scores));
+    m.tagLogits = scores == QLatin1String("logits");
+    return {};
 }
 
 Status ManifestReader::readTask(const QJsonObject &root)
@@ -237,6 +258,10 @@ Status ManifestReader::readOutputs(const QJsonValue &outputs)
         if (rank(0) != 2)
             return error(QStringLiteral("outputs[0].shape"), QStringLiteral("an embedding model's output is [batch, dim]"));
         break;
+    case ManifestTask::Tagging:
+        if (rank(0) != 2)
+            return error(QStringLiteral("outputs[0].shape"), QStringLiteral("a tagging model's first output is a score per tag: [batch, tags]"));
+        break;
     }
     for (size_t i = 0; i < o.size(); ++i) {
         const size_t wanted = m.task == ManifestTask::Caption ? 4 : 3;
@@ -260,6 +285,8 @@ TaskKind taskKindOf(ManifestTask task)
         return TaskKind::Vqa;
     case ManifestTask::Caption:
         return TaskKind::Caption;
+    case ManifestTask::Tagging:
+        return TaskKind::Tagging;
     case ManifestTask::Retrieval:
     case ManifestTask::Embedding:
         break;

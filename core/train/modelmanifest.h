@@ -6,7 +6,7 @@
 //
 //   {
 //     "format": "tandem-torchscript/1",
-//     "task": "vqa",                       // vqa, caption, retrieval or embedding
+//     "task": "vqa",                       // vqa, caption, retrieval, embedding or tagging
 //     "model": "model.pt",                 // relative to the manifest
 //     "input": {"size": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225],
 //               "colors": "rgb"},          // or "bgr"; size: a number or [width, height]
@@ -14,6 +14,8 @@
 //              "lowercase": true, "max_length": 32, "tokenizer": "words",  // or "tandem"
 //              "pad": "<pad>", "unknown": "<unk>", "end": "<eos>", "start": "<bos>"},
 //     "answers": "answers.txt",            // vqa: one answer a line, in the logits' order
+//     "tags": "tags.txt",                  // tagging: one tag a line, in the scores' order
+//     "scores": "logits",                  // tagging: "logits" (sigmoid applied) or "probabilities"
 //     "outputs": [{"name": "logits", "shape": ["batch", "answers"]},
 //                 {"name": "attention", "shape": ["batch", 7, 7], "attention": true}]
 //   }
@@ -24,9 +26,10 @@
 //   caption    forward(images) -> tokens [B, T] (, attention [B, T, h, w]): the model decodes; "end" stops a caption
 //   retrieval  encode_image(images) -> [B, D] and encode_text(tokens, lengths) -> [B, D]
 //   embedding  encode_image(images) -> [B, D]
+//   tagging    forward(images) -> scores [B, tags] (, attention [B, h, w]): each tag on its own (multi-label)
 // Outputs are listed in the order the method returns them (a tuple when more
 // than one). Their shapes: numbers, or names that must agree ("batch"; "answers",
-// the answers file's line count; any other name, the same size wherever it appears).
+// the answers file's line count; "tags", the tags file's; any other name, the same size wherever it appears).
 // A "features" output (role "features": true) is what Grad-CAM weighs, when the
 // model is differentiable.
 #include "data/runstore.h"
@@ -41,7 +44,7 @@
 
 namespace tandem {
 
-enum class ManifestTask { Vqa, Caption, Retrieval, Embedding };
+enum class ManifestTask { Vqa, Caption, Retrieval, Embedding, Tagging };
 QString manifestTaskName(ManifestTask task);
 TaskKind taskKindOf(ManifestTask task); // embedding models run as retrieval (images only)
 
@@ -68,9 +71,11 @@ struct ModelManifest {
     QString pad = QStringLiteral("<pad>"), unknown = QStringLiteral("<unk>"), end = QStringLiteral("<eos>");
     QString start; // captions: a token that begins them, not shown (optional)
     QStringList answers;          // vqa
+    QStringList tags;             // tagging
+    bool tagLogits = true;        // tagging: scores are logits (else probabilities)
     std::vector<ManifestOutput> outputs;
 
-    bool hasText() const { return task != ManifestTask::Embedding; }
+    bool hasText() const { return task != ManifestTask::Embedding && task != ManifestTask::Tagging; }
     int outputIndex(bool attention, bool features) const; // -1 when none
     // The id of a token, or of "unknown" (-1 when the vocabulary has neither).
     qint64 tokenId(const QString &token) const;

@@ -90,6 +90,8 @@ std::optional<PrimaryMetric> primaryMetric(TaskKind task, const QJsonObject &v)
         return named("answer_accuracy");
     case TaskKind::Caption:
         return named("cider_d");
+    case TaskKind::Tagging:
+        return named("tag_f1");
     case TaskKind::Retrieval: {
         double sum = 0;
         for (const char *key : {"recall_i2t_1", "recall_i2t_5", "recall_i2t_10", "recall_t2i_1", "recall_t2i_5", "recall_t2i_10"}) {

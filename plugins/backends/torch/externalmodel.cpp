@@ -309,6 +309,29 @@ std::vector<CaptionPrediction> externalCaptions(ExternalModel &model, const Spli
     return captions;
 }
 
+std::vector<TagPrediction> externalTags(ExternalModel &model, const SplitData &data, const PredictOptions &options,
+                                        double threshold, int maxTags)
+{
+    std::vector<TagPrediction> tags;
+    inBatches(allImages(data), options, [&](const std::vector<size_t> &batch) {
+        std::vector<QString> paths;
+        for (size_t i : batch)
+            paths.push_back(data.images[i].path);
+        QJsonObject known{{QStringLiteral("batch"), qint64(batch.size())}, {QStringLiteral("tags"), qint64(model.manifest.tags.size())}};
+        const at::Tensor scores = call(model, "forward", {loadBatch(model, paths)}, 0, outputsOf(model), known)[0];
+        if (!scores.is_floating_point())
+            fail(model, QStringLiteral("outputs[0] (\"%1\"): expected floating-point scores").arg(model.manifest.outputs[0].name));
+        const at::Tensor probabilities = (model.manifest.tagLogits ? scores.sigmoid() : scores).to(at::kFloat).cpu();
+        const int64_t k = std::min<int64_t>(std::max(0, maxTags), probabilities.size(1));
+        const auto [top, index] = probabilities.topk(k, 1);
+        for (size_t b = 0; b < batch.size(); ++b)
+            for (int64_t j = 0; j < k && top[int64_t(b)][j].item<double>() >= threshold; ++j)
+                tags.push_back({data.images[batch[b]].id, data.images[batch[b]].name,
+                                model.manifest.tags.value(index[int64_t(b)][j].item<int64_t>()), top[int64_t(b)][j].item<double>()});
+    });
+    return tags;
+}
+
 SplitEmbeddings externalEmbeddings(ExternalModel &model, const SplitData &data, const std::vector<size_t> &images,
                                    const PredictOptions &options)
 {

@@ -29,6 +29,9 @@ Expected<CheckpointInfo> inspectManifest(const QString &manifest);
 
 std::vector<AnswerPrediction> externalAnswers(ExternalModel &model, const SplitData &data, const PredictOptions &options);
 std::vector<CaptionPrediction> externalCaptions(ExternalModel &model, const SplitData &data, const PredictOptions &options);
+// Each image's tags with probability >= threshold, likeliest first, at most maxTags.
+std::vector<TagPrediction> externalTags(ExternalModel &model, const SplitData &data, const PredictOptions &options,
+                                        double threshold, int maxTags);
 // Unit vectors of the images (and, for retrieval models, of their captions).
 SplitEmbeddings externalEmbeddings(ExternalModel &model, const SplitData &data, const std::vector<size_t> &images,
                                    const PredictOptions &options);

@@ -174,6 +174,20 @@ Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObse
         });
 }
 
+Expected<InferenceResult> runTags(const InferenceRequest &request, TrainObserver *observer)
+{
+    return infer<InferenceResult>(
+        request, observer, TaskKind::Tagging,
+        [&](const SplitData &data, LoadedModel &loaded, const PredictOptions &options, InferenceResult &result) {
+            result.device = loaded.deviceName;
+            result.tags = externalTags(*loaded.external, data, options, request.tagThreshold, request.maxTags);
+            result.metrics = scoreTags(result.tags, data);
+        },
+        [&](ProjectStore &store, const InferenceResult &result) {
+            return saveTags(store, request, result.metrics, result.tags);
+        });
+}
+
 Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *observer)
 {
     InferenceRequest named = request;

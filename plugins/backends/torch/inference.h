@@ -29,6 +29,8 @@ PredictOptions predictOptions(const InferenceRequest &request, const LoadedModel
 Expected<CheckpointInfo> inspectCheckpoint(const QString &checkpoint);
 Expected<InferenceResult> runAnswers(const InferenceRequest &request, TrainObserver *observer);
 Expected<InferenceResult> runCaptions(const InferenceRequest &request, TrainObserver *observer);
+// Tagging models come only as TorchScript manifests.
+Expected<InferenceResult> runTags(const InferenceRequest &request, TrainObserver *observer);
 Expected<EmbedResult> runEmbed(const InferenceRequest &request, TrainObserver *observer);
 
 } // namespace tandem::backend

@@ -24,6 +24,10 @@ QJsonObject inferConfig(const InferenceRequest &request, TaskKind task)
         config[QStringLiteral("max_length")] = request.maxLength;
         config[QStringLiteral("length_penalty")] = request.lengthPenalty;
     }
+    if (task == TaskKind::Tagging) {
+        config[QStringLiteral("threshold")] = request.tagThreshold;
+        config[QStringLiteral("max_tags")] = request.maxTags;
+    }
     return config;
 }
 
@@ -55,6 +59,16 @@ Expected<qint64> saveCaptions(ProjectStore &store, const InferenceRequest &reque
     }
     return predictions::saveRun(store, RunKind::Infer, request.saveAs, inferConfig(request, TaskKind::Caption), metrics,
                                 rows, certainty);
+}
+
+Expected<qint64> saveTags(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
+                          const std::vector<TagPrediction> &tags)
+{
+    std::vector<NewPrediction> rows;
+    rows.reserve(tags.size());
+    for (const auto &t : tags)
+        rows.push_back({t.imageId, 0, t.tag, t.score, {}, true});
+    return predictions::saveRun(store, RunKind::Infer, request.saveAs, inferConfig(request, TaskKind::Tagging), metrics, rows);
 }
 
 Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, TaskKind task, const QJsonObject &metrics,
@@ -146,6 +160,31 @@ QJsonObject scoreCaptionPredictions(const std::vector<CaptionPrediction> &captio
             {QStringLiteral("bleu3"), s.bleu[2]}, {QStringLiteral("bleu4"), s.bleu[3]},
             {QStringLiteral("rouge_l"), s.rougeL}, {QStringLiteral("cider_d"), s.ciderD},
             {QStringLiteral("images"), qint64(candidates.size())}};
+}
+
+QJsonObject scoreTags(const std::vector<TagPrediction> &tags, const SplitData &data)
+{
+    std::unordered_map<qint64, std::vector<QString>> suggested;
+    for (const auto &t : tags)
+        suggested[t.imageId].push_back(t.tag);
+    qint64 images = 0, correct = 0, predicted = 0, actual = 0;
+    for (const ImageItem &image : data.images) {
+        if (image.tags.empty())
+            continue; // nothing to score against
+        ++images;
+        actual += qint64(image.tags.size());
+        for (const QString &tag : suggested[image.id]) {
+            ++predicted;
+            correct += std::count(image.tags.begin(), image.tags.end(), tag.toStdString()) > 0 ? 1 : 0;
+        }
+    }
+    if (images == 0)
+        return {};
+    const double precision = predicted ? 100.0 * double(correct) / double(predicted) : 0.0;
+    const double recall = 100.0 * double(correct) / double(actual);
+    const double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+    return {{QStringLiteral("tag_precision"), precision}, {QStringLiteral("tag_recall"), recall},
+            {QStringLiteral("tag_f1"), f1}, {QStringLiteral("images"), images}};
 }
 
 } // namespace tandem::backend

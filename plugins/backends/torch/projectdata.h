@@ -19,6 +19,8 @@ Expected<qint64> saveAnswers(ProjectStore &store, const InferenceRequest &reques
                              const std::vector<AnswerPrediction> &answers);
 Expected<qint64> saveCaptions(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
                               const std::vector<CaptionPrediction> &captions);
+Expected<qint64> saveTags(ProjectStore &store, const InferenceRequest &request, const QJsonObject &metrics,
+                          const std::vector<TagPrediction> &tags);
 Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &request, TaskKind task, const QJsonObject &metrics,
                                 const SplitEmbeddings &embeddings);
 
@@ -30,5 +32,8 @@ Expected<qint64> saveEmbeddings(ProjectStore &store, const InferenceRequest &req
 QJsonObject scoreAnswers(std::vector<AnswerPrediction> &answers, const SplitData &data);
 // BLEU-1..4, ROUGE-L, CIDEr-D against each image's captions (images without any are left out).
 QJsonObject scoreCaptionPredictions(const std::vector<CaptionPrediction> &captions, const SplitData &data);
+// Micro-averaged precision, recall and F1 (percent) of the suggested tags against
+// a person's, over the images that have any.
+QJsonObject scoreTags(const std::vector<TagPrediction> &tags, const SplitData &data);
 
 } // namespace tandem::backend

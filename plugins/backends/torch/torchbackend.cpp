@@ -55,6 +55,11 @@ Expected<InferenceResult> TorchBackend::caption(const InferenceRequest &request,
     return guarded(request.project, [&] { return runCaptions(request, observer); });
 }
 
+Expected<InferenceResult> TorchBackend::tag(const InferenceRequest &request, TrainObserver *observer)
+{
+    return guarded(request.project, [&] { return runTags(request, observer); });
+}
+
 Expected<EmbedResult> TorchBackend::embed(const InferenceRequest &request, TrainObserver *observer)
 {
     return guarded(request.project, [&] { return runEmbed(request, observer); });

@@ -18,6 +18,7 @@ public:
     Expected<TrainResult> train(const TrainRequest &request, TrainObserver *observer) override;
     Expected<InferenceResult> answer(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<InferenceResult> caption(const InferenceRequest &request, TrainObserver *observer) override;
+    Expected<InferenceResult> tag(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<EmbedResult> embed(const InferenceRequest &request, TrainObserver *observer) override;
     Expected<RetrieveResult> retrieve(const RetrieveRequest &request, TrainObserver *observer) override;
     Expected<AskResult> ask(const AskRequest &request) override;

@@ -554,6 +554,8 @@ Status Trainer::finishRun(RunStatus status)
 
 Expected<TrainResult> Trainer::run()
 {
+    if (m_request.task == TaskKind::Tagging)
+        return Error::usage(QStringLiteral("Tandem trains no tagging models: bring one as a TorchScript manifest"));
     if (m_request.epochs < 1 || m_request.batchImages < 1 || m_request.imageSize < 16 || m_request.learningRate <= 0)
         return Error::usage(QStringLiteral("epochs and batch must be at least 1, the image size at least 16 pixels "
                                            "and the learning rate positive"));
