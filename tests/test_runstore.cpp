@@ -281,12 +281,14 @@ void TestRunStore::olderProjectsMigrate()
         QVERIFY(store->database().exec("DROP TABLE projections; ALTER TABLE predictions DROP COLUMN margin;"
                                        "ALTER TABLE predictions DROP COLUMN entropy; ALTER TABLE predictions DROP COLUMN mean_log_prob;"
                                        "DROP TABLE regions; DROP INDEX predictions_image;"
-                                       "ALTER TABLE predictions DROP COLUMN state; ALTER TABLE predictions DROP COLUMN label_id"));
+                                       "ALTER TABLE predictions DROP COLUMN state; ALTER TABLE predictions DROP COLUMN label_id;"
+                                       "ALTER TABLE predictions DROP COLUMN tag"));
     }
     auto store = ProjectStore::open(path);
     QVERIFY2(store, store ? "" : qPrintable(store.error().message));
     QCOMPARE(*store->database().scalar("PRAGMA user_version"), int64_t(schema::currentVersion));
     QCOMPARE(runs::list(*store)->front().status, RunStatus::Completed);
+    QCOMPARE(*store->database().scalar("SELECT count(*) FROM pragma_table_info('predictions') WHERE name = 'tag'"), int64_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)
