@@ -33,6 +33,14 @@ private:
     Status readInput(const QJsonObject &input);
     Status readText(const QJsonObject &text);
     Expected<QStringList> readLines(const QString &field, const QString &file) const;
+    // The lines of the file `field` names ("missing: WHO names the file of its FIELD" without one).
+    Expected<QStringList> namedLines(const QJsonObject &root, const QString &field, const QString &who) const
+    {
+        const QString file = root.value(field).toString();
+        if (file.isEmpty())
+            return error(field, QStringLiteral("missing: %1 names the file of its %2").arg(who, field));
+        return readLines(field, file);
+    }
     Status readOutputs(const QJsonValue &outputs);
     Expected<std::array<double, 3>> triple(const QJsonObject &parent, const QString &field, const QString &key,
                                            double fallback) const;
@@ -70,10 +78,7 @@ Expected<ModelManifest> ManifestReader::read()
             return s.error();
     }
     if (m.task == ManifestTask::Vqa) {
-        const QString answers = root.value(QLatin1String("answers")).toString();
-        if (answers.isEmpty())
-            return error(QStringLiteral("answers"), QStringLiteral("missing: a VQA model names the file of its answers"));
-        auto lines = readLines(QStringLiteral("answers"), answers);
+        auto lines = namedLines(root, QStringLiteral("answers"), QStringLiteral("a VQA model"));
         if (!lines)
             return lines.error();
         m.answers = *lines;
@@ -88,10 +93,7 @@ Expected<ModelManifest> ManifestReader::read()
 
 Status ManifestReader::readTags(const QJsonObject &root)
 {
-    const QString tags = root.value(QLatin1String("tags")).toString();
-    if (tags.isEmpty())
-        return error(QStringLiteral("tags"), QStringLiteral("missing: a tagging model names the file of its tags"));
-    auto lines = readLines(QStringLiteral("tags"), tags);
+    auto lines = namedLines(root, QStringLiteral("tags"), QStringLiteral("a tagging model"));
     if (!lines)
         return lines.error();
     m.tags = *lines;
