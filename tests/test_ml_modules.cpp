@@ -79,6 +79,7 @@ private slots:
     void fusionSharesImageWork_data();
     void fusionSharesImageWork();
     void filmContextIsOptional();
+    void filmAttentionPoolsByScore();
     void fusedFilmMatchesAtenOps();
     void filmReusesTheImageWorkOfAnImage();
     void unknownNames();
@@ -395,6 +396,34 @@ void TestMlModules::filmContextIsOptional()
     QCOMPARE(contextParameters(plain), 0);
     QCOMPARE(plain->forward(at::randn({3, 9, 18}), at::randn({3, 24})).sizes().vec(),
              (std::vector<int64_t>{3, options.outputDim}));
+}
+
+// With filmAttention every block scores the regions; the weights sum to one
+// per question, the output changes with a region's score, and the map is kept
+// for explain.
+void TestMlModules::filmAttentionPoolsByScore()
+{
+    torch::manual_seed(5);
+    FusionOptions options = smallFusion();
+    options.filmAttention = true;
+    auto film = makeFusion("film", options);
+    int attendParameters = 0, contextParameters = 0;
+    for (const auto &p : film->named_parameters()) {
+        attendParameters += p.key().rfind("attend.", 0) == 0;
+        contextParameters += p.key().rfind("context.", 0) == 0;
+    }
+    QCOMPARE(attendParameters, 2 * int(options.filmBlocks)); // weight and bias per block
+    QCOMPARE(contextParameters, int(options.filmBlocks) - 1);
+    const at::Tensor regions = at::randn({3, 9, 18}), question = at::randn({3, 24});
+    const at::Tensor out = film->forward(regions, question);
+    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{3, options.outputDim}));
+    const at::Tensor weights = film->regionAttention();
+    QCOMPARE(weights.sizes().vec(), (std::vector<int64_t>{3, 9}));
+    QVERIFY(torch::allclose(weights.sum(1), at::ones({3})));
+    out.sum().backward();
+    for (const auto &p : film->named_parameters())
+        if (p.key().rfind("attend.", 0) == 0)
+            QVERIFY2(p.value().grad().abs().sum().item<double>() > 0, qPrintable(QString::fromStdString(p.key())));
 }
 
 // Questions asked about one image in inference mode reuse the first block's

@@ -99,15 +99,27 @@ FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options
     m_generator = register_module("generator", nn::Linear(options.questionDim, 2 * h * options.filmBlocks));
     m_first = register_module("first", nn::ModuleList());
     m_second = register_module("second", nn::ModuleList());
-    if (options.filmContext)
+    const bool context = options.filmContext || options.filmAttention;
+    if (context)
         m_context = register_module("context", nn::ModuleList());
+    if (options.filmAttention)
+        m_attend = register_module("attend", nn::ModuleList());
     for (int64_t i = 0; i < options.filmBlocks; ++i) {
         m_first->push_back(nn::Linear(h, h));
         m_second->push_back(nn::Linear(h, h));
-        if (options.filmContext && i > 0)
+        if (context && i > 0)
             m_context->push_back(nn::Linear(nn::LinearOptions(h, h).bias(false)));
+        if (options.filmAttention)
+            m_attend->push_back(nn::Linear(h, 1));
     }
-    m_output = register_module("output", nn::Linear(h, options.outputDim));
+    m_output = register_module("output", nn::Linear(options.filmAttention ? 2 * h : h, options.outputDim));
+}
+
+at::Tensor FilmFusionImpl::attend(int64_t block, const at::Tensor &x) // [B,R,H] -> [B,H]
+{
+    const at::Tensor weights = at::softmax(m_attend[block]->as<nn::Linear>()->forward(x).squeeze(-1), 1); // [B,R]
+    m_regionAttention = weights.detach();
+    return at::bmm(weights.unsqueeze(1), x).squeeze(1);
 }
 
 std::pair<at::Tensor, at::Tensor> FilmFusionImpl::firstBlock(const at::Tensor &regions)
@@ -141,9 +153,17 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     // The first block is the question's only until its FiLM: up to there it
     // runs once per image (x and y are [Bi,R,H]), which halves the work of a
     // two-block model when twenty questions share an image.
+    //
+    // With filmAttention, each block's output is also pooled by attention
+    // (a softmax over the regions of a score read from each region, which the
+    // FiLM has made the question's): that is what later blocks read as their
+    // context and, beside the max, what the output reads. A soft choice of the
+    // region passes gradient to every region, where the max passes it to one,
+    // and hands on the chosen object's own features (its position among them).
     const int64_t h = m_options.hiddenDim;
     auto [x, first] = firstBlock(regions);                                         // [B or Bi,R,H]
     const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
+    at::Tensor attended; // [B,H], the previous block's
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
         at::Tensor y;
         if (i == 0) {
@@ -151,8 +171,10 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
             y = perItem(first, imageIndex);
         } else {
             y = m_first[i]->as<nn::Linear>()->forward(x);
-            if (m_context)
-                y = y + m_context[i - 1]->as<nn::Linear>()->forward(std::get<0>(x.max(1))).unsqueeze(1); // [B,1,H]
+            if (m_context) {
+                const at::Tensor pooled = attended.defined() ? attended : std::get<0>(x.max(1));
+                y = y + m_context[i - 1]->as<nn::Linear>()->forward(pooled).unsqueeze(1); // [B,1,H]
+            }
             y = at::relu(y);
             y = m_second[i]->as<nn::Linear>()->forward(y);
             // Normalised without an affine part: FiLM supplies scale and shift.
@@ -161,8 +183,11 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
         const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
         const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
         x = filmResidual(x, y, gamma, beta); // x + relu(gamma * y + beta), fused
+        if (m_attend)
+            attended = attend(i, x);
     }
-    return at::relu(m_output->forward(std::get<0>(x.max(1)))); // global max pool over regions
+    const at::Tensor pooled = std::get<0>(x.max(1)); // global max pool over regions
+    return at::relu(m_output->forward(attended.defined() ? at::cat({pooled, attended}, 1) : pooled));
 }
 
 // ---- mfb ------------------------------------------------------------------

@@ -34,6 +34,7 @@ struct FusionOptions {
     int64_t relationLayers = 1; // relation: layers of g, the first one included
     int64_t filmBlocks = 2;     // film: FiLM-ed residual blocks
     bool filmContext = false;   // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
+    bool filmAttention = false; // film: every block attends over the regions; the output reads the attended one too
     int64_t numAnswers = 0;     // late: its classifiers' output size
     double dropout = 0.0;
 };
@@ -53,7 +54,8 @@ public:
     // a VQA head puts no classifier on top of it.
     virtual bool outputsAnswerScores() const { return false; }
     // Attention over the regions in the last forward, [B, R] (averaged over
-    // heads), for fusions that attend (mfb, cross_attention), and each
+    // heads), for fusions that attend (mfb, cross_attention, film with
+    // filmAttention: its last block), and each
     // object's share of the relation network's pairs in eval mode; undefined otherwise.
     const at::Tensor &regionAttention() const { return m_regionAttention; }
     // Attention over the question's tokens in the last forward, [B, T]; undefined
@@ -115,11 +117,13 @@ public:
 private:
     // The first block up to its FiLM: [Bi,R,H] input and [Bi,R,H] normalised output.
     std::pair<at::Tensor, at::Tensor> firstBlock(const at::Tensor &regions);
+    at::Tensor attend(int64_t block, const at::Tensor &x); // [B,R,H] -> [B,H], attention-pooled
 
     FusionOptions m_options;
     torch::nn::Linear m_input{nullptr}, m_generator{nullptr}, m_output{nullptr};
     torch::nn::ModuleList m_first{nullptr}, m_second{nullptr}; // per block: 1x1 "convolutions"
     torch::nn::ModuleList m_context{nullptr};                   // per block but the first: pooled map -> first layer
+    torch::nn::ModuleList m_attend{nullptr};                    // filmAttention, per block: region -> score
     // In inference mode, the first block's question-free work for the last
     // regions tensor seen: questions typed about one image (the ask box, whose
     // session keeps the encoded image) reuse it. Holding `regions` keeps that

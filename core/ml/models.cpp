@@ -39,6 +39,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("relation_layers", c.relationLayers);
     visit("film_blocks", c.filmBlocks);
     visit("film_context", c.filmContext);
+    visit("film_attention", c.filmAttention);
     visit("num_answers", c.numAnswers);
     visit("answer_hidden", c.answerHidden);
     visit("decoder_dim", c.decoderDim);
@@ -199,8 +200,8 @@ Outcome validateConfig(const ModelConfig &c)
         return fail("unknown vision encoder '" + c.vision + "' (cnn, resnet)");
     if (!isOneOf(c.text, {"gru", "transformer"}))
         return fail("unknown text encoder '" + c.text + "' (gru, transformer)");
-    if (!isOneOf(c.textPooling, {"mean", "cls"}))
-        return fail("unknown text pooling '" + c.textPooling + "' (mean, cls)");
+    if (!isOneOf(c.textPooling, {"mean", "cls", "max"}))
+        return fail("unknown text pooling '" + c.textPooling + "' (mean, cls, max)");
     if (c.task == "vqa" && !isOneOf(c.fusion, fusionNames()))
         return fail("unknown fusion '" + c.fusion + "' (" + joined(fusionNames()) + ")");
     if (c.vocabSize <= Vocabulary::kSpecials)
@@ -267,6 +268,7 @@ VqaModelImpl::VqaModelImpl(const ModelConfig &config) : ModelBase(config)
     fusion.relationLayers = config.relationLayers;
     fusion.filmBlocks = config.filmBlocks;
     fusion.filmContext = config.filmContext;
+    fusion.filmAttention = config.filmAttention;
     fusion.numAnswers = config.numAnswers;
     fusion.dropout = config.dropout;
     m_fusion = register_module("fusion", makeFusion(config.fusion, fusion));

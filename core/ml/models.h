@@ -46,6 +46,7 @@ struct ModelConfig {
     int64_t relationLayers = 1;        // g's layers; deeper g sat at chance on Sort-of-CLEVR (README)
     int64_t filmBlocks = 2;
     bool filmContext = false;          // film: blocks after the first read the max-pooled map too
+    bool filmAttention = false;        // film: blocks attend over the regions (see FilmFusionImpl)
     int64_t numAnswers = 0;
     int64_t answerHidden = 256;
     // captioning

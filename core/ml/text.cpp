@@ -54,6 +54,11 @@ at::Tensor maskedMean(const at::Tensor &x, const at::Tensor &mask)
     return (x * weights).sum(1) / weights.sum(1).clamp_min(1.0);
 }
 
+at::Tensor maskedMax(const at::Tensor &x, const at::Tensor &mask)
+{
+    return std::get<0>(x.masked_fill(mask.logical_not().unsqueeze(-1), -1e9).max(1));
+}
+
 GruTextEncoderImpl::GruTextEncoderImpl(const TextOptions &options) : m_options(options)
 {
     m_embedding = register_module(
@@ -73,8 +78,11 @@ TextEncoding GruTextEncoderImpl::forward(const at::Tensor &ids, const at::Tensor
     const auto [output, hidden] = m_gru->forward_with_packed_input(packed);
     TextEncoding encoding;
     encoding.tokens = std::get<0>(rnn::pad_packed_sequence(output, true, 0.0, steps));
-    encoding.pooled = hidden[-1]; // last layer, each text at its own length
     encoding.mask = lengthMask(counts.to(ids.device()), steps);
+    // "max": each feature's largest value over the words, which keeps a word
+    // from the middle of the question (its colour) as present as the last one.
+    // Otherwise the last layer's state, each text at its own length.
+    encoding.pooled = m_options.pooling == "max" ? maskedMax(encoding.tokens, encoding.mask) : hidden[-1];
     return encoding;
 }
 
@@ -118,7 +126,9 @@ TextEncoding TransformerTextEncoderImpl::forward(const at::Tensor &ids, const at
     TextEncoding encoding;
     encoding.mask = mask;
     encoding.tokens = (usesCls() ? x.slice(1, 1) : x) * mask.unsqueeze(-1).to(x.scalar_type());
-    encoding.pooled = usesCls() ? x.select(1, 0) : maskedMean(encoding.tokens, mask);
+    encoding.pooled = usesCls()                  ? x.select(1, 0)
+                      : m_options.pooling == "max" ? maskedMax(encoding.tokens, mask)
+                                                   : maskedMean(encoding.tokens, mask);
     return encoding;
 }
 

@@ -23,7 +23,7 @@ struct TextOptions {
     int64_t layers = 1;
     int64_t heads = 4;            // Transformer
     int64_t maxLength = 32;       // Transformer: learned positions
-    std::string pooling = "mean"; // Transformer: "mean" over real tokens or "cls"
+    std::string pooling = "mean"; // "max" over real tokens; Transformer also "mean" or "cls", GRU otherwise its last state
     double dropout = 0.0;
 };
 
@@ -90,6 +90,7 @@ std::shared_ptr<TextEncoderImpl> makeTextEncoder(const TextOptions &options);
 // True at the first lengths[b] positions of each row: [B] -> [B, T] bool.
 at::Tensor lengthMask(const at::Tensor &lengths, int64_t maxLength);
 // Mean of x [B, T, D] over the positions where mask [B, T] is true -> [B, D].
+at::Tensor maskedMax(const at::Tensor &x, const at::Tensor &mask); // [B,T,D], [B,T] -> [B,D]
 at::Tensor maskedMean(const at::Tensor &x, const at::Tensor &mask);
 
 } // namespace tandem::ml

@@ -278,8 +278,8 @@ Expected<ExplainResult> explainAnswer(const ExplainRequest &r, LoadedModel &m, c
     } else {
         const at::Tensor &regionAttention = vqa.fusion().regionAttention();
         if (!regionAttention.defined())
-            return Error::usage(QStringLiteral("the %1 fusion has no attention over the image (mfb, cross_attention and "
-                                               "relation have); use Grad-CAM")
+            return Error::usage(QStringLiteral("the %1 fusion has no attention over the image (mfb, cross_attention, "
+                                               "relation and film with film_attention=true have); use Grad-CAM")
                                     .arg(QString::fromStdString(m.model.config.fusion)));
         weights = ml::scaledToMax(regionAttention[0]);
     }

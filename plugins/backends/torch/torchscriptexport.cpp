@@ -142,6 +142,9 @@ std::string layerNorm(ScriptWriter &w, const std::string &input, const std::stri
     return "torch.layer_norm(" + input + ", [" + std::to_string(width) + "], " + w.ref(module + ".weight") + ", " + w.ref(module + ".bias") + ", 1e-05)";
 }
 
+// ml::maskedMax: the question as each feature's largest value over the real words.
+const char *const maxOverWords = "    question = words.masked_fill(mask.logical_not().unsqueeze(-1), -1e9).max(1)[0]\n";
+
 // TransformerTextEncoderImpl: LibTorch's post-norm encoder layers (self-attention
 // with the padding masked, a ReLU feed-forward), a final LayerNorm, and the
 // masked mean of the tokens (or the [CLS] position) as the question.
@@ -175,6 +178,8 @@ void writeTransformerText(ScriptWriter &w, const ml::ModelConfig &c)
       << "    words = " << (cls ? "x[:, 1:]" : "x") << " * mask.unsqueeze(-1).to(x.dtype)\n";
     if (cls)
         s << "    question = x[:, 0]\n";
+    else if (c.textPooling == "max")
+        s << maxOverWords;
     else
         s << "    kept = mask.to(x.dtype).unsqueeze(-1)\n    question = (words * kept).sum(1) / kept.sum(1).clamp_min(1.0)\n";
 }
@@ -194,6 +199,8 @@ void writeText(ScriptWriter &w, const ml::ModelConfig &c)
       << "    words, last = torch.gru(embedded, h0, [" << params << "], True, " << c.textLayers << ", 0.0, False, False, True)\n"
       << "    question = words[torch.arange(tokens.size(0), device=tokens.device), counts - 1]\n"
       << "    mask = torch.arange(tokens.size(1), device=tokens.device).unsqueeze(0) < counts.unsqueeze(1)\n";
+    if (c.textPooling == "max")
+        s << maxOverWords;
 }
 
 // Factorised bilinear pooling of two projections, as MfbFusionImpl::factorizedBilinear.
@@ -266,7 +273,7 @@ bool writeAttendingFusion(ScriptWriter &w, const ml::ModelConfig &c)
 
 bool attends(const ml::ModelConfig &c)
 {
-    return c.fusion == "mfb" || c.fusion == "cross_attention" || c.fusion == "relation";
+    return c.fusion == "mfb" || c.fusion == "cross_attention" || c.fusion == "relation" || (c.fusion == "film" && c.filmAttention);
 }
 
 void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
@@ -301,14 +308,22 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
             s << "    y = torch.relu(" << w.linear("x", "fusion.first.0") << ")\n";
         } else {
             s << "    y = " << w.linear("x", "fusion.first." + n) << "\n";
-            if (c.filmContext)
-                s << "    y = y + " << w.linear("torch.max(x, 1)[0]", "fusion.context." + std::to_string(i - 1)) << ".unsqueeze(1)\n";
+            if (c.filmContext || c.filmAttention)
+                s << "    y = y + " << w.linear(c.filmAttention ? "attended" : "torch.max(x, 1)[0]", "fusion.context." + std::to_string(i - 1))
+                  << ".unsqueeze(1)\n";
             s << "    y = torch.relu(y)\n";
         }
         s << "    y = torch.layer_norm(" << w.linear("y", "fusion.second." + n) << ", [" << h << "])\n"
           << "    x = x + torch.relu((1 + film[:, " << n << ", 0].unsqueeze(1)) * y + film[:, " << n << ", 1].unsqueeze(1))\n";
+        if (c.filmAttention)
+            s << "    weights = torch.softmax(" << w.linear("x", "fusion.attend." + n) << ".squeeze(-1), 1)\n"
+              << "    attended = torch.bmm(weights.unsqueeze(1), x).squeeze(1)\n";
     }
-    s << "    fused = torch.relu(" << w.linear("torch.max(x, 1)[0]", "fusion.output") << ")\n";
+    if (c.filmAttention)
+        s << "    fused = torch.relu(" << w.linear("torch.cat([torch.max(x, 1)[0], attended], 1)", "fusion.output") << ")\n"
+          << "    attention = weights.view(-1, gh, gw)\n";
+    else
+        s << "    fused = torch.relu(" << w.linear("torch.max(x, 1)[0]", "fusion.output") << ")\n";
 }
 
 Status refuseUnsupported(const ml::ModelConfig &c, const QString &checkpoint)
