@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Where the answer-prior plateau lives: Tandem's FiLM VQA model (GRU question,
+FiLM blocks, max pool, answer MLP) trained on Sort-of-CLEVR with the image
+encoder replaced by the scenes' true objects, read from the project's regions
+("red circle" boxes that `tandem-cli demo` stores): each object a region of
+colour one-hot, shape one-hot and its centre. If this learns a question type
+in an epoch or two where the full model sits on the plateau, the plateau is
+the image encoder's; if it does not, the fusion's or the question's.
+(Santoro et al. 2017 train on such "state descriptions" too.)
+
+Needs Debian's python3-torch (/usr/bin/python3). Prints per epoch the
+validation accuracy per question type.
+
+Usage: /usr/bin/python3 bench/plateau_oracle.py PROJECT [--batch 8] [--epochs 4]
+       [--seed 1] [--attention]"""
+import argparse
+import collections
+import re
+import sqlite3
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+COLOURS = ["red", "green", "blue", "orange", "yellow", "gray"]
+SHAPES = ["circle", "square"]
+HIDDEN = 256
+
+
+def question_type(text):
+    t = text.lower()
+    for word, kind in (("left", "left"), ("upper", "top"), (" top", "top"), ("many", "count"), ("nearest", "closest"),
+                       ("closest", "closest"), ("farthest", "furthest"), ("furthest", "furthest")):
+        if word in t:
+            return kind
+    return "shape"
+
+
+def load(path):
+    db = sqlite3.connect(path)
+    side = {}
+    objects = collections.defaultdict(list)
+    for image_id, width in db.execute("SELECT id, width FROM images"):
+        side[image_id] = float(width or 75)
+    for image_id, x, y, w, h, label in db.execute("SELECT image_id, x, y, width, height, label FROM regions"):
+        colour, shape = label.split()
+        f = [0.0] * (len(COLOURS) + len(SHAPES))
+        f[COLOURS.index(colour)] = 1
+        f[len(COLOURS) + SHAPES.index(shape)] = 1
+        half = side[image_id] / 2
+        objects[image_id].append(f + [(x + w / 2) / half - 1, (y + h / 2) / half - 1])
+    vocab, answers = {"<pad>": 0}, {}
+    questions = collections.defaultdict(list)
+    for image_id, text, answer in db.execute("SELECT image_id, text, multiple_choice_answer FROM questions ORDER BY id"):
+        ids = [vocab.setdefault(w, len(vocab)) for w in re.findall(r"[a-z0-9]+", text.lower())]
+        questions[image_id].append((ids, answers.setdefault(answer, len(answers)), question_type(text)))
+    splits = collections.defaultdict(list)
+    for image_id, split in db.execute("SELECT id, split FROM images ORDER BY id"):
+        if objects[image_id]:
+            splits[split].append(image_id)
+    return objects, questions, splits, len(vocab), len(answers)
+
+
+class OracleFilm(nn.Module):
+    def __init__(self, vocab, answers, attention):
+        super().__init__()
+        h = HIDDEN
+        self.embedding = nn.Embedding(vocab, 64, padding_idx=0)
+        self.gru = nn.GRU(64, 128, batch_first=True)
+        self.input = nn.Linear(len(COLOURS) + len(SHAPES) + 2, h)
+        self.generator = nn.Linear(128, 2 * h * 2)
+        self.first = nn.ModuleList(nn.Linear(h, h) for _ in range(2))
+        self.second = nn.ModuleList(nn.Linear(h, h) for _ in range(2))
+        self.attention = attention
+        if attention:  # as film_attention=true
+            self.attend = nn.ModuleList(nn.Linear(h, 1) for _ in range(2))
+            self.context = nn.Linear(h, h, bias=False)
+        self.output = nn.Linear(2 * h if attention else h, h)
+        self.head = nn.Sequential(nn.Linear(h, 256), nn.ReLU(), nn.Linear(256, answers))
+
+    def forward(self, regions, ids, lengths):
+        _, state = self.gru(nn.utils.rnn.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
+                                                              enforce_sorted=False))
+        film = self.generator(state[-1]).view(-1, 2, 2, HIDDEN)
+        x = F.relu(self.input(regions))
+        attended = None
+        for i in range(2):
+            z = self.first[i](x)
+            if attended is not None:
+                z = z + self.context(attended).unsqueeze(1)
+            y = F.layer_norm(self.second[i](F.relu(z)), (HIDDEN,))
+            x = x + F.relu((1 + film[:, i, 0].unsqueeze(1)) * y + film[:, i, 1].unsqueeze(1))
+            if self.attention:
+                weights = torch.softmax(self.attend[i](x).squeeze(-1), 1)
+                attended = torch.bmm(weights.unsqueeze(1), x).squeeze(1)
+        pooled = x.max(1).values
+        return self.head(F.relu(self.output(torch.cat([pooled, attended], 1) if self.attention else pooled)))
+
+
+def batches(image_ids, size, objects, questions):
+    for start in range(0, len(image_ids), size):
+        regions, texts, targets, kinds = [], [], [], []
+        for image_id in image_ids[start:start + size]:
+            for ids, answer, kind in questions[image_id]:
+                regions.append(objects[image_id])
+                texts.append(ids)
+                targets.append(answer)
+                kinds.append(kind)
+        lengths = torch.tensor([len(t) for t in texts])
+        ids = torch.zeros(len(texts), int(lengths.max()), dtype=torch.long)
+        for n, t in enumerate(texts):
+            ids[n, :len(t)] = torch.tensor(t)
+        yield torch.tensor(regions), ids, lengths, torch.tensor(targets), kinds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("project")
+    parser.add_argument("--batch", type=int, default=8, help="images a step, each with all its questions")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--attention", action="store_true", help="FiLM blocks pool by attention (film_attention)")
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    objects, questions, splits, vocab, answers = load(args.project)
+    if not splits["train"] or not splits["val"]:
+        raise SystemExit("the project needs train and val images with object regions (tandem-cli demo makes them)")
+    model = OracleFilm(vocab, answers, args.attention)
+    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=0.01)
+    for epoch in range(1, args.epochs + 1):
+        started = time.time()
+        order = [splits["train"][i] for i in torch.randperm(len(splits["train"])).tolist()]
+        model.train()
+        for regions, ids, lengths, targets, _ in batches(order, args.batch, objects, questions):
+            loss = F.cross_entropy(model(regions, ids, lengths), targets)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+        model.eval()
+        right, total = collections.Counter(), collections.Counter()
+        with torch.no_grad():
+            for regions, ids, lengths, targets, kinds in batches(splits["val"], 50, objects, questions):
+                hits = (model(regions, ids, lengths).argmax(1) == targets).tolist()
+                for kind, hit in zip(kinds, hits):
+                    right[kind] += hit
+                    total[kind] += 1
+        print(f"epoch {epoch} ({time.time() - started:.0f} s): "
+              + ", ".join(f"{k} {100 * right[k] / total[k]:.1f}" for k in sorted(total)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
