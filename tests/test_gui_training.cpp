@@ -6,6 +6,7 @@
 #include "comparisonview.h"
 #include "evaluationpanel.h"
 #include "traindialog.h"
+#include "train/trainsettings.h"
 #include "trainingpanel.h"
 
 #include "data/projectstore.h"
@@ -116,6 +117,35 @@ void TestGuiTraining::dialogPresetsAndProblems()
     QVERIFY(problems.contains(QStringLiteral("self_critical")));
     QVERIFY(problems.contains(QStringLiteral("name")));
     QVERIFY(trainRequestProblems(dialog.request()).isEmpty());
+
+    // Architecture options and the curriculum reach the request as the CLI's flags do.
+    QLineEdit *options = nullptr;
+    for (QLineEdit *edit : dialog.findChildren<QLineEdit *>())
+        if (edit->placeholderText().contains(QLatin1String("coordinate_channels")))
+            options = edit;
+    QVERIFY(options);
+    options->setText(QStringLiteral("coordinate_channels=true, film_attention=true"));
+    QCOMPARE(dialog.request().modelOptions.value(QStringLiteral("film_attention")), QStringLiteral("true"));
+    QCOMPARE(dialog.request().modelOptions.size(), 2);
+    auto *optionsProblem = dialog.findChild<QLabel *>(QStringLiteral("problem_model_options"));
+    QVERIFY(optionsProblem && optionsProblem->isHidden() && ok->isEnabled());
+    options->setText(QStringLiteral("coordinate_channels"));
+    QVERIFY(!optionsProblem->isHidden());
+    QVERIFY(!ok->isEnabled());
+    options->clear();
+    QVERIFY(ok->isEnabled());
+    for (QSpinBox *box : dialog.findChildren<QSpinBox *>())
+        if (box->toolTip().contains(QLatin1String("shorter half")))
+            box->setValue(4);
+    QCOMPARE(dialog.request().curriculumEpochs, 4);
+    if (const QString folder = qEnvironmentVariable("TANDEM_SCREENSHOTS"); !folder.isEmpty()) {
+        options->setText(QStringLiteral("coordinate_channels=true film_attention=true"));
+        dialog.resize(dialog.sizeHint());
+        dialog.grab().save(folder + QStringLiteral("/train-dialog.png"));
+        options->clear();
+    }
+    QVERIFY(!parseModelOptions(QStringLiteral("=true")));
+    QCOMPARE(parseModelOptions(QStringLiteral(" a=1  b=x=y ")).value().value(QStringLiteral("b")), QStringLiteral("x=y"));
 }
 
 void TestGuiTraining::trainPauseResumeStop()

@@ -3,6 +3,7 @@
 #include "train/trainpresets.h"
 
 #include "train/fusioncatalog.h"
+#include "train/trainsettings.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -104,6 +105,13 @@ void TrainDialog::buildForm(QFormLayout *form)
     m_selfCritical = spinBox(0, 10000, tr("Captioning: the last N epochs learn from the CIDEr-D of sampled captions"));
     m_seed = spinBox(0, 1 << 30, tr("Seed of the weights, the data order and the augmentation: the same seed, the same run"));
     m_seed->setValue(1);
+    m_curriculum = spinBox(0, 10000, tr("VQA: the first N epochs learn from the shorter half of the questions only "
+                                        "(by word count: Sort-of-CLEVR's non-relational ones), then from all"));
+    m_modelOptions = new QLineEdit;
+    m_modelOptions->setPlaceholderText(tr("e.g. coordinate_channels=true film_attention=true"));
+    m_modelOptions->setToolTip(tr("Architecture settings as a checkpoint names them, KEY=VALUE separated by spaces: "
+                                  "vision_channels, vision_stages, coordinate_channels, fusion_hidden, film_blocks, "
+                                  "film_context, film_attention, text_pooling, dropout … (docs/models.md)"));
     m_augment = new QCheckBox(tr("Small shifts and brightness changes"));
     m_augment->setToolTip(tr("Off for data whose questions depend on positions (\"is it on the left?\")"));
     m_device = new QComboBox;
@@ -157,6 +165,8 @@ void TrainDialog::buildForm(QFormLayout *form)
     form->addRow(tr("&Learning rate:"), withProblem(m_learningRate, QStringLiteral("learning_rate")));
     form->addRow(tr("&Image size:"), m_imageSize);
     form->addRow(tr("Self-&critical epochs:"), withProblem(m_selfCritical, QStringLiteral("self_critical")));
+    form->addRow(tr("C&urriculum epochs:"), m_curriculum);
+    form->addRow(tr("&Architecture options:"), withProblem(m_modelOptions, QStringLiteral("model_options")));
     form->addRow(tr("Au&gmentation:"), m_augment);
     form->addRow(tr("See&d:"), m_seed);
     form->addRow(tr("&Device:"), m_device);
@@ -175,6 +185,7 @@ void TrainDialog::buildForm(QFormLayout *form)
         connect(box, &QSpinBox::valueChanged, this, custom);
     connect(m_learningRate, &QLineEdit::textChanged, this, custom);
     connect(m_name, &QLineEdit::textChanged, this, &TrainDialog::validate);
+    connect(m_modelOptions, &QLineEdit::textChanged, this, &TrainDialog::validate);
     for (QComboBox *box : {m_trainSplit, m_valSplit})
         connect(box, &QComboBox::currentTextChanged, this, &TrainDialog::validate);
 }
@@ -217,6 +228,9 @@ void TrainDialog::taskChanged()
     const TaskKind task = TaskKind(m_task->currentData().toInt());
     m_fusion->setEnabled(task == TaskKind::Vqa);
     m_selfCritical->setEnabled(task == TaskKind::Caption);
+    m_curriculum->setEnabled(task == TaskKind::Vqa);
+    if (task != TaskKind::Vqa)
+        m_curriculum->setValue(0);
     if (task != TaskKind::Caption)
         m_selfCritical->setValue(0);
     m_augment->setChecked(trainPresetValues(TrainPreset::Standard, task).augment); // VQA: positions matter
@@ -237,8 +251,9 @@ void TrainDialog::taskChanged()
 void TrainDialog::startChanged()
 {
     const bool fineTune = !m_start->currentData().toString().isEmpty();
-    for (QWidget *w : {static_cast<QWidget *>(m_vision), static_cast<QWidget *>(m_text), static_cast<QWidget *>(m_imageSize)})
-        w->setEnabled(!fineTune);
+    for (QWidget *w : {static_cast<QWidget *>(m_vision), static_cast<QWidget *>(m_text), static_cast<QWidget *>(m_imageSize),
+                       static_cast<QWidget *>(m_modelOptions)})
+        w->setEnabled(!fineTune); // the checkpoint's architecture
     m_fusion->setEnabled(!fineTune && TaskKind(m_task->currentData().toInt()) == TaskKind::Vqa);
     validate();
 }
@@ -260,6 +275,9 @@ TrainRequest TrainDialog::request() const
         r.learningRate = 0;
     r.imageSize = m_imageSize->value();
     r.selfCriticalEpochs = m_selfCritical->value();
+    r.curriculumEpochs = m_curriculum->value();
+    if (m_modelOptions->isEnabled())
+        r.modelOptions = parseModelOptions(m_modelOptions->text()).value_or(QMap<QString, QString>());
     r.augment = m_augment->isChecked();
     r.seed = quint64(m_seed->value());
     r.device = m_device->currentData().toString();
@@ -286,6 +304,8 @@ void TrainDialog::validate()
     if (!m_buttons)
         return;
     QMap<QString, QString> problems = trainRequestProblems(request());
+    if (!parseModelOptions(m_modelOptions->text()))
+        problems[QStringLiteral("model_options")] = tr("KEY=VALUE pairs separated by spaces, e.g. coordinate_channels=true");
     if (m_mode == Mode::Compare && compareRequest().fusions.size() < 2)
         problems[QStringLiteral("fusions")] = tr("tick at least two fusion methods");
     for (auto it = m_problems.begin(); it != m_problems.end(); ++it) {

@@ -1,8 +1,9 @@
 #pragma once
 // Train dialog: task, encoders, fusion, hyperparameters with presets (quick /
 // standard / thorough), split sizes, device, self-critical epochs for
-// captions, and where to start (from scratch, or fine-tuning a model of the
-// project). A bad value is refused with a message next to its field.
+// captions, a curriculum and architecture options (as `--model-option`), and
+// where to start (from scratch, or fine-tuning a model of the project). A bad
+// value is refused with a message next to its field.
 #include "data/runstore.h"
 #include "jobs/comparejobs.h"
 
@@ -49,8 +50,8 @@ private:
     Mode m_mode;
     QListWidget *m_fusions = nullptr;
     QComboBox *m_task, *m_start, *m_vision, *m_text, *m_fusion, *m_preset, *m_device, *m_trainSplit, *m_valSplit;
-    QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_selfCritical, *m_seed;
-    QLineEdit *m_learningRate, *m_name;
+    QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_selfCritical, *m_curriculum, *m_seed;
+    QLineEdit *m_learningRate, *m_name, *m_modelOptions;
     QCheckBox *m_augment;
     QMap<QString, QLabel *> m_problems;
     QDialogButtonBox *m_buttons = nullptr;

@@ -64,10 +64,10 @@ int parseTrain(QCommandLineParser &p, TrainRequest &r)
     if (!ok)
         return usageError(QStringLiteral("--seed needs a whole number"), cmd);
     for (const QString &pair : p.values(QStringLiteral("model-option"))) {
-        const int eq = pair.indexOf(QLatin1Char('='));
-        if (eq <= 0)
+        const auto options = parseModelOptions(pair);
+        if (!options)
             return usageError(QStringLiteral("--model-option wants KEY=VALUE, got '%1'").arg(pair), cmd);
-        r.modelOptions[pair.left(eq)] = pair.mid(eq + 1);
+        r.modelOptions.insert(*options);
     }
     r.resume = given.contains(QStringLiteral("resume"));
     const bool augment = given.contains(QStringLiteral("augment")) && p.isSet(QStringLiteral("augment"));

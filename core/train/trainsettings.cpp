@@ -1,5 +1,7 @@
 #include "train/trainsettings.h"
 
+#include <QRegularExpression>
+
 namespace tandem {
 
 namespace {
@@ -33,6 +35,19 @@ std::optional<ExplainMethod> parseExplainMethod(const QString &name)
 {
     const int index = int(kExplainMethods.indexOf(name));
     return index < 0 ? std::nullopt : std::optional<ExplainMethod>(ExplainMethod(index));
+}
+
+std::optional<QMap<QString, QString>> parseModelOptions(const QString &text)
+{
+    QMap<QString, QString> options;
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    for (const QString &pair : text.split(separators, Qt::SkipEmptyParts)) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return std::nullopt;
+        options[pair.left(eq)] = pair.mid(eq + 1);
+    }
+    return options;
 }
 
 QJsonObject trainRequestToJson(const TrainRequest &r)

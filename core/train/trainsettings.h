@@ -11,6 +11,12 @@
 
 namespace tandem {
 
+// Architecture options as `--model-option` and the train dialog take them:
+// "key=value" pairs separated by spaces or commas ("coordinate_channels=true
+// film_blocks=3"). nullopt where a pair has no key or no '='; the keys and
+// values themselves are checked against the model's when training starts.
+std::optional<QMap<QString, QString>> parseModelOptions(const QString &text);
+
 QJsonObject trainRequestToJson(const TrainRequest &request);
 // The request that continues a stored run from its checkpoint, with the
 // architecture the checkpoint holds.
