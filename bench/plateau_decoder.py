@@ -1,86 +1,157 @@
 #!/usr/bin/env python3
 """A measurement for docs/performance.md ("Where the plateau lives"): Tandem's
 FiLM VQA model in Python (CoordConv cnn, GRU, two FiLM blocks, max pool, answer
-MLP; AdamW 0.001, constant) on a Sort-of-CLEVR project's 64-pixel images, with
+MLP; AdamW 0.001, constant) on a Sort-of-CLEVR project's 64-pixel images. With
 --weight W > 0 a linear decoder from each region's features to its own 8x8
-pixels, W times the mean squared error added to the loss. Prints per epoch the
+pixels adds W times its mean squared error to the loss, so that the regions
+keep what the pixels show before the answers ask for it. Prints per epoch the
 decoder's error and the validation accuracy per question type.
 
 Needs Debian's python3-torch and python3-pil (/usr/bin/python3).
-Usage: /usr/bin/python3 bench/plateau_decoder.py PROJECT [SEED BATCH WEIGHT]  (default 1 8 0)"""
-import re, sqlite3, sys, time, collections, os
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+
+Usage: /usr/bin/python3 bench/plateau_decoder.py PROJECT [--weight 0] [--batch 8]
+       [--epochs 4] [--seed 1]"""
+import argparse
+import collections
+import os
+import re
+import sqlite3
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 from PIL import Image
-seed, bs, AUX = (int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])) if len(sys.argv) > 4 else (1, 8, 0.0)
-torch.manual_seed(seed); torch.set_num_threads(1)
-db = sqlite3.connect(sys.argv[1])
-root = db.execute("SELECT path FROM media_roots LIMIT 1").fetchone()[0]
-if not os.path.isabs(root): root = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), root)
-split = {}; pix = {}
-for iid, name, sp in db.execute("select id, name, split from images"):
-    if sp not in ("train", "val"): continue
-    split[iid] = sp
-    im = Image.open(os.path.join(root, name)).convert("RGB").resize((64, 64), Image.BOX)
-    pix[iid] = torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).float() / 255
-tok = lambda t: re.findall(r"[a-z0-9]+", t.lower())
-vocab, answers = {"<pad>": 0}, {}
-qs = collections.defaultdict(list)
-def qtype(t):
-    t = t.lower()
-    return "left" if "left" in t else "top" if "upper" in t else "count" if "many" in t else "nearest" if "nearest" in t else "farthest" if "farthest" in t else "shape"
-for iid, text, ans in db.execute("select image_id, text, multiple_choice_answer from questions order by id"):
-    qs[iid].append(([vocab.setdefault(w, len(vocab)) for w in tok(text)], answers.setdefault(ans, len(answers)), qtype(text)))
-H = 256
-class M(nn.Module):
-    def __init__(s):
+
+from plateau_oracle import question_type
+
+HIDDEN, CHANNELS, SIZE, GRID = 256, 32, 64, 4
+CELL = SIZE // GRID  # pixels a region covers
+
+
+def load(path):
+    db = sqlite3.connect(path)
+    root = db.execute("SELECT path FROM media_roots LIMIT 1").fetchone()[0]
+    if not os.path.isabs(root):
+        root = os.path.join(os.path.dirname(os.path.abspath(path)), root)
+    splits, pixels = collections.defaultdict(list), {}
+    for image_id, name, split in db.execute("SELECT id, name, split FROM images ORDER BY id"):
+        if split in ("train", "val"):
+            splits[split].append(image_id)
+            image = Image.open(os.path.join(root, name)).convert("RGB").resize((SIZE, SIZE), Image.BOX)
+            pixels[image_id] = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255
+    vocab, answers = {"<pad>": 0}, {}
+    questions = collections.defaultdict(list)
+    for image_id, text, answer in db.execute("SELECT image_id, text, multiple_choice_answer FROM questions ORDER BY id"):
+        ids = [vocab.setdefault(w, len(vocab)) for w in re.findall(r"[a-z0-9]+", text.lower())]
+        questions[image_id].append((ids, answers.setdefault(answer, len(answers)), question_type(text)))
+    return pixels, questions, splits, len(vocab), len(answers)
+
+
+def region_pixels(images):
+    """[B,3,64,64] -> [B,16,192]: each region's 16x16 pixels averaged down to 8x8."""
+    b = images.size(0)
+    cells = images.unfold(2, CELL, CELL).unfold(3, CELL, CELL)  # [B,3,4,4,16,16]
+    small = F.avg_pool2d(cells.reshape(-1, 1, CELL, CELL), 2).view(b, 3, GRID, GRID, (CELL // 2) ** 2)
+    return small.permute(0, 2, 3, 1, 4).reshape(b, GRID * GRID, -1)
+
+
+class PixelFilm(nn.Module):
+    def __init__(self, vocab, answers):
         super().__init__()
-        L, cin = [], 5
-        for _ in range(4): L += [nn.Conv2d(cin, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU()]; cin = 32
-        s.cnn = nn.Sequential(*L); s.dec = nn.Linear(32, 3 * 8 * 8)
-        s.emb = nn.Embedding(len(vocab), 64, padding_idx=0); s.gru = nn.GRU(64, 128, batch_first=True)
-        s.inp = nn.Linear(34, H); s.gen = nn.Linear(128, 2 * H * 2)
-        s.first = nn.ModuleList(nn.Linear(H, H) for _ in range(2)); s.second = nn.ModuleList(nn.Linear(H, H) for _ in range(2))
-        s.out = nn.Linear(H, H); s.head = nn.Sequential(nn.Linear(H, 256), nn.ReLU(), nn.Linear(256, len(answers)))
-    def forward(s, images, idx, ids, lengths):
-        b = images.shape[0]
-        ys = torch.linspace(-1, 1, 64).view(1, 1, 64, 1).expand(b, 1, 64, 64); xs = torch.linspace(-1, 1, 64).view(1, 1, 1, 64).expand(b, 1, 64, 64)
-        m = s.cnn(torch.cat([images, xs, ys], 1)); r = m.flatten(2).transpose(1, 2)  # [b,16,32]
-        aux = 0.0
-        if AUX > 0:
-            target = images.unfold(2, 16, 16).unfold(3, 16, 16)  # [b,3,4,4,16,16]
-            target = F.avg_pool2d(target.reshape(-1, 1, 16, 16), 2).view(b, 3, 4, 4, 64).permute(0, 2, 3, 1, 4).reshape(b, 16, 192)
-            aux = F.mse_loss(s.dec(r), target)
-        g = ((torch.arange(4) + 0.5) / 2 - 1)
-        xy = torch.stack([g.view(1, 4).expand(4, 4), g.view(4, 1).expand(4, 4)], -1).reshape(1, 16, 2).expand(b, 16, 2)
-        regions = torch.cat([r, xy], -1)[idx]
-        _, h = s.gru(nn.utils.rnn.pack_padded_sequence(s.emb(ids), lengths, batch_first=True, enforce_sorted=False))
-        film = s.gen(h[-1]).view(-1, 2, 2, H)
-        x = F.relu(s.inp(regions))
+        layers, inputs = [], 5  # RGB and the CoordConv planes
+        for _ in range(4):
+            layers += [nn.Conv2d(inputs, CHANNELS, 3, 2, 1, bias=False), nn.BatchNorm2d(CHANNELS), nn.ReLU()]
+            inputs = CHANNELS
+        self.cnn = nn.Sequential(*layers)
+        self.decoder = nn.Linear(CHANNELS, 3 * (CELL // 2) ** 2)
+        self.embedding = nn.Embedding(vocab, 64, padding_idx=0)
+        self.gru = nn.GRU(64, 128, batch_first=True)
+        self.input = nn.Linear(CHANNELS + 2, HIDDEN)
+        self.generator = nn.Linear(128, 2 * HIDDEN * 2)
+        self.first = nn.ModuleList(nn.Linear(HIDDEN, HIDDEN) for _ in range(2))
+        self.second = nn.ModuleList(nn.Linear(HIDDEN, HIDDEN) for _ in range(2))
+        self.output = nn.Linear(HIDDEN, HIDDEN)
+        self.head = nn.Sequential(nn.Linear(HIDDEN, 256), nn.ReLU(), nn.Linear(256, answers))
+
+    def regions(self, images):
+        b = images.size(0)
+        line = torch.linspace(-1, 1, SIZE)
+        planes = [line.view(1, 1, 1, SIZE).expand(b, 1, SIZE, SIZE), line.view(1, 1, SIZE, 1).expand(b, 1, SIZE, SIZE)]
+        return self.cnn(torch.cat([images] + planes, 1)).flatten(2).transpose(1, 2)  # [B,16,C]
+
+    def forward(self, images, image_index, ids, lengths):
+        features = self.regions(images)
+        decoded = self.decoder(features)
+        centres = (torch.arange(GRID) + 0.5) * (2 / GRID) - 1
+        xy = torch.stack([centres.view(1, GRID).expand(GRID, GRID), centres.view(GRID, 1).expand(GRID, GRID)], -1)
+        regions = torch.cat([features, xy.reshape(1, -1, 2).expand(images.size(0), -1, 2)], -1)[image_index]
+        _, state = self.gru(nn.utils.rnn.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
+                                                              enforce_sorted=False))
+        film = self.generator(state[-1]).view(-1, 2, 2, HIDDEN)
+        x = F.relu(self.input(regions))
         for i in range(2):
-            y = F.layer_norm(s.second[i](F.relu(s.first[i](x))), (H,))
+            y = F.layer_norm(self.second[i](F.relu(self.first[i](x))), (HIDDEN,))
             x = x + F.relu((1 + film[:, i, 0].unsqueeze(1)) * y + film[:, i, 1].unsqueeze(1))
-        return s.head(F.relu(s.out(x.max(1).values))), aux
-def batches(ids_, bs):
-    for k in range(0, len(ids_) - bs + 1, bs):
-        I, L, T, Q, X = [], [], [], [], []
-        rows = ids_[k:k + bs]
-        for n, iid in enumerate(rows):
-            for q, a, t in qs[iid]: I.append(q); L.append(len(q)); T.append(a); Q.append(t); X.append(n)
-        ids = torch.zeros(len(I), max(L), dtype=torch.long)
-        for n, q in enumerate(I): ids[n, :len(q)] = torch.tensor(q)
-        yield torch.stack([pix[i] for i in rows]), torch.tensor(X), ids, torch.tensor(L), torch.tensor(T), Q
-train = [i for i, s in split.items() if s == "train"]; val = [i for i, s in split.items() if s == "val"]
-m = M(); opt = torch.optim.AdamW(m.parameters(), 1e-3, weight_decay=0.01)
-for epoch in range(1, 9):
-    perm = torch.randperm(len(train)).tolist(); t0 = time.time(); m.train(); auxsum = 0; n = 0
-    for im, X, ids, L, T, _ in batches([train[p] for p in perm], bs):
-        logits, aux = m(im, X, ids, L)
-        loss = F.cross_entropy(logits, T) + AUX * aux
-        opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
-        auxsum += float(aux); n += 1
-    m.eval(); right = collections.Counter(); total = collections.Counter()
-    with torch.no_grad():
-        for im, X, ids, L, T, Q in batches(val, 50):
-            p = m(im, X, ids, L)[0].argmax(1)
-            for q, ok in zip(Q, (p == T).tolist()): right[q] += ok; total[q] += 1
-    print(epoch, f"{time.time()-t0:.0f}s aux {auxsum/max(n,1):.4f}", " ".join(f"{q} {100*right[q]/total[q]:.1f}" for q in sorted(total)), flush=True)
+        return self.head(F.relu(self.output(x.max(1).values))), decoded
+
+
+def batches(image_ids, size, pixels, questions):
+    for start in range(0, len(image_ids), size):
+        rows = image_ids[start:start + size]
+        texts, targets, kinds, index = [], [], [], []
+        for row, image_id in enumerate(rows):
+            for ids, answer, kind in questions[image_id]:
+                texts.append(ids)
+                targets.append(answer)
+                kinds.append(kind)
+                index.append(row)
+        lengths = torch.tensor([len(t) for t in texts])
+        ids = torch.zeros(len(texts), int(lengths.max()), dtype=torch.long)
+        for n, t in enumerate(texts):
+            ids[n, :len(t)] = torch.tensor(t)
+        yield torch.stack([pixels[i] for i in rows]), torch.tensor(index), ids, lengths, torch.tensor(targets), kinds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("project")
+    parser.add_argument("--weight", type=float, default=0.0, help="of the decoder's mean squared error; 0: no decoder")
+    parser.add_argument("--batch", type=int, default=8, help="images a step, each with all its questions")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    pixels, questions, splits, vocab, answers = load(args.project)
+    model = PixelFilm(vocab, answers)
+    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=0.01)
+    for epoch in range(1, args.epochs + 1):
+        started, errors = time.time(), []
+        order = [splits["train"][i] for i in torch.randperm(len(splits["train"])).tolist()]
+        model.train()
+        for images, index, ids, lengths, targets, _ in batches(order, args.batch, pixels, questions):
+            logits, decoded = model(images, index, ids, lengths)
+            error = F.mse_loss(decoded, region_pixels(images))
+            loss = F.cross_entropy(logits, targets) + (args.weight * error if args.weight > 0 else 0)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            errors.append(float(error))
+        model.eval()
+        right, total = collections.Counter(), collections.Counter()
+        with torch.no_grad():
+            for images, index, ids, lengths, targets, kinds in batches(splits["val"], 50, pixels, questions):
+                hits = (model(images, index, ids, lengths)[0].argmax(1) == targets).tolist()
+                for kind, hit in zip(kinds, hits):
+                    right[kind] += hit
+                    total[kind] += 1
+        print(f"epoch {epoch} ({time.time() - started:.0f} s, decoder error {sum(errors) / len(errors):.4f}): "
+              + ", ".join(f"{k} {100 * right[k] / total[k]:.1f}" for k in sorted(total)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
