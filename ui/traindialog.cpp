@@ -304,7 +304,7 @@ void TrainDialog::validate()
     if (!m_buttons)
         return;
     QMap<QString, QString> problems = trainRequestProblems(request());
-    if (!parseModelOptions(m_modelOptions->text()))
+    if (m_modelOptions->isEnabled() && !parseModelOptions(m_modelOptions->text()))
         problems[QStringLiteral("model_options")] = tr("KEY=VALUE pairs separated by spaces, e.g. coordinate_channels=true");
     if (m_mode == Mode::Compare && compareRequest().fusions.size() < 2)
         problems[QStringLiteral("fusions")] = tr("tick at least two fusion methods");
