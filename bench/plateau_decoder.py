@@ -14,7 +14,6 @@ Usage: /usr/bin/python3 bench/plateau_decoder.py PROJECT [--weight 0] [--batch 8
 import argparse
 import collections
 import os
-import re
 import sqlite3
 import time
 
@@ -24,7 +23,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-from plateau_oracle import question_type
+from plateau_oracle import accuracy_by_type, load_questions, padded, step
 
 HIDDEN, CHANNELS, SIZE, GRID = 256, 32, 64, 4
 CELL = SIZE // GRID  # pixels a region covers
@@ -41,12 +40,8 @@ def load(path):
             splits[split].append(image_id)
             image = Image.open(os.path.join(root, name)).convert("RGB").resize((SIZE, SIZE), Image.BOX)
             pixels[image_id] = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255
-    vocab, answers = {"<pad>": 0}, {}
-    questions = collections.defaultdict(list)
-    for image_id, text, answer in db.execute("SELECT image_id, text, multiple_choice_answer FROM questions ORDER BY id"):
-        ids = [vocab.setdefault(w, len(vocab)) for w in re.findall(r"[a-z0-9]+", text.lower())]
-        questions[image_id].append((ids, answers.setdefault(answer, len(answers)), question_type(text)))
-    return pixels, questions, splits, len(vocab), len(answers)
+    questions, vocab, answers = load_questions(db)
+    return pixels, questions, splits, vocab, answers
 
 
 def region_pixels(images):
@@ -107,10 +102,7 @@ def batches(image_ids, size, pixels, questions):
                 targets.append(answer)
                 kinds.append(kind)
                 index.append(row)
-        lengths = torch.tensor([len(t) for t in texts])
-        ids = torch.zeros(len(texts), int(lengths.max()), dtype=torch.long)
-        for n, t in enumerate(texts):
-            ids[n, :len(t)] = torch.tensor(t)
+        ids, lengths = padded(texts)
         yield torch.stack([pixels[i] for i in rows]), torch.tensor(index), ids, lengths, torch.tensor(targets), kinds
 
 
@@ -136,21 +128,11 @@ def main():
             logits, decoded = model(images, index, ids, lengths)
             error = F.mse_loss(decoded, region_pixels(images))
             loss = F.cross_entropy(logits, targets) + (args.weight * error if args.weight > 0 else 0)
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
+            step(model, optimizer, loss)
             errors.append(float(error))
-        model.eval()
-        right, total = collections.Counter(), collections.Counter()
-        with torch.no_grad():
-            for images, index, ids, lengths, targets, kinds in batches(splits["val"], 50, pixels, questions):
-                hits = (model(images, index, ids, lengths)[0].argmax(1) == targets).tolist()
-                for kind, hit in zip(kinds, hits):
-                    right[kind] += hit
-                    total[kind] += 1
-        print(f"epoch {epoch} ({time.time() - started:.0f} s, decoder error {sum(errors) / len(errors):.4f}): "
-              + ", ".join(f"{k} {100 * right[k] / total[k]:.1f}" for k in sorted(total)), flush=True)
+        accuracy = accuracy_by_type(model, batches(splits["val"], 50, pixels, questions))
+        print(f"epoch {epoch} ({time.time() - started:.0f} s, decoder error {sum(errors) / len(errors):.4f}): {accuracy}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,48 @@ def question_type(text):
     return "shape"
 
 
+def load_questions(db):
+    """Each image's questions as (word ids, answer id, question type); the vocabulary's and answers' sizes."""
+    vocab, answers = {"<pad>": 0}, {}
+    questions = collections.defaultdict(list)
+    for image_id, text, answer in db.execute("SELECT image_id, text, multiple_choice_answer FROM questions ORDER BY id"):
+        ids = [vocab.setdefault(w, len(vocab)) for w in re.findall(r"[a-z0-9]+", text.lower())]
+        questions[image_id].append((ids, answers.setdefault(answer, len(answers)), question_type(text)))
+    return questions, len(vocab), len(answers)
+
+
+def padded(texts):
+    """Word ids [N, longest] with 0 after each text's end, and the lengths [N]."""
+    lengths = torch.tensor([len(t) for t in texts])
+    ids = torch.zeros(len(texts), int(lengths.max()), dtype=torch.long)
+    for n, t in enumerate(texts):
+        ids[n, :len(t)] = torch.tensor(t)
+    return ids, lengths
+
+
+def step(model, optimizer, loss):
+    """One AdamW step with the gradient clipped to norm 1, as Tandem's trainer."""
+    optimizer.zero_grad()
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+
+
+def accuracy_by_type(model, batches_of_val):
+    """"closest 66.5, count 99.5, ...": the share of right answers per question type;
+    each batch is (model inputs..., targets, kinds)."""
+    model.eval()
+    right, total = collections.Counter(), collections.Counter()
+    with torch.no_grad():
+        for *inputs, targets, kinds in batches_of_val:
+            logits = model(*inputs)
+            logits = logits[0] if isinstance(logits, tuple) else logits
+            for kind, hit in zip(kinds, (logits.argmax(1) == targets).tolist()):
+                right[kind] += hit
+                total[kind] += 1
+    return ", ".join(f"{k} {100 * right[k] / total[k]:.1f}" for k in sorted(total))
+
+
 def load(path):
     db = sqlite3.connect(path)
     side = {}
@@ -50,16 +92,12 @@ def load(path):
         f[len(COLOURS) + SHAPES.index(shape)] = 1
         half = side[image_id] / 2
         objects[image_id].append(f + [(x + w / 2) / half - 1, (y + h / 2) / half - 1])
-    vocab, answers = {"<pad>": 0}, {}
-    questions = collections.defaultdict(list)
-    for image_id, text, answer in db.execute("SELECT image_id, text, multiple_choice_answer FROM questions ORDER BY id"):
-        ids = [vocab.setdefault(w, len(vocab)) for w in re.findall(r"[a-z0-9]+", text.lower())]
-        questions[image_id].append((ids, answers.setdefault(answer, len(answers)), question_type(text)))
+    questions, vocab, answers = load_questions(db)
     splits = collections.defaultdict(list)
     for image_id, split in db.execute("SELECT id, split FROM images ORDER BY id"):
         if objects[image_id]:
             splits[split].append(image_id)
-    return objects, questions, splits, len(vocab), len(answers)
+    return objects, questions, splits, vocab, answers
 
 
 class OracleFilm(nn.Module):
@@ -107,10 +145,7 @@ def batches(image_ids, size, objects, questions):
                 texts.append(ids)
                 targets.append(answer)
                 kinds.append(kind)
-        lengths = torch.tensor([len(t) for t in texts])
-        ids = torch.zeros(len(texts), int(lengths.max()), dtype=torch.long)
-        for n, t in enumerate(texts):
-            ids[n, :len(t)] = torch.tensor(t)
+        ids, lengths = padded(texts)
         yield torch.tensor(regions), ids, lengths, torch.tensor(targets), kinds
 
 
@@ -135,21 +170,9 @@ def main():
         order = [splits["train"][i] for i in torch.randperm(len(splits["train"])).tolist()]
         model.train()
         for regions, ids, lengths, targets, _ in batches(order, args.batch, objects, questions):
-            loss = F.cross_entropy(model(regions, ids, lengths), targets)
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-        model.eval()
-        right, total = collections.Counter(), collections.Counter()
-        with torch.no_grad():
-            for regions, ids, lengths, targets, kinds in batches(splits["val"], 50, objects, questions):
-                hits = (model(regions, ids, lengths).argmax(1) == targets).tolist()
-                for kind, hit in zip(kinds, hits):
-                    right[kind] += hit
-                    total[kind] += 1
-        print(f"epoch {epoch} ({time.time() - started:.0f} s): "
-              + ", ".join(f"{k} {100 * right[k] / total[k]:.1f}" for k in sorted(total)), flush=True)
+            step(model, optimizer, F.cross_entropy(model(regions, ids, lengths), targets))
+        accuracy = accuracy_by_type(model, batches(splits["val"], 50, objects, questions))
+        print(f"epoch {epoch} ({time.time() - started:.0f} s): {accuracy}", flush=True)
 
 
 if __name__ == "__main__":
