@@ -92,12 +92,24 @@ class PixelFilm(nn.Module):
         return self.head(F.relu(self.output(x.max(1).values))), decoded
 
 
-def batches(image_ids, size, pixels, questions):
-    for start in range(0, len(image_ids), size):
-        rows = image_ids[start:start + size]
+def chunks(image_ids, questions, per_step):
+    """(image, its questions) items; with per_step, each image's questions in a random
+    order cut into items of per_step questions, all items in a random order."""
+    if not per_step:
+        return [(i, questions[i]) for i in image_ids]
+    items = []
+    for i in image_ids:
+        mine = [questions[i][q] for q in torch.randperm(len(questions[i])).tolist()]
+        items += [(i, mine[q:q + per_step]) for q in range(0, len(mine), per_step)]
+    return [items[n] for n in torch.randperm(len(items)).tolist()]
+
+
+def batches(items, size, pixels):
+    for start in range(0, len(items), size):
+        rows = [i for i, _ in items[start:start + size]]
         texts, targets, kinds, index = [], [], [], []
-        for row, image_id in enumerate(rows):
-            for ids, answer, kind in questions[image_id]:
+        for row, (_, mine) in enumerate(items[start:start + size]):
+            for ids, answer, kind in mine:
                 texts.append(ids)
                 targets.append(answer)
                 kinds.append(kind)
@@ -114,6 +126,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--questions", type=int, default=0,
+                        help="questions of an image a step (its others in other steps); 0: all")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -124,13 +138,13 @@ def main():
         started, errors = time.time(), []
         order = [splits["train"][i] for i in torch.randperm(len(splits["train"])).tolist()]
         model.train()
-        for images, index, ids, lengths, targets, _ in batches(order, args.batch, pixels, questions):
+        for images, index, ids, lengths, targets, _ in batches(chunks(order, questions, args.questions), args.batch, pixels):
             logits, decoded = model(images, index, ids, lengths)
             error = F.mse_loss(decoded, region_pixels(images))
             loss = F.cross_entropy(logits, targets) + (args.weight * error if args.weight > 0 else 0)
             step(model, optimizer, loss)
             errors.append(float(error))
-        accuracy = accuracy_by_type(model, batches(splits["val"], 50, pixels, questions))
+        accuracy = accuracy_by_type(model, batches(chunks(splits["val"], questions, 0), 50, pixels))
         print(f"epoch {epoch} ({time.time() - started:.0f} s, decoder error {sum(errors) / len(errors):.4f}): {accuracy}",
               flush=True)
 
