@@ -15,8 +15,14 @@ The twin runs in two set-ups:
                OpenMP spin (GOMP_SPINCOUNT=100000).
 The target (issue 14) is counted against the better of the two.
 
-Usage: python3 bench/throughput_bench.py [--images 1000] [--batch 8] [--rounds 5] [--epochs 1]"""
+With --bf16 each round also runs `tandem-cli train --bf16` and the twin under
+torch.autocast(bfloat16) with the same pools, and prints the ratio at equal
+precision (bf16 against bf16) beside the mixed one (Tandem bf16 against the
+better float32 twin).
+
+Usage: python3 bench/throughput_bench.py [--images 1000] [--batch 8] [--rounds 5] [--epochs 1] [--bf16]"""
 import argparse
+import collections
 import os
 import shutil
 import statistics
@@ -37,15 +43,15 @@ def ensure_python_torch():
     subprocess.check_call(apt if os.geteuid() == 0 else ["sudo"] + apt)
 
 
-def tandem_rate(cli, project, args, work):
+def tandem_rate(cli, project, args, work, bf16=False):
     checkpoint = os.path.join(work, "throughput.pt")
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     return cli_json([cli, "train", project, "--fusion", "film", "--epochs", str(args.epochs), "--batch",
                      str(args.batch), "--threads", str(args.threads), "--no-augment", "--checkpoint", checkpoint,
-                     "--json", "-q"], env)["samples_per_second"]
+                     "--json", "-q"] + (["--bf16"] if bf16 else []), env)["samples_per_second"]
 
 
-def python_rate(project, args, steps, setup):
+def python_rate(project, args, steps, setup, bf16=False):
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     if setup == "passive":
         env["OMP_WAIT_POLICY"] = "PASSIVE"
@@ -54,7 +60,13 @@ def python_rate(project, args, steps, setup):
         if os.path.isdir(OPENMP_BLAS):
             env["LD_LIBRARY_PATH"] = OPENMP_BLAS + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
     return cli_json([PYTHON, os.path.join(HERE, "baseline_vqa_train.py"), project, "--batch", str(args.batch),
-                     "--steps", str(steps), "--threads", str(args.threads)], env)["questions_per_second"]
+                     "--steps", str(steps), "--threads", str(args.threads)] + (["--bf16"] if bf16 else []),
+                    env)["questions_per_second"]
+
+
+def print_ratio(label, numerators, denominators):
+    ratios = [t / p for t, p in zip(numerators, denominators)]
+    print("%-46s %.2fx (%.2f-%.2f)" % (label, statistics.median(ratios), min(ratios), max(ratios)))
 
 
 def spread(values):
@@ -69,6 +81,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=1, help="tandem-cli's epochs a round (the twin runs as many steps)")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--bf16", action="store_true", help="also Tandem and the same-pools twin in bfloat16")
     args = parser.parse_args()
     ensure_python_torch()
     cli = os.path.join(args.build, "bin", "tandem-cli")
@@ -79,11 +92,14 @@ def main():
         subprocess.check_call([cli, "demo", project, "--images", str(args.images), "--size", "64", "-q"],
                               stdout=subprocess.DEVNULL)
         steps = args.epochs * (int(args.images * 0.8) // args.batch)  # the train split, as tandem-cli runs it
-        rates = {"tandem": [], "passive": [], "same pools": []}
+        rates = collections.defaultdict(list)
         for _ in range(args.rounds):
             rates["tandem"].append(tandem_rate(cli, project, args, work))
             rates["passive"].append(python_rate(project, args, steps, "passive"))
             rates["same pools"].append(python_rate(project, args, steps, "same pools"))
+            if args.bf16:
+                rates["tandem bf16"].append(tandem_rate(cli, project, args, work, bf16=True))
+                rates["same pools bf16"].append(python_rate(project, args, steps, "same pools", bf16=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("VQA training throughput (cnn + gru + film), Sort-of-CLEVR %d images, batch %d images x 20 questions, "
@@ -93,12 +109,18 @@ def main():
     print("%-46s %s" % ("tandem-cli train", spread(rates["tandem"])))
     print("%-46s %s" % ("Python PyTorch, OMP_WAIT_POLICY=PASSIVE", spread(rates["passive"])))
     print("%-46s %s" % ("Python PyTorch, tandem-cli's thread set-up", spread(rates["same pools"])))
+    if args.bf16:
+        print("%-46s %s" % ("tandem-cli train --bf16", spread(rates["tandem bf16"])))
+        print("%-46s %s" % ("Python PyTorch, same set-up, bf16 autocast", spread(rates["same pools bf16"])))
     for name in ("passive", "same pools"):
-        ratios = [t / p for t, p in zip(rates["tandem"], rates[name])]
-        print("ratio against %-33s %.2fx (%.2f-%.2f)" % (name, statistics.median(ratios), min(ratios), max(ratios)))
-    best = [t / max(a, b) for t, a, b in zip(rates["tandem"], rates["passive"], rates["same pools"])]
-    print("ratio against the better twin, per round: %.2fx (%.2f-%.2f)   target: >= 2x"
-          % (statistics.median(best), min(best), max(best)))
+        print_ratio("ratio against " + name, rates["tandem"], rates[name])
+    better = [max(a, b) for a, b in zip(rates["passive"], rates["same pools"])]
+    print_ratio("ratio against the better twin, per round", rates["tandem"], better)
+    if args.bf16:
+        print_ratio("bf16: Tandem against the twin, both bf16", rates["tandem bf16"], rates["same pools bf16"])
+        print_ratio("bf16: Tandem against the better float32 twin", rates["tandem bf16"], better)
+        print_ratio("bf16: Tandem bf16 against Tandem float32", rates["tandem bf16"], rates["tandem"])
+    print("target: >= 2x the better twin (issue 14)")
     print("machine after: %s" % machine_load())
 
 

@@ -12,6 +12,7 @@
 #include "data/projectstore.h"
 #include "testsupport.h"
 
+#include <QCheckBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -138,6 +139,11 @@ void TestGuiTraining::dialogPresetsAndProblems()
         if (box->toolTip().contains(QLatin1String("shorter half")))
             box->setValue(4);
     QCOMPARE(dialog.request().curriculumEpochs, 4);
+    QVERIFY(!dialog.request().bf16);
+    for (QCheckBox *box : dialog.findChildren<QCheckBox *>())
+        if (box->text().contains(QLatin1String("bfloat16")))
+            box->setChecked(true);
+    QVERIFY(dialog.request().bf16);
     if (const QString folder = qEnvironmentVariable("TANDEM_SCREENSHOTS"); !folder.isEmpty()) {
         options->setText(QStringLiteral("coordinate_channels=true film_attention=true"));
         dialog.resize(dialog.sizeHint());

@@ -1,5 +1,6 @@
 // Shapes, masks, gradients and decoding of every tandem_ml module, plus the
 // vocabulary and config round trips. Small sizes, one seed, two threads.
+#include "ml/device.h"
 #include "ml/filmops.h"
 #include "ml/fusion.h"
 #include "ml/heads.h"
@@ -81,6 +82,7 @@ private slots:
     void filmContextIsOptional();
     void filmAttentionPoolsByScore();
     void fusedFilmMatchesAtenOps();
+    void bf16AutocastIsScoped();
     void filmReusesTheImageWorkOfAnImage();
     void unknownNames();
     void answerLosses();
@@ -378,6 +380,36 @@ void TestMlModules::fusedFilmMatchesAtenOps()
     const at::Tensor xd = x0.to(at::kDouble);
     QVERIFY(torch::allclose(filmResidual(xd, y0.to(at::kDouble), g0.to(at::kDouble), b0.to(at::kDouble)),
                             filmResidualReference(xd, y0.to(at::kDouble), g0.to(at::kDouble), b0.to(at::kDouble))));
+}
+
+// Inside the guard linear layers give bfloat16 (gradients reach the float32
+// weights as float32); outside it, and with it switched off, float32. The
+// fused FiLM takes the mixed inputs autocast makes and agrees with ATen.
+void TestMlModules::bf16AutocastIsScoped()
+{
+    torch::manual_seed(3);
+    torch::nn::Linear layer(8, 4);
+    const at::Tensor input = torch::randn({2, 8});
+    {
+        const Bf16Autocast off(false, false);
+        QCOMPARE(layer->forward(input).scalar_type(), at::kFloat);
+    }
+    at::Tensor low;
+    {
+        const Bf16Autocast on(true, false);
+        low = layer->forward(input);
+        QCOMPARE(low.scalar_type(), at::kBFloat16);
+    }
+    QCOMPARE(layer->forward(input).scalar_type(), at::kFloat);
+    QVERIFY(torch::allclose(low.to(at::kFloat), layer->forward(input), 0.05, 0.05));
+    answerLoss(low, at::tensor({1, 3}, at::kLong)).backward();
+    QCOMPARE(layer->weight.grad().scalar_type(), at::kFloat);
+
+    const at::Tensor x = torch::randn({3, 16, 8}).to(at::kBFloat16), y = torch::randn({3, 16, 8});
+    const at::Tensor g = (1 + torch::randn({3, 1, 8})).to(at::kBFloat16), b = torch::randn({3, 1, 8}).to(at::kBFloat16);
+    const at::Tensor fused = filmResidual(x, y, g, b);
+    QCOMPARE(fused.scalar_type(), at::kFloat);
+    QVERIFY(torch::allclose(fused, filmResidualReference(x.to(at::kFloat), y, g.to(at::kFloat), b.to(at::kFloat)), 1e-5, 1e-5));
 }
 
 void TestMlModules::filmContextIsOptional()

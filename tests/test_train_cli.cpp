@@ -25,6 +25,7 @@ private slots:
     void compareTrainsEachFusionAlike();
     void evalScoresAStoredRun();
     void curriculumStartsWithTheShortQuestions();
+    void bf16TrainsAFloatModel();
 
 private:
     QStringList trainArgs(const QString &checkpoint, int epochs) const;
@@ -197,6 +198,30 @@ void TestTrainCli::curriculumStartsWithTheShortQuestions()
     const CliResult tooMany = runCli(trainArgs(QStringLiteral("bad.ckpt"), 1) + QStringList{QStringLiteral("--curriculum"), QStringLiteral("2")});
     QVERIFY(tooMany.exitCode != 0);
     QVERIFY2(tooMany.err.contains("curriculum epochs are for VQA"), tooMany.err.constData());
+}
+
+// --bf16 multiplies in bfloat16: the losses differ from float32's, by little;
+// the setting is stored with the run, and the model answers as any other.
+void TestTrainCli::bf16TrainsAFloatModel()
+{
+    const QJsonObject plain = json(trainArgs(QStringLiteral("f32.ckpt"), 2));
+    const QJsonObject bf16 = json(trainArgs(QStringLiteral("bf16.ckpt"), 2) + QStringList{QStringLiteral("--bf16")});
+    const auto loss = [](const QJsonObject &run, int epoch) {
+        return run.value(QStringLiteral("epochs")).toArray()[epoch].toObject().value(QStringLiteral("train_loss")).toDouble();
+    };
+    for (int epoch : {0, 1}) {
+        QVERIFY(loss(plain, epoch) > 0 && loss(bf16, epoch) > 0);
+        QVERIFY2(std::abs(loss(plain, epoch) - loss(bf16, epoch)) > 1e-6, "bfloat16 made no difference: was it used?");
+        QVERIFY(std::abs(loss(plain, epoch) - loss(bf16, epoch)) < 0.05 * loss(plain, epoch));
+    }
+    auto store = tandem::ProjectStore::open(m_project);
+    auto config = store->database().prepare("SELECT config FROM runs WHERE id = ?1");
+    QVERIFY(config && config->bind(1, bf16.value(QStringLiteral("run_id")).toInteger()).step());
+    QVERIFY(QJsonDocument::fromJson(config->qtext(0).toUtf8()).object().value(QStringLiteral("bf16")).toBool());
+    const CliResult answered = runCli({QStringLiteral("answer"), m_project, QStringLiteral("--model"), m_dir.filePath(QStringLiteral("bf16.ckpt")),
+                                       QStringLiteral("--split"), QStringLiteral(""), QStringLiteral("--show"),
+                                       QStringLiteral("1"), QStringLiteral("--device"), QStringLiteral("cpu")});
+    QVERIFY2(answered.exitCode == 0, answered.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestTrainCli)

@@ -114,6 +114,9 @@ void TrainDialog::buildForm(QFormLayout *form)
                                   "film_context, film_attention, text_pooling, dropout … (docs/models.md)"));
     m_augment = new QCheckBox(tr("Small shifts and brightness changes"));
     m_augment->setToolTip(tr("Off for data whose questions depend on positions (\"is it on the left?\")"));
+    m_bf16 = new QCheckBox(tr("bfloat16 arithmetic (faster on CPUs with AVX-512 BF16 or AMX)"));
+    m_bf16->setToolTip(tr("Training steps multiply in bfloat16; weights, losses and validation stay float32 "
+                          "(docs/performance.md measures the speed and the accuracy)"));
     m_device = new QComboBox;
     m_device->addItem(tr("Auto (CUDA when available)"), QStringLiteral("auto"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
@@ -170,6 +173,7 @@ void TrainDialog::buildForm(QFormLayout *form)
     form->addRow(tr("Au&gmentation:"), m_augment);
     form->addRow(tr("See&d:"), m_seed);
     form->addRow(tr("&Device:"), m_device);
+    form->addRow(tr("P&recision:"), m_bf16);
     form->addRow(m_mode == Mode::Compare ? tr("Comparison &name:") : tr("&Name:"), withProblem(m_name, QStringLiteral("name")));
 
     connect(m_task, &QComboBox::currentIndexChanged, this, &TrainDialog::taskChanged);
@@ -279,6 +283,7 @@ TrainRequest TrainDialog::request() const
     if (m_modelOptions->isEnabled())
         r.modelOptions = parseModelOptions(m_modelOptions->text()).value_or(QMap<QString, QString>());
     r.augment = m_augment->isChecked();
+    r.bf16 = m_bf16->isChecked();
     r.seed = quint64(m_seed->value());
     r.device = m_device->currentData().toString();
     r.name = m_name->text().trimmed();

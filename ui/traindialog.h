@@ -52,7 +52,7 @@ private:
     QComboBox *m_task, *m_start, *m_vision, *m_text, *m_fusion, *m_preset, *m_device, *m_trainSplit, *m_valSplit;
     QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_selfCritical, *m_curriculum, *m_seed;
     QLineEdit *m_learningRate, *m_name, *m_modelOptions;
-    QCheckBox *m_augment;
+    QCheckBox *m_augment, *m_bf16;
     QMap<QString, QLabel *> m_problems;
     QDialogButtonBox *m_buttons = nullptr;
     bool m_applyingPreset = false;

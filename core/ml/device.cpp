@@ -1,6 +1,7 @@
 #include "ml/device.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <torch/version.h>
 #include <c10/core/DeviceType.h>
 #include <torch/cuda.h>
@@ -23,6 +24,42 @@ std::string torchVersion()
 {
     return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "."
            + std::to_string(TORCH_VERSION_PATCH);
+}
+
+namespace {
+
+// LibTorch 2.4 named the per-device switches anew (the old names are deprecated there).
+void setAutocast(bool cuda, bool on)
+{
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    const c10::DeviceType device = cuda ? c10::DeviceType::CUDA : c10::DeviceType::CPU;
+    at::autocast::set_autocast_dtype(device, at::kBFloat16);
+    at::autocast::set_autocast_enabled(device, on);
+#else
+    if (cuda) {
+        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        at::autocast::set_enabled(on);
+    } else {
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::set_cpu_enabled(on);
+    }
+#endif
+}
+
+} // namespace
+
+Bf16Autocast::Bf16Autocast(bool enabled, bool cuda) : m_enabled(enabled), m_cuda(cuda)
+{
+    if (m_enabled)
+        setAutocast(m_cuda, true);
+}
+
+Bf16Autocast::~Bf16Autocast()
+{
+    if (!m_enabled)
+        return;
+    setAutocast(m_cuda, false);
+    at::autocast::clear_cache();
 }
 
 bool tuneAllocatorForTraining()

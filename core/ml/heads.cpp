@@ -42,9 +42,10 @@ at::Tensor AnswerHeadImpl::forward(const at::Tensor &fused) // [B,Df] -> [B,A]
 
 at::Tensor answerLoss(const at::Tensor &logits, const at::Tensor &targets)
 {
+    const at::Tensor scores = logits.to(at::kFloat); // bfloat16 under autocast; the loss is float32's
     if (targets.dim() == 1)
-        return at::cross_entropy_loss(logits, targets);
-    return at::binary_cross_entropy_with_logits(logits, targets) * double(logits.size(1));
+        return at::cross_entropy_loss(scores, targets);
+    return at::binary_cross_entropy_with_logits(scores, targets) * double(scores.size(1));
 }
 
 // ---- captioning -----------------------------------------------------------------
@@ -256,7 +257,7 @@ at::Tensor captionLoss(const CaptionerOutput &output, const at::Tensor &captions
 {
     const at::Tensor targets = captions.slice(1, 1);
     const int64_t vocab = output.logits.size(2);
-    at::Tensor loss = at::cross_entropy_loss(output.logits.reshape({-1, vocab}), targets.reshape({-1}), {},
+    at::Tensor loss = at::cross_entropy_loss(output.logits.to(at::kFloat).reshape({-1, vocab}), targets.reshape({-1}), {},
                                              at::Reduction::Mean, Vocabulary::kPad);
     if (attentionRegularization > 0) {
         // Only steps that predict a real word count towards each region's total.
@@ -301,7 +302,7 @@ at::Tensor ContrastiveHeadImpl::forward(const at::Tensor &image, const at::Tenso
 at::Tensor symmetricInfoNce(const at::Tensor &imageEmbeddings, const at::Tensor &textEmbeddings,
                             const at::Tensor &logitScale)
 {
-    const at::Tensor logits = logitScale * at::matmul(imageEmbeddings, textEmbeddings.t()); // [B,B]
+    const at::Tensor logits = logitScale * at::matmul(imageEmbeddings, textEmbeddings.t()).to(at::kFloat); // [B,B]
     const at::Tensor targets = at::arange(logits.size(0), logits.options().dtype(at::kLong));
     return 0.5 * (at::cross_entropy_loss(logits, targets) + at::cross_entropy_loss(logits.t(), targets));
 }

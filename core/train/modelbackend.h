@@ -45,6 +45,9 @@ struct TrainRequest {
     // "what shape is the object closest to the red one?"), then from all.
     int curriculumEpochs = 0;
     QString selfCriticalReward = QStringLiteral("cider_d"); // their metric: cider_d or bleu4
+    // Training steps multiply in bfloat16 (ml::Bf16Autocast); weights, losses
+    // and validation stay float32.
+    bool bf16 = false;
     quint64 seed = 1;
     QString device = QStringLiteral("auto"); // auto / cpu / cuda
     int threads = 0;             // CPU threads; 0: every core

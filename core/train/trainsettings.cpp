@@ -11,7 +11,7 @@ const QLatin1String kEpochs("epochs"), kBatch("batch_images"), kLearningRate("le
     kAugment("augment"), kSeed("seed"), kDevice("device"), kCheckpoint("checkpoint"), kResume("resume"),
     kSelfCritical("self_critical_epochs"), kReward("self_critical_reward"), kInitFrom("init_from"), kTask("task"),
     kName("name"), kThreads("threads"), kComparison("comparison"), kTrainSplit("train_split"), kValSplit("val_split"),
-    kCurriculum("curriculum_epochs");
+    kCurriculum("curriculum_epochs"), kBf16("bf16");
 
 } // namespace
 
@@ -58,7 +58,7 @@ QJsonObject trainRequestToJson(const TrainRequest &r)
             {kDevice, r.device}, {kThreads, r.threads}, {kCheckpoint, r.checkpoint}, {kResume, r.resume},
             {kSelfCritical, r.selfCriticalEpochs}, {kReward, r.selfCriticalReward}, {kInitFrom, r.initFrom},
             {kName, r.name}, {kComparison, r.comparison}, {kTrainSplit, r.trainSplit}, {kValSplit, r.valSplit},
-            {kCurriculum, r.curriculumEpochs}};
+            {kCurriculum, r.curriculumEpochs}, {kBf16, r.bf16}};
 }
 
 TrainRequest resumeRequestFromJson(const QString &project, const QJsonObject &c)
@@ -81,6 +81,7 @@ TrainRequest resumeRequestFromJson(const QString &project, const QJsonObject &c)
     r.selfCriticalEpochs = c.value(kSelfCritical).toInt(0);
     r.selfCriticalReward = c.value(kReward).toString(r.selfCriticalReward);
     r.curriculumEpochs = c.value(kCurriculum).toInt(0);
+    r.bf16 = c.value(kBf16).toBool(false);
     r.name = c.value(kName).toString();
     r.comparison = c.value(kComparison).toString();
     r.trainSplit = c.value(kTrainSplit).toString(r.trainSplit);

@@ -314,8 +314,11 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
     for (auto &group : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
     m_optimizer->zero_grad();
-    const at::Tensor loss =
-        selfCritical(epoch) ? selfCriticalLoss(m_model, batch, reward(), {}) : trainingLoss(m_model, batch);
+    at::Tensor loss;
+    {
+        const ml::Bf16Autocast bf16(m_request.bf16, m_device.is_cuda());
+        loss = selfCritical(epoch) ? selfCriticalLoss(m_model, batch, reward(), {}) : trainingLoss(m_model, batch);
+    }
     loss.backward();
     if (m_request.gradientClip > 0)
         torch::nn::utils::clip_grad_norm_(m_model.module->parameters(), m_request.gradientClip);
