@@ -17,8 +17,14 @@ whose centre falls in it (with --overlap: whose box touches it) and the cell's
 own centre, empty cells only their centre. If that still learns in an epoch
 or two, what the CNN lacks is the features, not the grid.
 
+With --distractors N every region also carries N features drawn once from a
+normal distribution (fixed for the run, like features that describe the
+scene but answer nothing): whether features the answers do not need slow the
+fusion down.
+
 Usage: /usr/bin/python3 bench/plateau_oracle.py PROJECT [--batch 8] [--epochs 4]
-       [--seed 1] [--attention] [--grid N [--overlap]]"""
+       [--seed 1] [--attention] [--grid N [--overlap]] [--distractors N [--fresh]]
+       [--dropout P] [--sgd LR]"""
 import argparse
 import collections
 import re
@@ -187,19 +193,34 @@ def main():
     parser.add_argument("--attention", action="store_true", help="FiLM blocks pool by attention (film_attention)")
     parser.add_argument("--grid", type=int, default=0, help="lay the objects on an N x N grid of regions")
     parser.add_argument("--overlap", action="store_true", help="with --grid: an object in every cell its box touches")
+    parser.add_argument("--distractors", type=int, default=0, help="random features appended to every region")
+    parser.add_argument("--fresh", action="store_true", help="draw the distractors anew every epoch (nothing to memorise)")
+    parser.add_argument("--dropout", type=float, default=0.0, help="dropout on the regions' features while training")
+    parser.add_argument("--sgd", type=float, default=0.0, help="SGD with momentum 0.9 at this learning rate, not AdamW")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     objects, questions, splits, vocab, answers = load(args.project, args.grid, args.overlap)
+    true_objects = dict(objects)
+
+    def draw_distractors():
+        for image_id, regions in true_objects.items():
+            objects[image_id] = [r + torch.randn(args.distractors).tolist() for r in regions]
+
+    draw_distractors()
     if not splits["train"] or not splits["val"]:
         raise SystemExit("the project needs train and val images with object regions (tandem-cli demo makes them)")
     model = OracleFilm(vocab, answers, args.attention, len(next(iter(objects.values()))[0]))
-    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=0.01)
+    optimizer = (torch.optim.SGD(model.parameters(), args.sgd, momentum=0.9) if args.sgd > 0
+                 else torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=0.01))
     for epoch in range(1, args.epochs + 1):
         started = time.time()
+        if args.fresh and epoch > 1:
+            draw_distractors()
         order = [splits["train"][i] for i in torch.randperm(len(splits["train"])).tolist()]
         model.train()
         for regions, ids, lengths, targets, _ in batches(order, args.batch, objects, questions):
+            regions = F.dropout(regions, args.dropout) if args.dropout > 0 else regions
             step(model, optimizer, F.cross_entropy(model(regions, ids, lengths), targets))
         accuracy = accuracy_by_type(model, batches(splits["val"], 50, objects, questions))
         print(f"epoch {epoch} ({time.time() - started:.0f} s): {accuracy}", flush=True)

@@ -383,8 +383,9 @@ void TestMlModules::fusedFilmMatchesAtenOps()
 }
 
 // Inside the guard linear layers give bfloat16 (gradients reach the float32
-// weights as float32); outside it, and with it switched off, float32. The
-// fused FiLM takes the mixed inputs autocast makes and agrees with ATen.
+// weights as float32); outside it, and with it switched off, float32. FiLM's
+// modulation takes the mixed inputs autocast makes (bfloat16 from the linear
+// layers, float32 from the norm) and computes in float32.
 void TestMlModules::bf16AutocastIsScoped()
 {
     torch::manual_seed(3);

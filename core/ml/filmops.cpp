@@ -52,7 +52,7 @@ void backwardItem(const float *__restrict grad, const float *__restrict y, const
 bool fusable(const at::Tensor &x, const at::Tensor &y, const at::Tensor &gamma, const at::Tensor &beta)
 {
     for (const at::Tensor *t : {&x, &y, &gamma, &beta})
-        if (!t->device().is_cpu() || (t->scalar_type() != at::kFloat && t->scalar_type() != at::kBFloat16))
+        if (!t->device().is_cpu() || t->scalar_type() != at::kFloat)
             return false;
     return x.dim() == 3 && y.sizes() == x.sizes() && gamma.dim() == 3 && gamma.size(0) == x.size(0)
         && gamma.size(1) == 1 && gamma.size(2) == x.size(2) && beta.sizes() == gamma.sizes();
@@ -114,11 +114,7 @@ at::Tensor filmResidual(const at::Tensor &x, const at::Tensor &y, const at::Tens
 {
     if (!fusable(x, y, gamma, beta))
         return filmResidualReference(x, y, gamma, beta);
-    // In float32 also under bfloat16 autocast, where the linear layers hand
-    // over bfloat16 and the norms float32: one conversion pass is cheaper
-    // than the four passes of the ATen expression.
-    const auto input = [](const at::Tensor &t) { return t.to(at::kFloat).contiguous(); };
-    const at::Tensor cx = input(x), cy = input(y), cg = input(gamma), cb = input(beta);
+    const at::Tensor cx = x.contiguous(), cy = y.contiguous(), cg = gamma.contiguous(), cb = beta.contiguous();
     const bool needsGrad = at::GradMode::is_enabled()
         && (x.requires_grad() || y.requires_grad() || gamma.requires_grad() || beta.requires_grad());
     if (!needsGrad)

@@ -5,8 +5,7 @@
 // two products, two sums over the regions): element-wise work that took more of
 // a training step than FiLM's matrix products (docs/performance.md). Fused, it
 // is one pass each way. Float CPU tensors take the fused path; anything else
-// (CUDA, half precision) the ATen expression, with the same result; bfloat16
-// CPU tensors (autocast) are converted and fused.
+// (CUDA, half precision) the ATen expression, with the same result.
 #include <ATen/ATen.h>
 
 namespace tandem::ml {
