@@ -408,9 +408,9 @@ void TestMlModules::bf16AutocastIsScoped()
 
     const at::Tensor x = torch::randn({3, 16, 8}).to(at::kBFloat16), y = torch::randn({3, 16, 8});
     const at::Tensor g = (1 + torch::randn({3, 1, 8})).to(at::kBFloat16), b = torch::randn({3, 1, 8}).to(at::kBFloat16);
-    const at::Tensor fused = filmResidual(x, y, g, b);
-    QCOMPARE(fused.scalar_type(), at::kFloat);
-    QVERIFY(torch::allclose(fused, filmResidualReference(x.to(at::kFloat), y, g.to(at::kFloat), b.to(at::kFloat)), 1e-5, 1e-5));
+    const at::Tensor mixed = filmResidual(x, y, g, b);
+    QCOMPARE(mixed.scalar_type(), at::kFloat);
+    QVERIFY(torch::allclose(mixed, filmResidualReference(x.to(at::kFloat), y, g.to(at::kFloat), b.to(at::kFloat)), 1e-5, 1e-5));
 }
 
 void TestMlModules::filmContextIsOptional()

@@ -154,7 +154,7 @@ void declareTrainOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("augment"), QStringLiteral("Small shifts and brightness changes (the presets' choice for "
                                                            "captions and retrieval; off for VQA, whose questions talk about positions).")});
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("Train on the images exactly as they are.")});
-    p.addOption({QStringLiteral("bf16"), QStringLiteral("Multiply in bfloat16 while training (about 1.4x the steps a "
+    p.addOption({QStringLiteral("bf16"), QStringLiteral("Multiply in bfloat16 while training (about 1.3x the steps a "
                                                         "second on CPUs with AVX-512 BF16 or AMX; weights stay float32).")});
 }
 
