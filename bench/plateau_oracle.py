@@ -24,7 +24,7 @@ fusion down.
 
 Usage: /usr/bin/python3 bench/plateau_oracle.py PROJECT [--batch 8] [--epochs 4]
        [--seed 1] [--attention] [--grid N [--overlap]] [--distractors N [--fresh]]
-       [--dropout P] [--sgd LR] [--input-decay WD]"""
+       [--dropout P] [--sgd LR] [--input-decay WD] [--input-scale S]"""
 import argparse
 import collections
 import re
@@ -198,6 +198,7 @@ def main():
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout on the regions' features while training")
     parser.add_argument("--sgd", type=float, default=0.0, help="SGD with momentum 0.9 at this learning rate, not AdamW")
     parser.add_argument("--input-decay", type=float, default=0.01, help="AdamW's weight decay on the regions' input layer")
+    parser.add_argument("--input-scale", type=float, default=1.0, help="the input layer's initial weights times this")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -212,6 +213,8 @@ def main():
     if not splits["train"] or not splits["val"]:
         raise SystemExit("the project needs train and val images with object regions (tandem-cli demo makes them)")
     model = OracleFilm(vocab, answers, args.attention, len(next(iter(objects.values()))[0]))
+    with torch.no_grad():
+        model.input.weight.mul_(args.input_scale)
     others = [p for n, p in model.named_parameters() if n != "input.weight"]
     groups = [{"params": others}, {"params": [model.input.weight], "weight_decay": args.input_decay}]
     optimizer = (torch.optim.SGD(model.parameters(), args.sgd, momentum=0.9) if args.sgd > 0
