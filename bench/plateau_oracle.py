@@ -183,6 +183,18 @@ def batches(image_ids, size, objects, questions):
         yield torch.tensor(regions), ids, lengths, torch.tensor(targets), kinds
 
 
+def make_optimizer(model, args):
+    """AdamW 0.001 as Tandem's trainer (the input layer's initial weights scaled and
+    its decay set by --input-scale and --input-decay), or SGD with --sgd."""
+    with torch.no_grad():
+        model.input.weight.mul_(args.input_scale)
+    if args.sgd > 0:
+        return torch.optim.SGD(model.parameters(), args.sgd, momentum=0.9)
+    others = [p for n, p in model.named_parameters() if n != "input.weight"]
+    return torch.optim.AdamW([{"params": others}, {"params": [model.input.weight], "weight_decay": args.input_decay}],
+                             1e-3, weight_decay=0.01)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("project")
@@ -213,12 +225,7 @@ def main():
     if not splits["train"] or not splits["val"]:
         raise SystemExit("the project needs train and val images with object regions (tandem-cli demo makes them)")
     model = OracleFilm(vocab, answers, args.attention, len(next(iter(objects.values()))[0]))
-    with torch.no_grad():
-        model.input.weight.mul_(args.input_scale)
-    others = [p for n, p in model.named_parameters() if n != "input.weight"]
-    groups = [{"params": others}, {"params": [model.input.weight], "weight_decay": args.input_decay}]
-    optimizer = (torch.optim.SGD(model.parameters(), args.sgd, momentum=0.9) if args.sgd > 0
-                 else torch.optim.AdamW(groups, 1e-3, weight_decay=0.01))
+    optimizer = make_optimizer(model, args)
     for epoch in range(1, args.epochs + 1):
         started = time.time()
         if args.fresh and epoch > 1:
