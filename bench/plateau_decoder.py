@@ -7,10 +7,19 @@ pixels adds W times its mean squared error to the loss, so that the regions
 keep what the pixels show before the answers ask for it. Prints per epoch the
 decoder's error and the validation accuracy per question type.
 
+With --condition N the question scales and shifts the first N CNN stages after
+their BatchNorm (de Vries et al.'s conditional batch norm; the CNN then runs
+once per question). With --ica a linear layer after the CNN starts as FastICA's
+unmixing of the untrained CNN's region features, and --gate lets the question
+scale every region feature before the fusion; --pixel-channels P adds a
+full-resolution path (3x3 and 1x1 convolutions, each region's max over its
+pixels) beside the CNN (what unmixed features need in
+bench/plateau_oracle.py).
+
 Needs Debian's python3-torch and python3-pil (/usr/bin/python3).
 
 Usage: /usr/bin/python3 bench/plateau_decoder.py PROJECT [--weight 0] [--batch 8]
-       [--epochs 4] [--seed 1]"""
+       [--epochs 4] [--seed 1] [--questions K] [--condition N] [--pixel-channels P] [--ica] [--gate]"""
 import argparse
 import collections
 import os
@@ -23,13 +32,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-from plateau_oracle import accuracy_by_type, load_questions, padded, step
+from plateau_oracle import accuracy_by_type, fast_ica, load_questions, padded, step
 
 HIDDEN, CHANNELS, SIZE, GRID = 256, 32, 64, 4
 CELL = SIZE // GRID  # pixels a region covers
 
 
-def load(path):
+def load(path, size=SIZE):
+    """Train and val images as [3, size, size] floats, each image's questions, the splits,
+    the vocabulary's and the answers' sizes."""
     db = sqlite3.connect(path)
     root = db.execute("SELECT path FROM media_roots LIMIT 1").fetchone()[0]
     if not os.path.isabs(root):
@@ -38,7 +49,9 @@ def load(path):
     for image_id, name, split in db.execute("SELECT id, name, split FROM images ORDER BY id"):
         if split in ("train", "val"):
             splits[split].append(image_id)
-            image = Image.open(os.path.join(root, name)).convert("RGB").resize((SIZE, SIZE), Image.BOX)
+            image = Image.open(os.path.join(root, name)).convert("RGB")
+            if image.size != (size, size):
+                image = image.resize((size, size), Image.BOX)
             pixels[image_id] = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255
     questions, vocab, answers = load_questions(db)
     return pixels, questions, splits, vocab, answers
@@ -53,8 +66,15 @@ def region_pixels(images):
 
 
 class PixelFilm(nn.Module):
-    def __init__(self, vocab, answers):
+    def __init__(self, vocab, answers, conditioned=0, pixel_channels=0):
         super().__init__()
+        self.width = CHANNELS + pixel_channels  # features a region has (before its centre)
+        # With pixel_channels: a 3x3 and a 1x1 convolution at full resolution, each region's max over its pixels.
+        self.pixel = nn.Sequential(nn.Conv2d(5, pixel_channels, 3, 1, 1, bias=False), nn.BatchNorm2d(pixel_channels),
+                                   nn.ReLU(), nn.Conv2d(pixel_channels, pixel_channels, 1, bias=False),
+                                   nn.BatchNorm2d(pixel_channels), nn.ReLU()) if pixel_channels else None
+        self.conditioned = conditioned  # CNN stages whose BatchNorm the question scales and shifts
+        self.stage_film = nn.ModuleList(nn.Linear(128, 2 * CHANNELS) for _ in range(conditioned))
         layers, inputs = [], 5  # RGB and the CoordConv planes
         for _ in range(4):
             layers += [nn.Conv2d(inputs, CHANNELS, 3, 2, 1, bias=False), nn.BatchNorm2d(CHANNELS), nn.ReLU()]
@@ -63,33 +83,64 @@ class PixelFilm(nn.Module):
         self.decoder = nn.Linear(CHANNELS, 3 * (CELL // 2) ** 2)
         self.embedding = nn.Embedding(vocab, 64, padding_idx=0)
         self.gru = nn.GRU(64, 128, batch_first=True)
-        self.input = nn.Linear(CHANNELS + 2, HIDDEN)
+        self.input = nn.Linear(self.width + 2, HIDDEN)
+        self.unmix = None  # set by unmix_by_ica: a linear map of the CNN's channels, ICA-initialised
+        self.gate = None   # with --gate: the question scales every region feature before the input layer
         self.generator = nn.Linear(128, 2 * HIDDEN * 2)
         self.first = nn.ModuleList(nn.Linear(HIDDEN, HIDDEN) for _ in range(2))
         self.second = nn.ModuleList(nn.Linear(HIDDEN, HIDDEN) for _ in range(2))
         self.output = nn.Linear(HIDDEN, HIDDEN)
         self.head = nn.Sequential(nn.Linear(HIDDEN, 256), nn.ReLU(), nn.Linear(256, answers))
 
-    def regions(self, images):
+    def regions(self, images, question=None):
         b = images.size(0)
         line = torch.linspace(-1, 1, SIZE)
         planes = [line.view(1, 1, 1, SIZE).expand(b, 1, SIZE, SIZE), line.view(1, 1, SIZE, 1).expand(b, 1, SIZE, SIZE)]
-        return self.cnn(torch.cat([images] + planes, 1)).flatten(2).transpose(1, 2)  # [B,16,C]
+        x = inputs = torch.cat([images] + planes, 1)
+        for stage in range(4):
+            conv, norm, relu = self.cnn[3 * stage:3 * stage + 3]
+            x = norm(conv(x))
+            if stage < self.conditioned:  # as de Vries et al.'s conditional batch norm
+                gamma, beta = self.stage_film[stage](question).view(-1, 2, CHANNELS, 1, 1).unbind(1)
+                x = (1 + gamma) * x + beta
+            x = relu(x)
+        x = x.flatten(2).transpose(1, 2)  # [B,16,C]
+        if self.pixel is not None:
+            x = torch.cat([x, F.max_pool2d(self.pixel(inputs), CELL).flatten(2).transpose(1, 2)], -1)
+        return x
 
     def forward(self, images, image_index, ids, lengths):
-        features = self.regions(images)
-        decoded = self.decoder(features)
+        _, state = self.gru(nn.utils.rnn.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
+                                                              enforce_sorted=False))
+        if self.conditioned:  # the CNN runs once per question
+            images, image_index = images[image_index], torch.arange(len(image_index))
+        features = self.regions(images, state[-1])
+        decoded = self.decoder(features[..., :CHANNELS])
         centres = (torch.arange(GRID) + 0.5) * (2 / GRID) - 1
         xy = torch.stack([centres.view(1, GRID).expand(GRID, GRID), centres.view(GRID, 1).expand(GRID, GRID)], -1)
         regions = torch.cat([features, xy.reshape(1, -1, 2).expand(images.size(0), -1, 2)], -1)[image_index]
-        _, state = self.gru(nn.utils.rnn.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
-                                                              enforce_sorted=False))
         film = self.generator(state[-1]).view(-1, 2, 2, HIDDEN)
+        if self.unmix is not None:
+            regions = torch.cat([self.unmix(regions[..., :-2]), regions[..., -2:]], -1)
+        if self.gate is not None:
+            regions = regions * (1 + self.gate(state[-1])).unsqueeze(1)
         x = F.relu(self.input(regions))
         for i in range(2):
             y = F.layer_norm(self.second[i](F.relu(self.first[i](x))), (HIDDEN,))
             x = x + F.relu((1 + film[:, i, 0].unsqueeze(1)) * y + film[:, i, 1].unsqueeze(1))
         return self.head(F.relu(self.output(x.max(1).values))), decoded
+
+
+def unmix_by_ica(model, pixels, image_ids):
+    """Puts a linear layer after the CNN that starts as FastICA's unmixing of the
+    untrained CNN's region features over these images."""
+    with torch.no_grad():
+        features = torch.cat([model.regions(torch.stack([pixels[i] for i in image_ids[s:s + 200]]))
+                              for s in range(0, len(image_ids), 200)]).reshape(-1, model.width)
+        unmixing = fast_ica(features)
+        model.unmix = nn.Linear(model.width, model.width)
+        model.unmix.weight.copy_(unmixing.T)
+        model.unmix.bias.copy_(-features.mean(0) @ unmixing)
 
 
 def chunks(image_ids, questions, per_step):
@@ -126,13 +177,24 @@ def main():
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--condition", type=int, default=0,
+                        help="the question scales and shifts the first N CNN stages (the CNN runs per question)")
+    parser.add_argument("--ica", action="store_true",
+                        help="a linear layer after the CNN, initialised as FastICA's unmixing of the untrained CNN's features")
+    parser.add_argument("--pixel-channels", type=int, default=0,
+                        help="a full-resolution path of this many channels, max-pooled per region, beside the CNN")
+    parser.add_argument("--gate", action="store_true", help="the question scales every region feature first")
     parser.add_argument("--questions", type=int, default=0,
                         help="questions of an image a step (its others in other steps); 0: all")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     pixels, questions, splits, vocab, answers = load(args.project)
-    model = PixelFilm(vocab, answers)
+    model = PixelFilm(vocab, answers, args.condition, args.pixel_channels)
+    if args.gate:
+        model.gate = nn.Linear(128, model.width + 2)
+    if args.ica:
+        unmix_by_ica(model, pixels, splits["train"][:2000])
     optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=0.01)
     for epoch in range(1, args.epochs + 1):
         started, errors = time.time(), []
@@ -140,7 +202,7 @@ def main():
         model.train()
         for images, index, ids, lengths, targets, _ in batches(chunks(order, questions, args.questions), args.batch, pixels):
             logits, decoded = model(images, index, ids, lengths)
-            error = F.mse_loss(decoded, region_pixels(images))
+            error = F.mse_loss(decoded, region_pixels(images[index] if args.condition else images))
             loss = F.cross_entropy(logits, targets) + (args.weight * error if args.weight > 0 else 0)
             step(model, optimizer, loss)
             errors.append(float(error))

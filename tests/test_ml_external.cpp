@@ -591,6 +591,8 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
     QTest::newRow("transformer with [CLS], concat") << "concat" << Options{{"text", "transformer"}, {"text_pooling", "cls"}};
     QTest::newRow("film, context, CoordConv, two GRU layers")
         << "film" << Options{{"film_blocks", "2"}, {"film_context", "true"}, {"coordinate_channels", "true"}, {"text_layers", "2"}};
+    QTest::newRow("film, gate, pixel path, CoordConv")
+        << "film" << Options{{"film_gate", "true"}, {"pixel_channels", "8"}, {"coordinate_channels", "true"}};
     QTest::newRow("film, attention, three blocks, max-pooled GRU")
         << "film" << Options{{"film_blocks", "3"}, {"film_attention", "true"}, {"text_pooling", "max"}};
     QTest::newRow("max-pooled transformer, mfb") << "mfb" << Options{{"text", "transformer"}, {"text_pooling", "max"}};

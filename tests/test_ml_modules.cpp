@@ -69,6 +69,7 @@ private slots:
     void visionShapes_data();
     void visionShapes();
     void coordinates();
+    void pixelPathJoinsEachRegionsMaximum();
     void textShapes_data();
     void textShapes();
     void textIgnoresPadding_data();
@@ -81,6 +82,7 @@ private slots:
     void fusionSharesImageWork();
     void filmContextIsOptional();
     void filmAttentionPoolsByScore();
+    void filmGateScalesRegionsByTheQuestion();
     void fusedFilmMatchesAtenOps();
     void bf16AutocastIsScoped();
     void filmReusesTheImageWorkOfAnImage();
@@ -203,6 +205,34 @@ void TestMlModules::coordinates()
     QVERIFY(at::allclose(r[0][4].slice(0, 3), at::tensor({0.0f, 0.5f})));
     const std::uint8_t rgb[] = {255, 0, 0, 0, 0, 255};
     QVERIFY(at::allclose(imageFromRgb(rgb, 1, 2), at::tensor({1.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f}).view({3, 1, 2})));
+}
+
+// The pixel path adds its channels to every region: each region's maximum over
+// its own cell, so a pixel changed in one cell changes that region's pixel
+// channels only (eval mode: BatchNorm's running statistics, not the batch's).
+// The stages' channels see further; they are not checked.
+void TestMlModules::pixelPathJoinsEachRegionsMaximum()
+{
+    torch::manual_seed(3);
+    for (const char *kind : {"cnn", "resnet"}) {
+        VisionOptions options;
+        options.kind = kind;
+        options.channels = 8;
+        options.pixelChannels = 4;
+        auto encoder = makeVisionEncoder(options);
+        encoder->eval();
+        const int64_t stageChannels = encoder->outputDim() - 4;
+        QCOMPARE(stageChannels, int64_t(std::string(kind) == "cnn" ? 8 : 16));
+        at::Tensor image = at::zeros({1, 3, 64, 64}); // black: the changed pixels make each maximum
+        const at::Tensor before = encoder->forward(image).regions; // [1,16,C+4]
+        QCOMPARE(before.size(2), encoder->outputDim());
+        image.index_put_({0, at::indexing::Slice(), 20, 40}, at::tensor({1.0f, 0.0f, 0.0f}).view({3})); // row 1, column 2
+        image.index_put_({0, at::indexing::Slice(), 21, 40}, at::tensor({0.0f, 0.0f, 1.0f}).view({3}));
+        const at::Tensor changed = (encoder->forward(image).regions - before).abs().slice(2, stageChannels).sum(2)[0];
+        for (int64_t region = 0; region < 16; ++region)
+            QVERIFY2((changed[region].item<float>() > 0) == (region == 1 * 4 + 2),
+                     qPrintable(QStringLiteral("%1, region %2").arg(kind).arg(region)));
+    }
 }
 
 void TestMlModules::textShapes_data()
@@ -459,6 +489,40 @@ void TestMlModules::filmAttentionPoolsByScore()
             QVERIFY2(p.value().grad().abs().sum().item<double>() > 0, qPrintable(QString::fromStdString(p.key())));
 }
 
+// With filmGate the question scales each region feature: a zero gate is the
+// identity (the output is the ungated model's with the same weights), regions
+// shared per image give what copies per question give, and the gate learns.
+void TestMlModules::filmGateScalesRegionsByTheQuestion()
+{
+    torch::manual_seed(6);
+    FusionOptions options = smallFusion();
+    options.filmGate = true;
+    auto gated = makeFusion("film", options);
+    options.filmGate = false;
+    auto plain = makeFusion("film", options);
+    {
+        torch::NoGradGuard noGrad;
+        auto gatedParameters = gated->named_parameters();
+        for (auto &p : plain->named_parameters())
+            p.value().copy_(gatedParameters[p.key()]);
+        gatedParameters["gate.weight"].zero_();
+        gatedParameters["gate.bias"].zero_();
+    }
+    const at::Tensor regions = at::randn({2, 9, 18}), question = at::randn({5, 24});
+    const at::Tensor index = at::tensor({0, 0, 1, 1, 1}, at::kLong);
+    const at::Tensor copied = regions.index_select(0, index);
+    QVERIFY(at::allclose(gated->forward(copied, question), plain->forward(copied, question), 1e-5, 1e-6));
+    {
+        torch::NoGradGuard noGrad;
+        gated->named_parameters()["gate.weight"].normal_();
+    }
+    const at::Tensor shared = gated->forward(regions, question, {}, {}, index);
+    QVERIFY(at::allclose(shared, gated->forward(copied, question), 1e-5, 1e-6));
+    QVERIFY(!at::allclose(shared, plain->forward(copied, question), 1e-3, 1e-3));
+    shared.sum().backward();
+    QVERIFY(gated->named_parameters()["gate.weight"].grad().abs().sum().item<double>() > 0);
+}
+
 // Questions asked about one image in inference mode reuse the first block's
 // image-only work; the answers are exactly those computed afresh, and another
 // regions tensor (even with the same values) or grad mode computes it again.
@@ -683,6 +747,8 @@ void TestMlModules::configRoundTrip()
     c.text = "transformer";
     c.textPooling = "cls";
     c.coordinateChannels = true;
+    c.pixelChannels = 6;
+    c.filmGate = true;
     c.dropout = 0.125;
     const std::string text = configToString(c);
     QVERIFY(text.find("fusion=mfb\n") != std::string::npos);
@@ -709,6 +775,9 @@ void TestMlModules::configErrors()
     QVERIFY(!configFromString("append_coordinates=maybe").ok());
 
     QVERIFY(validateConfig(smallConfig("relation")).ok());
+    ModelConfig pixels = smallConfig("film");
+    pixels.pixelChannels = -1;
+    QVERIFY(validateConfig(pixels).error().find("pixel_channels") != std::string::npos);
     const Outcome badFusion = validateConfig(smallConfig("bilinear"));
     QVERIFY(!badFusion.ok());
     QVERIFY(badFusion.error().find("cross_attention") != std::string::npos);

@@ -110,8 +110,9 @@ void TrainDialog::buildForm(QFormLayout *form)
     m_modelOptions = new QLineEdit;
     m_modelOptions->setPlaceholderText(tr("e.g. coordinate_channels=true film_attention=true"));
     m_modelOptions->setToolTip(tr("Architecture settings as a checkpoint names them, KEY=VALUE separated by spaces: "
-                                  "vision_channels, vision_stages, coordinate_channels, fusion_hidden, film_blocks, "
-                                  "film_context, film_attention, text_pooling, dropout … (docs/models.md)"));
+                                  "vision_channels, vision_stages, coordinate_channels, pixel_channels, fusion_hidden, "
+                                  "film_blocks, film_context, film_attention, film_gate, text_pooling, dropout … "
+                                  "(docs/models.md)"));
     m_augment = new QCheckBox(tr("Small shifts and brightness changes"));
     m_augment->setToolTip(tr("Off for data whose questions depend on positions (\"is it on the left?\")"));
     m_bf16 = new QCheckBox(tr("bfloat16 arithmetic (faster on CPUs with AVX-512 BF16 or AMX)"));

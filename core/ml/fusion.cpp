@@ -104,6 +104,8 @@ FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options
         m_context = register_module("context", nn::ModuleList());
     if (options.filmAttention)
         m_attend = register_module("attend", nn::ModuleList());
+    if (options.filmGate)
+        m_gate = register_module("gate", nn::Linear(options.questionDim, options.regionDim));
     for (int64_t i = 0; i < options.filmBlocks; ++i) {
         m_first->push_back(nn::Linear(h, h));
         m_second->push_back(nn::Linear(h, h));
@@ -124,7 +126,8 @@ at::Tensor FilmFusionImpl::attend(int64_t block, const at::Tensor &x) // [B,R,H]
 
 std::pair<at::Tensor, at::Tensor> FilmFusionImpl::firstBlock(const at::Tensor &regions)
 {
-    const bool inference = c10::InferenceMode::is_enabled();
+    // Gated regions are the question's own: nothing to share between calls.
+    const bool inference = c10::InferenceMode::is_enabled() && !m_gate;
     if (inference && m_firstBlock.regions.defined() && m_firstBlock.regions.is_same(regions))
         return {m_firstBlock.input, m_firstBlock.output};
     const at::Tensor x = at::relu(m_input->forward(regions));
@@ -160,15 +163,28 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     // context and, beside the max, what the output reads. A soft choice of the
     // region passes gradient to every region, where the max passes it to one,
     // and hands on the chosen object's own features (its position among them).
+    //
+    // With filmGate, the question first scales every region feature (1 + a
+    // linear map of the question: an untrained gate is near the identity).
+    // Without it the first layer mixes all of a young encoder's features into
+    // every hidden unit, and the max over the regions follows what the answers
+    // do not need; with it the named colour's features pass before anything is
+    // mixed (docs/performance.md, "Mixed features"). The first block then runs
+    // once per question, not once per image.
     const int64_t h = m_options.hiddenDim;
-    auto [x, first] = firstBlock(regions);                                         // [B or Bi,R,H]
+    at::Tensor gatedRegions, firstIndex = imageIndex;
+    if (m_gate) {
+        gatedRegions = perItem(regions, imageIndex) * (1 + m_gate->forward(question).unsqueeze(1)); // [B,R,Dv]
+        firstIndex = at::Tensor();
+    }
+    auto [x, first] = firstBlock(m_gate ? gatedRegions : regions); // [B or Bi,R,H]
     const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
     at::Tensor attended; // [B,H], the previous block's
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
         at::Tensor y;
         if (i == 0) {
-            x = perItem(x, imageIndex); // [B,R,H] from here on
-            y = perItem(first, imageIndex);
+            x = perItem(x, firstIndex); // [B,R,H] from here on
+            y = perItem(first, firstIndex);
         } else {
             y = m_first[i]->as<nn::Linear>()->forward(x);
             if (m_context) {

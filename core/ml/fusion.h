@@ -35,6 +35,7 @@ struct FusionOptions {
     int64_t filmBlocks = 2;     // film: FiLM-ed residual blocks
     bool filmContext = false;   // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
     bool filmAttention = false; // film: every block attends over the regions; the output reads the attended one too
+    bool filmGate = false;      // film: the question scales every region feature before the first layer
     int64_t numAnswers = 0;     // late: its classifiers' output size
     double dropout = 0.0;
 };
@@ -124,6 +125,7 @@ private:
     torch::nn::ModuleList m_first{nullptr}, m_second{nullptr}; // per block: 1x1 "convolutions"
     torch::nn::ModuleList m_context{nullptr};                   // per block but the first: pooled map -> first layer
     torch::nn::ModuleList m_attend{nullptr};                    // filmAttention, per block: region -> score
+    torch::nn::Linear m_gate{nullptr};                          // filmGate: question -> a scale per region feature
     // In inference mode, the first block's question-free work for the last
     // regions tensor seen: questions typed about one image (the ask box, whose
     // session keeps the encoded image) reuse it. Holding `regions` keeps that

@@ -22,6 +22,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("vision_channels", c.visionChannels);
     visit("vision_stages", c.visionStages);
     visit("coordinate_channels", c.coordinateChannels);
+    visit("pixel_channels", c.pixelChannels);
     visit("append_coordinates", c.appendCoordinates);
     visit("text", c.text);
     visit("vocab_size", c.vocabSize);
@@ -40,6 +41,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("film_blocks", c.filmBlocks);
     visit("film_context", c.filmContext);
     visit("film_attention", c.filmAttention);
+    visit("film_gate", c.filmGate);
     visit("num_answers", c.numAnswers);
     visit("answer_hidden", c.answerHidden);
     visit("decoder_dim", c.decoderDim);
@@ -120,6 +122,7 @@ VisionOptions visionOptions(const ModelConfig &c)
     o.channels = c.visionChannels;
     o.stages = c.visionStages;
     o.coordinateChannels = c.coordinateChannels;
+    o.pixelChannels = c.pixelChannels;
     return o;
 }
 
@@ -219,6 +222,8 @@ Outcome validateConfig(const ModelConfig &c)
     if (c.task == "vqa" && c.fusion == "cross_attention" && c.fusionHidden % c.fusionHeads != 0)
         return fail("fusion_hidden " + std::to_string(c.fusionHidden) + " is not a multiple of fusion_heads "
                     + std::to_string(c.fusionHeads));
+    if (c.pixelChannels < 0)
+        return fail("pixel_channels must be 0 (none) or more");
     if (c.visionStages > 6)
         return fail("vision_stages must be 1 to 6");
     if (c.vision == "resnet" && c.visionStages < 2)
@@ -269,6 +274,7 @@ VqaModelImpl::VqaModelImpl(const ModelConfig &config) : ModelBase(config)
     fusion.filmBlocks = config.filmBlocks;
     fusion.filmContext = config.filmContext;
     fusion.filmAttention = config.filmAttention;
+    fusion.filmGate = config.filmGate;
     fusion.numAnswers = config.numAnswers;
     fusion.dropout = config.dropout;
     m_fusion = register_module("fusion", makeFusion(config.fusion, fusion));

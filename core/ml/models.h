@@ -27,6 +27,7 @@ struct ModelConfig {
     int64_t visionChannels = 32;
     int64_t visionStages = 4;          // stride-2 stages: a 64-pixel image gives a 4x4 grid, 3 stages 8x8
     bool coordinateChannels = false;   // CoordConv planes at the input
+    int64_t pixelChannels = 0;         // a full-resolution path beside the stages, max-pooled per region
     bool appendCoordinates = true;     // region x, y appended to every region feature
     // text (questions for VQA, captions for retrieval)
     std::string text = "gru";          // gru / transformer
@@ -47,6 +48,7 @@ struct ModelConfig {
     int64_t filmBlocks = 2;
     bool filmContext = false;          // film: blocks after the first read the max-pooled map too
     bool filmAttention = false;        // film: blocks attend over the regions (see FilmFusionImpl)
+    bool filmGate = false;             // film: the question scales each region feature first (see FilmFusionImpl)
     int64_t numAnswers = 0;
     int64_t answerHidden = 256;
     // captioning

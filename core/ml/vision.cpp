@@ -41,6 +41,20 @@ int64_t inputChannels(const VisionOptions &options)
 
 } // namespace
 
+PixelPathImpl::PixelPathImpl(int64_t inChannels, int64_t channels)
+{
+    m_layers = register_module(
+        "layers", nn::Sequential(nn::Conv2d(conv3x3(inChannels, channels, 1)), nn::BatchNorm2d(channels), nn::ReLU(),
+                                 nn::Conv2d(nn::Conv2dOptions(channels, channels, 1).bias(false)),
+                                 nn::BatchNorm2d(channels), nn::ReLU()));
+}
+
+at::Tensor PixelPathImpl::forward(const at::Tensor &input, const at::Tensor &map)
+{
+    const at::Tensor pooled = std::get<0>(at::adaptive_max_pool2d(m_layers->forward(input), {map.size(2), map.size(3)}));
+    return at::cat({map, pooled}, 1);
+}
+
 SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
 {
     m_layers = nn::Sequential();
@@ -52,11 +66,14 @@ SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
         in = options.channels;
     }
     register_module("layers", m_layers);
+    if (options.pixelChannels > 0)
+        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels));
 }
 
 VisionFeatures SmallCnnImpl::forward(const at::Tensor &images)
 {
-    at::Tensor x = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    const at::Tensor input = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    at::Tensor x = input;
     const size_t lastStage = m_layers->size() - 3; // conv, BatchNorm, ReLU per stage
     size_t i = 0;
     for (auto &layer : *m_layers) {
@@ -64,7 +81,7 @@ VisionFeatures SmallCnnImpl::forward(const at::Tensor &images)
             m_finerMap = x;
         x = layer.forward(x);
     }
-    return toRegions(x);
+    return toRegions(m_pixel ? m_pixel->forward(input, x) : x);
 }
 
 BasicBlockImpl::BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
@@ -103,18 +120,21 @@ SmallResNetImpl::SmallResNetImpl(const VisionOptions &options) : m_options(optio
         in = width;
     }
     register_module("blocks", m_blocks);
+    if (options.pixelChannels > 0)
+        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels));
 }
 
 VisionFeatures SmallResNetImpl::forward(const at::Tensor &images)
 {
-    at::Tensor x = m_stem->forward(m_options.coordinateChannels ? withCoordinatePlanes(images) : images);
+    const at::Tensor input = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    at::Tensor x = m_stem->forward(input);
     const size_t lastStage = m_blocks->size() - 2; // a stride-2 block and a stride-1 one per stage
     for (size_t i = 0; i < m_blocks->size(); ++i) {
         if (i == lastStage && !is_training())
             m_finerMap = x;
         x = m_blocks[i]->as<BasicBlock>()->forward(x);
     }
-    return toRegions(x);
+    return toRegions(m_pixel ? m_pixel->forward(input, x) : x);
 }
 
 std::shared_ptr<VisionEncoderImpl> makeVisionEncoder(const VisionOptions &options)

@@ -26,7 +26,22 @@ struct VisionOptions {
     int64_t channels = 32;            // width of the first stage
     int64_t stages = 4;               // stride-2 steps; fewer give a finer grid of smaller regions
     bool coordinateChannels = false;  // CoordConv: two x/y input planes, so pooled features know where
+    int64_t pixelChannels = 0;        // > 0: a full-resolution path of this many channels beside the stages
 };
+
+// Beside the stride-2 stages: a 3x3 and a 1x1 convolution (BatchNorm, ReLU) at the
+// image's own resolution, then each region's maximum over its pixels. A small
+// object's colour reaches the regions through two layers, as its own features.
+class PixelPathImpl : public torch::nn::Module {
+public:
+    PixelPathImpl(int64_t inChannels, int64_t channels);
+    // input [B,Cin,H,W], the stages' map [B,C,H',W'] -> [B,C+channels,H',W']
+    at::Tensor forward(const at::Tensor &input, const at::Tensor &map);
+
+private:
+    torch::nn::Sequential m_layers{nullptr};
+};
+TORCH_MODULE(PixelPath);
 
 // What every vision encoder offers; makeVisionEncoder picks one by name.
 class VisionEncoderImpl : public torch::nn::Module {
@@ -49,11 +64,12 @@ class SmallCnnImpl : public VisionEncoderImpl {
 public:
     explicit SmallCnnImpl(const VisionOptions &options);
     VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/2^s*W/2^s, C]
-    int64_t outputDim() const override { return m_options.channels; }
+    int64_t outputDim() const override { return m_options.channels + m_options.pixelChannels; }
 
 private:
     VisionOptions m_options;
     torch::nn::Sequential m_layers{nullptr};
+    PixelPath m_pixel{nullptr};
 };
 TORCH_MODULE(SmallCnn);
 
@@ -75,10 +91,14 @@ class SmallResNetImpl : public VisionEncoderImpl {
 public:
     explicit SmallResNetImpl(const VisionOptions &options);
     VisionFeatures forward(const at::Tensor &images) override; // [B,3,H,W] -> [B, H/2^s*W/2^s, 2C]
-    int64_t outputDim() const override { return m_options.stages >= 3 ? 2 * m_options.channels : m_options.channels; }
+    int64_t outputDim() const override
+    {
+        return (m_options.stages >= 3 ? 2 * m_options.channels : m_options.channels) + m_options.pixelChannels;
+    }
 
 private:
     VisionOptions m_options;
+    PixelPath m_pixel{nullptr};
     torch::nn::Sequential m_stem{nullptr};
     torch::nn::ModuleList m_blocks{nullptr};
 };

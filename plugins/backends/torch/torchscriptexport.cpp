@@ -114,11 +114,16 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
              "    ys = torch.linspace(-1.0, 1.0, h, dtype=images.dtype, device=images.device).view(1, 1, h, 1).expand(b, 1, h, w)\n"
              "    xs = torch.linspace(-1.0, 1.0, w, dtype=images.dtype, device=images.device).view(1, 1, 1, w).expand(b, 1, h, w)\n"
              "    x = torch.cat([images, xs, ys], 1)\n";
+    s << "    inputs = x\n";
     if (c.vision == "resnet")
         writeResNet(w, c);
     for (int64_t stage = 0; c.vision == "cnn" && stage < c.visionStages; ++stage)
         s << "    x = torch.relu(" << convBn(w, "x", "vision.layers." + std::to_string(3 * stage), "vision.layers." + std::to_string(3 * stage + 1), 2, 1)
           << ")\n";
+    if (c.pixelChannels > 0) // PixelPathImpl: 3x3 and 1x1 at full resolution, each region's maximum
+        s << "    pixel = torch.relu(" << convBn(w, "inputs", "vision.pixel.layers.0", "vision.pixel.layers.1", 1, 1) << ")\n"
+          << "    pixel = torch.relu(" << convBn(w, "pixel", "vision.pixel.layers.3", "vision.pixel.layers.4", 1, 0) << ")\n"
+          << "    x = torch.cat([x, torch.adaptive_max_pool2d(pixel, [x.size(2), x.size(3)])[0]], 1)\n";
     s << "    features = x\n    regions = x.flatten(2).transpose(1, 2)\n    gh = x.size(2)\n    gw = x.size(3)\n";
     if (c.appendCoordinates)
         s << "    cy = (torch.arange(gh, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gh) - 1.0\n"
@@ -300,7 +305,9 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
         return;
     }
     const std::string h = std::to_string(c.fusionHidden);
-    s << "    x = torch.relu(" << w.linear("regions", "fusion.input") << ")\n"
+    if (c.filmGate)
+        s << "    gated = regions * (1 + " << w.linear("question", "fusion.gate") << ").unsqueeze(1)\n";
+    s << "    x = torch.relu(" << w.linear(c.filmGate ? "gated" : "regions", "fusion.input") << ")\n"
       << "    film = " << w.linear("question", "fusion.generator") << ".view(-1, " << c.filmBlocks << ", 2, " << h << ")\n";
     for (int64_t i = 0; i < c.filmBlocks; ++i) {
         const std::string n = std::to_string(i);
