@@ -55,6 +55,22 @@ at::Tensor PixelPathImpl::forward(const at::Tensor &input, const at::Tensor &map
     return at::cat({map, pooled}, 1);
 }
 
+at::Tensor VisionEncoderImpl::stageInput(const at::Tensor &images, const VisionOptions &options)
+{
+    return options.coordinateChannels ? withCoordinatePlanes(images) : images;
+}
+
+void VisionEncoderImpl::addPixelPath(const VisionOptions &options)
+{
+    if (options.pixelChannels > 0)
+        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels));
+}
+
+VisionFeatures VisionEncoderImpl::regionsOf(const at::Tensor &input, const at::Tensor &map)
+{
+    return toRegions(m_pixel ? m_pixel->forward(input, map) : map);
+}
+
 SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
 {
     m_layers = nn::Sequential();
@@ -66,13 +82,12 @@ SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
         in = options.channels;
     }
     register_module("layers", m_layers);
-    if (options.pixelChannels > 0)
-        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels));
+    addPixelPath(options);
 }
 
 VisionFeatures SmallCnnImpl::forward(const at::Tensor &images)
 {
-    const at::Tensor input = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    const at::Tensor input = stageInput(images, m_options);
     at::Tensor x = input;
     const size_t lastStage = m_layers->size() - 3; // conv, BatchNorm, ReLU per stage
     size_t i = 0;
@@ -81,7 +96,7 @@ VisionFeatures SmallCnnImpl::forward(const at::Tensor &images)
             m_finerMap = x;
         x = layer.forward(x);
     }
-    return toRegions(m_pixel ? m_pixel->forward(input, x) : x);
+    return regionsOf(input, x);
 }
 
 BasicBlockImpl::BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
@@ -120,13 +135,12 @@ SmallResNetImpl::SmallResNetImpl(const VisionOptions &options) : m_options(optio
         in = width;
     }
     register_module("blocks", m_blocks);
-    if (options.pixelChannels > 0)
-        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels));
+    addPixelPath(options);
 }
 
 VisionFeatures SmallResNetImpl::forward(const at::Tensor &images)
 {
-    const at::Tensor input = m_options.coordinateChannels ? withCoordinatePlanes(images) : images;
+    const at::Tensor input = stageInput(images, m_options);
     at::Tensor x = m_stem->forward(input);
     const size_t lastStage = m_blocks->size() - 2; // a stride-2 block and a stride-1 one per stage
     for (size_t i = 0; i < m_blocks->size(); ++i) {
@@ -134,7 +148,7 @@ VisionFeatures SmallResNetImpl::forward(const at::Tensor &images)
             m_finerMap = x;
         x = m_blocks[i]->as<BasicBlock>()->forward(x);
     }
-    return toRegions(m_pixel ? m_pixel->forward(input, x) : x);
+    return regionsOf(input, x);
 }
 
 std::shared_ptr<VisionEncoderImpl> makeVisionEncoder(const VisionOptions &options)

@@ -55,7 +55,15 @@ public:
     const at::Tensor &finerMap() const { return m_finerMap; }
 
 protected:
+    // The input the stages read: the images, with CoordConv's planes if asked for.
+    static at::Tensor stageInput(const at::Tensor &images, const VisionOptions &options);
+    // Registers the pixel path when options ask for one; its channels follow the stages'.
+    void addPixelPath(const VisionOptions &options);
+    // The stages' last map as regions, the pixel path's channels joined when there is one.
+    VisionFeatures regionsOf(const at::Tensor &input, const at::Tensor &map);
+
     at::Tensor m_finerMap;
+    PixelPath m_pixel{nullptr};
 };
 
 // `stages` (four by default) 3x3 stride-2 convolutions with BatchNorm and ReLU (the Sort-of-CLEVR
@@ -69,7 +77,6 @@ public:
 private:
     VisionOptions m_options;
     torch::nn::Sequential m_layers{nullptr};
-    PixelPath m_pixel{nullptr};
 };
 TORCH_MODULE(SmallCnn);
 
@@ -98,7 +105,6 @@ public:
 
 private:
     VisionOptions m_options;
-    PixelPath m_pixel{nullptr};
     torch::nn::Sequential m_stem{nullptr};
     torch::nn::ModuleList m_blocks{nullptr};
 };

@@ -114,7 +114,8 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
              "    ys = torch.linspace(-1.0, 1.0, h, dtype=images.dtype, device=images.device).view(1, 1, h, 1).expand(b, 1, h, w)\n"
              "    xs = torch.linspace(-1.0, 1.0, w, dtype=images.dtype, device=images.device).view(1, 1, 1, w).expand(b, 1, h, w)\n"
              "    x = torch.cat([images, xs, ys], 1)\n";
-    s << "    inputs = x\n";
+    if (c.pixelChannels > 0)
+        s << "    inputs = x\n";
     if (c.vision == "resnet")
         writeResNet(w, c);
     for (int64_t stage = 0; c.vision == "cnn" && stage < c.visionStages; ++stage)
