@@ -43,12 +43,18 @@ def ensure_python_torch():
     subprocess.check_call(apt if os.geteuid() == 0 else ["sudo"] + apt)
 
 
+# The twin's model: FiLM without the standard preset's recipe options (CoordConv,
+# pixel path, question gate), which the twin does not have.
+PLAIN_FILM = ["--model-option", "coordinate_channels=false", "--model-option", "pixel_channels=0",
+              "--model-option", "film_gate=false"]
+
+
 def tandem_rate(cli, project, args, work, bf16=False):
     checkpoint = os.path.join(work, "throughput.pt")
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     return cli_json([cli, "train", project, "--fusion", "film", "--epochs", str(args.epochs), "--batch",
                      str(args.batch), "--threads", str(args.threads), "--no-augment", "--checkpoint", checkpoint,
-                     "--json", "-q"] + (["--bf16"] if bf16 else []), env)["samples_per_second"]
+                     "--json", "-q"] + PLAIN_FILM + (["--bf16"] if bf16 else []), env)["samples_per_second"]
 
 
 def python_rate(project, args, steps, setup, bf16=False):

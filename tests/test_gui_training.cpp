@@ -6,6 +6,7 @@
 #include "comparisonview.h"
 #include "evaluationpanel.h"
 #include "traindialog.h"
+#include "train/trainpresets.h"
 #include "train/trainsettings.h"
 #include "trainingpanel.h"
 
@@ -13,6 +14,7 @@
 #include "testsupport.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -97,8 +99,23 @@ void TestGuiTraining::dialogPresetsAndProblems()
     TrainDialog dialog(m_project, {});
     dialog.applyPreset(TrainDialog::Preset::Quick);
     QCOMPARE(dialog.request().epochs, 3);
+    QVERIFY(dialog.request().modelOptions.isEmpty());
     dialog.applyPreset(TrainDialog::Preset::Thorough);
     QCOMPARE(dialog.request().epochs, 30);
+    // VQA's recipe comes with the preset, in the architecture options field, as the CLI's --preset gives it.
+    QCOMPARE(dialog.request().modelOptions, trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).modelOptions);
+    QCOMPARE(dialog.request().modelOptions.value(QStringLiteral("film_gate")), QStringLiteral("true"));
+    QCOMPARE(dialog.request().batchImages, 8);
+    QComboBox *task = nullptr;
+    for (QComboBox *box : dialog.findChildren<QComboBox *>())
+        if (box->itemText(0) == QLatin1String("Visual question answering"))
+            task = box;
+    QVERIFY(task);
+    task->setCurrentIndex(task->findData(int(TaskKind::Caption)));
+    QVERIFY(dialog.request().modelOptions.isEmpty());
+    QCOMPARE(dialog.request().batchImages, 32);
+    task->setCurrentIndex(task->findData(int(TaskKind::Vqa)));
+    QCOMPARE(dialog.request().batchImages, 8);
     auto *lr = dialog.findChild<QLineEdit *>();
     QVERIFY(lr);
     auto *ok = dialog.findChild<QPushButton *>();

@@ -26,6 +26,7 @@ private slots:
     void evalScoresAStoredRun();
     void curriculumStartsWithTheShortQuestions();
     void bf16TrainsAFloatModel();
+    void presetCarriesTheVqaRecipe();
 
 private:
     QStringList trainArgs(const QString &checkpoint, int epochs) const;
@@ -222,6 +223,32 @@ void TestTrainCli::bf16TrainsAFloatModel()
                                        QStringLiteral("--split"), QStringLiteral(""), QStringLiteral("--show"),
                                        QStringLiteral("1"), QStringLiteral("--device"), QStringLiteral("cpu")});
     QVERIFY2(answered.exitCode == 0, answered.err.constData());
+}
+
+// `--preset standard` (the default) trains VQA with the recipe's architecture
+// options; `--model-option` overrides them one by one, `--preset quick` has none.
+void TestTrainCli::presetCarriesTheVqaRecipe()
+{
+    const auto architecture = [this](const QStringList &extra, const QString &checkpoint) {
+        const QJsonObject run = json(trainArgs(checkpoint, 1) + extra);
+        const QJsonArray models = json({QStringLiteral("models"), m_project}).value(QStringLiteral("models")).toArray();
+        for (const QJsonValue &m : models)
+            if (m.toObject().value(QStringLiteral("id")).toInteger() == run.value(QStringLiteral("model_id")).toInteger())
+                return m.toObject().value(QStringLiteral("architecture")).toObject();
+        return QJsonObject();
+    };
+    const auto value = [](const QJsonObject &a, const char *key) { return a.value(QLatin1String(key)).toString(); };
+    const QJsonObject standard = architecture({}, QStringLiteral("recipe.ckpt"));
+    QCOMPARE(value(standard, "coordinate_channels"), QStringLiteral("true"));
+    QCOMPARE(value(standard, "pixel_channels"), QStringLiteral("32"));
+    QCOMPARE(value(standard, "film_gate"), QStringLiteral("true"));
+    QCOMPARE(value(standard, "vision_channels"), QStringLiteral("8")); // trainArgs' own options still apply
+    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")}, QStringLiteral("nopixel.ckpt"));
+    QCOMPARE(value(off, "pixel_channels"), QStringLiteral("0"));
+    QCOMPARE(value(off, "film_gate"), QStringLiteral("true"));
+    const QJsonObject quick = architecture({QStringLiteral("--preset"), QStringLiteral("quick")}, QStringLiteral("quick.ckpt"));
+    QCOMPARE(value(quick, "pixel_channels"), QStringLiteral("0"));
+    QCOMPARE(value(quick, "film_gate"), QStringLiteral("false"));
 }
 
 QTEST_GUILESS_MAIN(TestTrainCli)

@@ -11,6 +11,7 @@ private slots:
     void vqaTrainsWithoutShifts();
     void selfCriticalOnlyForCaptions();
     void applySetsTheRequest();
+    void vqaRecipeOnlyForVqa();
 };
 
 void TestTrainPresets::namesRoundTrip()
@@ -50,6 +51,27 @@ void TestTrainPresets::applySetsTheRequest()
     QCOMPARE(request.batchImages, v.batchImages);
     QCOMPARE(request.learningRate, v.learningRate);
     QVERIFY(!request.augment);
+    QCOMPARE(request.modelOptions, v.modelOptions);
+}
+
+void TestTrainPresets::vqaRecipeOnlyForVqa()
+{
+    // The standard preset is the recipe that leaves Sort-of-CLEVR's answer-prior plateau.
+    const TrainPresetValues vqa = trainPresetValues(TrainPreset::Standard, TaskKind::Vqa);
+    QCOMPARE(vqa.batchImages, 8);
+    QCOMPARE(vqa.modelOptions.value(QStringLiteral("coordinate_channels")), QStringLiteral("true"));
+    QCOMPARE(vqa.modelOptions.value(QStringLiteral("pixel_channels")), QStringLiteral("32"));
+    QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_gate")), QStringLiteral("true"));
+    QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).modelOptions, vqa.modelOptions);
+    QVERIFY(trainPresetValues(TrainPreset::Quick, TaskKind::Vqa).modelOptions.isEmpty()); // a first look, fast
+    for (TaskKind task : {TaskKind::Caption, TaskKind::Retrieval}) {
+        QVERIFY(trainPresetValues(TrainPreset::Standard, task).modelOptions.isEmpty());
+        QCOMPARE(trainPresetValues(TrainPreset::Standard, task).batchImages, 32);
+    }
+    TrainRequest request;
+    request.modelOptions = {{QStringLiteral("dropout"), QStringLiteral("0.1")}};
+    applyTrainPreset(request, TrainPreset::Quick);
+    QVERIFY(request.modelOptions.isEmpty()); // the preset's, not what was there
 }
 
 QTEST_GUILESS_MAIN(TestTrainPresets)

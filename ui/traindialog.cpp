@@ -95,7 +95,8 @@ void TrainDialog::buildForm(QFormLayout *form)
         m_preset->addItem(tr("%1 (%2 epochs)").arg(label).arg(trainPresetValues(TrainPreset(int(preset)), TaskKind::Vqa).epochs),
                           int(preset));
     m_preset->addItem(tr("Custom"), int(Preset::Custom));
-    m_preset->setToolTip(tr("Sets epochs, batch and learning rate; changing one of them makes it Custom"));
+    m_preset->setToolTip(tr("Sets epochs, batch, learning rate and (VQA) the architecture options of the recipe that "
+                            "learns Sort-of-CLEVR; changing one of them makes it Custom"));
     m_epochs = spinBox(1, 10000, tr("Passes over the train split; the validation split is scored after each"));
     m_batch = spinBox(1, 4096, tr("Images per step, each with all its questions or captions"));
     m_learningRate = new QLineEdit;
@@ -188,9 +189,9 @@ void TrainDialog::buildForm(QFormLayout *form)
     };
     for (QSpinBox *box : {m_epochs, m_batch, m_selfCritical})
         connect(box, &QSpinBox::valueChanged, this, custom);
-    connect(m_learningRate, &QLineEdit::textChanged, this, custom);
+    for (QLineEdit *line : {m_learningRate, m_modelOptions})
+        connect(line, &QLineEdit::textChanged, this, custom);
     connect(m_name, &QLineEdit::textChanged, this, &TrainDialog::validate);
-    connect(m_modelOptions, &QLineEdit::textChanged, this, &TrainDialog::validate);
     for (QComboBox *box : {m_trainSplit, m_valSplit})
         connect(box, &QComboBox::currentTextChanged, this, &TrainDialog::validate);
 }
@@ -223,6 +224,7 @@ void TrainDialog::applyPreset(Preset preset)
     m_batch->setValue(v.batchImages);
     m_learningRate->setText(QString::number(v.learningRate));
     m_selfCritical->setValue(v.selfCriticalEpochs);
+    m_modelOptions->setText(modelOptionsText(v.modelOptions));
     m_preset->setCurrentIndex(m_preset->findData(int(preset)));
     m_applyingPreset = false;
     validate();
@@ -234,6 +236,7 @@ void TrainDialog::taskChanged()
     m_fusion->setEnabled(task == TaskKind::Vqa);
     m_selfCritical->setEnabled(task == TaskKind::Caption);
     m_curriculum->setEnabled(task == TaskKind::Vqa);
+    applyPreset(Preset(m_preset->currentData().toInt())); // batch and model options differ by task
     if (task != TaskKind::Vqa)
         m_curriculum->setValue(0);
     if (task != TaskKind::Caption)

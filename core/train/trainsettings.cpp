@@ -50,6 +50,14 @@ std::optional<QMap<QString, QString>> parseModelOptions(const QString &text)
     return options;
 }
 
+QString modelOptionsText(const QMap<QString, QString> &options)
+{
+    QStringList pairs;
+    for (auto it = options.cbegin(); it != options.cend(); ++it)
+        pairs << it.key() + QLatin1Char('=') + it.value();
+    return pairs.join(QLatin1Char(' '));
+}
+
 QJsonObject trainRequestToJson(const TrainRequest &r)
 {
     return {{kTask, taskName(r.task)}, {kEpochs, r.epochs}, {kBatch, r.batchImages}, {kLearningRate, r.learningRate},

@@ -16,6 +16,8 @@ namespace tandem {
 // film_blocks=3"). nullopt where a pair has no key or no '='; the keys and
 // values themselves are checked against the model's when training starts.
 std::optional<QMap<QString, QString>> parseModelOptions(const QString &text);
+// The same pairs as text, by key, separated by spaces: parseModelOptions reads it back.
+QString modelOptionsText(const QMap<QString, QString> &options);
 
 QJsonObject trainRequestToJson(const TrainRequest &request);
 // The request that continues a stored run from its checkpoint, with the
