@@ -595,6 +595,8 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
         << "film" << Options{{"film_gate", "true"}, {"pixel_channels", "8"}, {"coordinate_channels", "true"}};
     QTest::newRow("film, attention, three blocks, max-pooled GRU")
         << "film" << Options{{"film_blocks", "3"}, {"film_attention", "true"}, {"text_pooling", "max"}};
+    QTest::newRow("film, attention, relative offsets, gate, three blocks")
+        << "film" << Options{{"film_blocks", "3"}, {"film_attention", "true"}, {"film_relative", "true"}, {"film_gate", "true"}};
     QTest::newRow("max-pooled transformer, mfb") << "mfb" << Options{{"text", "transformer"}, {"text_pooling", "max"}};
 }
 

@@ -83,6 +83,7 @@ private slots:
     void filmContextIsOptional();
     void filmAttentionPoolsByScore();
     void filmGateScalesRegionsByTheQuestion();
+    void filmRelativeMeasuresFromTheAttendedRegion();
     void fusedFilmMatchesAtenOps();
     void bf16AutocastIsScoped();
     void filmReusesTheImageWorkOfAnImage();
@@ -489,6 +490,54 @@ void TestMlModules::filmAttentionPoolsByScore()
             QVERIFY2(p.value().grad().abs().sum().item<double>() > 0, qPrintable(QString::fromStdString(p.key())));
 }
 
+// With filmRelative, blocks after the first read each region's offset from
+// the attended centre: the offsets are exact for a one-hot and a split
+// attention; zero relative weights leave the model as it was; otherwise the
+// offsets change the answer and pass gradient back to the first attention.
+void TestMlModules::filmRelativeMeasuresFromTheAttendedRegion()
+{
+    const at::Tensor centres = at::tensor({-0.5f, -0.5f, 0.5f, -0.5f, -0.5f, 0.5f, 0.5f, 0.5f}).view({2 * 2, 2});
+    const at::Tensor onHot = at::tensor({0.f, 1.f, 0.f, 0.f}).view({1, 4}); // region 1, at (0.5, -0.5)
+    const at::Tensor split = at::tensor({0.5f, 0.5f, 0.f, 0.f}).view({1, 4});  // between regions 0 and 1: (0, -0.5)
+    const at::Tensor fromOne = offsetsFromAttended(centres, onHot).squeeze(0);
+    QVERIFY(at::allclose(fromOne, at::tensor({-1.f, 0.f, 1.f, 0.f, 0.f, 0.f, -1.f, 1.f, 2.f, 0.f, 1.f, 1.f}).view({4, 3})));
+    const at::Tensor fromSplit = offsetsFromAttended(centres, split).squeeze(0);
+    QVERIFY(at::allclose(fromSplit.select(1, 0), at::tensor({-0.5f, 0.5f, -0.5f, 0.5f})));
+    QVERIFY(at::allclose(fromSplit.select(1, 2), at::tensor({0.25f, 0.25f, 1.25f, 1.25f})));
+
+    torch::manual_seed(8);
+    FusionOptions options = smallFusion();
+    options.filmAttention = true;
+    options.filmRelative = true;
+    auto relative = makeFusion("film", options);
+    options.filmRelative = false;
+    auto plain = makeFusion("film", options);
+    {
+        torch::NoGradGuard noGrad;
+        auto relativeParameters = relative->named_parameters();
+        for (auto &p : plain->named_parameters())
+            p.value().copy_(relativeParameters[p.key()]);
+        relativeParameters["relative.0.weight"].zero_();
+    }
+    const at::Tensor grid = at::cat({at::randn({2, 9, 16}), appendCoordinates({at::zeros({2, 9, 0}), 3, 3})}, -1);
+    const at::Tensor question = at::randn({2, 24});
+    QVERIFY(at::allclose(relative->forward(grid, question), plain->forward(grid, question), 1e-5, 1e-6));
+    {
+        torch::NoGradGuard noGrad;
+        relative->named_parameters()["relative.0.weight"].normal_();
+    }
+    const at::Tensor out = relative->forward(grid, question);
+    QVERIFY(!at::allclose(out, plain->forward(grid, question), 1e-3, 1e-4));
+    // Only the offsets carry the first attention's gradient once the context is cut.
+    {
+        torch::NoGradGuard noGrad;
+        relative->named_parameters()["context.0.weight"].zero_();
+    }
+    relative->forward(grid, question).sum().backward();
+    QVERIFY(relative->named_parameters()["relative.0.weight"].grad().abs().sum().item<double>() > 0);
+    QVERIFY(relative->named_parameters()["attend.0.weight"].grad().abs().sum().item<double>() > 0);
+}
+
 // With filmGate the question scales each region feature: a zero gate is the
 // identity (the output is the ungated model's with the same weights), regions
 // shared per image give what copies per question give, and the gate learns.
@@ -749,6 +798,8 @@ void TestMlModules::configRoundTrip()
     c.coordinateChannels = true;
     c.pixelChannels = 6;
     c.filmGate = true;
+    c.filmAttention = true;
+    c.filmRelative = true;
     c.dropout = 0.125;
     const std::string text = configToString(c);
     QVERIFY(text.find("fusion=mfb\n") != std::string::npos);
@@ -778,6 +829,13 @@ void TestMlModules::configErrors()
     ModelConfig pixels = smallConfig("film");
     pixels.pixelChannels = -1;
     QVERIFY(validateConfig(pixels).error().find("pixel_channels") != std::string::npos);
+    ModelConfig relative = smallConfig("film");
+    relative.filmRelative = true; // without the attention it measures from
+    QVERIFY(validateConfig(relative).error().find("film_attention") != std::string::npos);
+    relative.filmAttention = true;
+    QVERIFY(validateConfig(relative).ok());
+    relative.appendCoordinates = false;
+    QVERIFY(!validateConfig(relative).ok());
     const Outcome badFusion = validateConfig(smallConfig("bilinear"));
     QVERIFY(!badFusion.ok());
     QVERIFY(badFusion.error().find("cross_attention") != std::string::npos);

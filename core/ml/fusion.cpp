@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace tandem::ml {
 namespace {
@@ -106,6 +107,8 @@ FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options
         m_attend = register_module("attend", nn::ModuleList());
     if (options.filmGate)
         m_gate = register_module("gate", nn::Linear(options.questionDim, options.regionDim));
+    if (options.filmRelative)
+        m_relative = register_module("relative", nn::ModuleList());
     for (int64_t i = 0; i < options.filmBlocks; ++i) {
         m_first->push_back(nn::Linear(h, h));
         m_second->push_back(nn::Linear(h, h));
@@ -113,15 +116,24 @@ FilmFusionImpl::FilmFusionImpl(const FusionOptions &options) : m_options(options
             m_context->push_back(nn::Linear(nn::LinearOptions(h, h).bias(false)));
         if (options.filmAttention)
             m_attend->push_back(nn::Linear(h, 1));
+        if (options.filmRelative && i > 0)
+            m_relative->push_back(nn::Linear(nn::LinearOptions(3, h).bias(false)));
     }
     m_output = register_module("output", nn::Linear(options.filmAttention ? 2 * h : h, options.outputDim));
 }
 
-at::Tensor FilmFusionImpl::attend(int64_t block, const at::Tensor &x) // [B,R,H] -> [B,H]
+std::pair<at::Tensor, at::Tensor> FilmFusionImpl::attend(int64_t block, const at::Tensor &x) // [B,R,H] -> [B,H], [B,R]
 {
     const at::Tensor weights = at::softmax(m_attend[block]->as<nn::Linear>()->forward(x).squeeze(-1), 1); // [B,R]
     m_regionAttention = weights.detach();
-    return at::bmm(weights.unsqueeze(1), x).squeeze(1);
+    return {at::bmm(weights.unsqueeze(1), x).squeeze(1), weights};
+}
+
+at::Tensor offsetsFromAttended(const at::Tensor &centres, const at::Tensor &weights)
+{
+    const at::Tensor attendedAt = at::matmul(weights, centres).unsqueeze(1); // [B,1,2]
+    const at::Tensor d = centres.unsqueeze(0) - attendedAt;                  // [B,R,2]
+    return at::cat({d, (d * d).sum(-1, true)}, -1);
 }
 
 std::pair<at::Tensor, at::Tensor> FilmFusionImpl::firstBlock(const at::Tensor &regions)
@@ -171,7 +183,15 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     // do not need; with it the named colour's features pass before anything is
     // mixed (docs/performance.md, "Mixed features"). The first block then runs
     // once per question, not once per image.
+    //
+    // With filmRelative, a block after the first also reads where each region
+    // lies from the object the block before attended to (dx, dy, and the
+    // squared distance between the region centres the encoder appended and
+    // the attention-weighted centre): "closest" and "furthest" are then a
+    // score on one feature, where the max or the attended vector alone leave
+    // the distance to be built from two positions.
     const int64_t h = m_options.hiddenDim;
+    const at::Tensor centres = m_relative ? regions.select(0, 0).narrow(1, regions.size(2) - 2, 2) : at::Tensor(); // [R,2]
     at::Tensor gatedRegions, firstIndex = imageIndex;
     if (m_gate) {
         gatedRegions = perItem(regions, imageIndex) * (1 + m_gate->forward(question).unsqueeze(1)); // [B,R,Dv]
@@ -179,7 +199,7 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     }
     auto [x, first] = firstBlock(m_gate ? gatedRegions : regions); // [B or Bi,R,H]
     const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
-    at::Tensor attended; // [B,H], the previous block's
+    at::Tensor attended, weights; // [B,H] and [B,R], the previous block's
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
         at::Tensor y;
         if (i == 0) {
@@ -191,6 +211,8 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
                 const at::Tensor pooled = attended.defined() ? attended : std::get<0>(x.max(1));
                 y = y + m_context[i - 1]->as<nn::Linear>()->forward(pooled).unsqueeze(1); // [B,1,H]
             }
+            if (m_relative)
+                y = y + m_relative[i - 1]->as<nn::Linear>()->forward(offsetsFromAttended(centres, weights)); // [B,R,H]
             y = at::relu(y);
             y = m_second[i]->as<nn::Linear>()->forward(y);
             // Normalised without an affine part: FiLM supplies scale and shift.
@@ -200,7 +222,7 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
         const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
         x = filmResidual(x, y, gamma, beta); // x + relu(gamma * y + beta), fused
         if (m_attend)
-            attended = attend(i, x);
+            std::tie(attended, weights) = attend(i, x);
     }
     const at::Tensor pooled = std::get<0>(x.max(1)); // global max pool over regions
     return at::relu(m_output->forward(attended.defined() ? at::cat({pooled, attended}, 1) : pooled));

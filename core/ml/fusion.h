@@ -36,6 +36,9 @@ struct FusionOptions {
     bool filmContext = false;   // film: blocks after the first also read the max-pooled map (see FilmFusionImpl)
     bool filmAttention = false; // film: every block attends over the regions; the output reads the attended one too
     bool filmGate = false;      // film: the question scales every region feature before the first layer
+    // film (with filmAttention and appended coordinates): blocks after the first
+    // read each region's offset from the previous block's attended position
+    bool filmRelative = false;
     int64_t numAnswers = 0;     // late: its classifiers' output size
     double dropout = 0.0;
 };
@@ -108,6 +111,11 @@ private:
 };
 TORCH_MODULE(GmuFusion);
 
+// film_relative's input: region centres [R,2] and attention weights [B,R] ->
+// [B,R,3], each region's dx, dy and squared distance from the attended
+// (weight-averaged) centre.
+at::Tensor offsetsFromAttended(const at::Tensor &centres, const at::Tensor &weights);
+
 class FilmFusionImpl : public FusionImpl {
 public:
     explicit FilmFusionImpl(const FusionOptions &options);
@@ -118,7 +126,8 @@ public:
 private:
     // The first block up to its FiLM: [Bi,R,H] input and [Bi,R,H] normalised output.
     std::pair<at::Tensor, at::Tensor> firstBlock(const at::Tensor &regions);
-    at::Tensor attend(int64_t block, const at::Tensor &x); // [B,R,H] -> [B,H], attention-pooled
+    // [B,R,H] -> the attention-pooled [B,H] and its weights [B,R]
+    std::pair<at::Tensor, at::Tensor> attend(int64_t block, const at::Tensor &x);
 
     FusionOptions m_options;
     torch::nn::Linear m_input{nullptr}, m_generator{nullptr}, m_output{nullptr};
@@ -126,6 +135,7 @@ private:
     torch::nn::ModuleList m_context{nullptr};                   // per block but the first: pooled map -> first layer
     torch::nn::ModuleList m_attend{nullptr};                    // filmAttention, per block: region -> score
     torch::nn::Linear m_gate{nullptr};                          // filmGate: question -> a scale per region feature
+    torch::nn::ModuleList m_relative{nullptr};                  // filmRelative, per block but the first: offset -> first layer
     // In inference mode, the first block's question-free work for the last
     // regions tensor seen: questions typed about one image (the ask box, whose
     // session keeps the encoded image) reuse it. Holding `regions` keeps that

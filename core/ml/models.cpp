@@ -42,6 +42,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("film_context", c.filmContext);
     visit("film_attention", c.filmAttention);
     visit("film_gate", c.filmGate);
+    visit("film_relative", c.filmRelative);
     visit("num_answers", c.numAnswers);
     visit("answer_hidden", c.answerHidden);
     visit("decoder_dim", c.decoderDim);
@@ -222,6 +223,9 @@ Outcome validateConfig(const ModelConfig &c)
     if (c.task == "vqa" && c.fusion == "cross_attention" && c.fusionHidden % c.fusionHeads != 0)
         return fail("fusion_hidden " + std::to_string(c.fusionHidden) + " is not a multiple of fusion_heads "
                     + std::to_string(c.fusionHeads));
+    if (c.filmRelative && !(c.filmAttention && c.appendCoordinates))
+        return fail("film_relative needs film_attention=true and append_coordinates=true (it measures from the "
+                    "attended region's centre)");
     if (c.pixelChannels < 0)
         return fail("pixel_channels must be 0 (none) or more");
     if (c.visionStages > 6)
@@ -275,6 +279,7 @@ VqaModelImpl::VqaModelImpl(const ModelConfig &config) : ModelBase(config)
     fusion.filmContext = config.filmContext;
     fusion.filmAttention = config.filmAttention;
     fusion.filmGate = config.filmGate;
+    fusion.filmRelative = config.filmRelative;
     fusion.numAnswers = config.numAnswers;
     fusion.dropout = config.dropout;
     m_fusion = register_module("fusion", makeFusion(config.fusion, fusion));

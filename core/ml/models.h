@@ -49,6 +49,7 @@ struct ModelConfig {
     bool filmContext = false;          // film: blocks after the first read the max-pooled map too
     bool filmAttention = false;        // film: blocks attend over the regions (see FilmFusionImpl)
     bool filmGate = false;             // film: the question scales each region feature first (see FilmFusionImpl)
+    bool filmRelative = false;         // film: later blocks read each region's offset from the attended one
     int64_t numAnswers = 0;
     int64_t answerHidden = 256;
     // captioning

@@ -308,6 +308,8 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
     const std::string h = std::to_string(c.fusionHidden);
     if (c.filmGate)
         s << "    gated = regions * (1 + " << w.linear("question", "fusion.gate") << ").unsqueeze(1)\n";
+    if (c.filmRelative) // the region centres the encoder appended
+        s << "    centres = regions[0, :, -2:]\n";
     s << "    x = torch.relu(" << w.linear(c.filmGate ? "gated" : "regions", "fusion.input") << ")\n"
       << "    film = " << w.linear("question", "fusion.generator") << ".view(-1, " << c.filmBlocks << ", 2, " << h << ")\n";
     for (int64_t i = 0; i < c.filmBlocks; ++i) {
@@ -319,6 +321,10 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
             if (c.filmContext || c.filmAttention)
                 s << "    y = y + " << w.linear(c.filmAttention ? "attended" : "torch.max(x, 1)[0]", "fusion.context." + std::to_string(i - 1))
                   << ".unsqueeze(1)\n";
+            if (c.filmRelative)
+                s << "    d = centres.unsqueeze(0) - torch.matmul(weights, centres).unsqueeze(1)\n"
+                  << "    y = y + " << w.linear("torch.cat([d, (d * d).sum(-1, True)], -1)", "fusion.relative." + std::to_string(i - 1))
+                  << "\n";
             s << "    y = torch.relu(y)\n";
         }
         s << "    y = torch.layer_norm(" << w.linear("y", "fusion.second." + n) << ", [" << h << "])\n"
