@@ -162,10 +162,11 @@ void TestGuiTraining::dialogPresetsAndProblems()
             box->setChecked(true);
     QVERIFY(dialog.request().bf16);
     if (const QString folder = qEnvironmentVariable("TANDEM_SCREENSHOTS"); !folder.isEmpty()) {
-        options->setText(QStringLiteral("coordinate_channels=true film_attention=true"));
-        dialog.resize(dialog.sizeHint());
-        dialog.grab().save(folder + QStringLiteral("/train-dialog.png"));
-        options->clear();
+        TrainDialog fresh(m_project, {}); // as a new user first sees it
+        fresh.resize(fresh.sizeHint());
+        fresh.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fresh));
+        fresh.grab().save(folder + QStringLiteral("/train-dialog.png"));
     }
     QVERIFY(!parseModelOptions(QStringLiteral("=true")));
     QCOMPARE(parseModelOptions(QStringLiteral(" a=1  b=x=y ")).value().value(QStringLiteral("b")), QStringLiteral("x=y"));

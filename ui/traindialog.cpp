@@ -112,7 +112,7 @@ void TrainDialog::buildForm(QFormLayout *form)
     m_modelOptions->setPlaceholderText(tr("e.g. coordinate_channels=true film_attention=true"));
     m_modelOptions->setToolTip(tr("Architecture settings as a checkpoint names them, KEY=VALUE separated by spaces: "
                                   "vision_channels, vision_stages, coordinate_channels, pixel_channels, fusion_hidden, "
-                                  "film_blocks, film_context, film_attention, film_gate, text_pooling, dropout … "
+                                  "film_blocks, film_context, film_attention, film_gate, film_relative, text_pooling, dropout … "
                                   "(docs/models.md)"));
     m_augment = new QCheckBox(tr("Small shifts and brightness changes"));
     m_augment->setToolTip(tr("Off for data whose questions depend on positions (\"is it on the left?\")"));
@@ -225,6 +225,8 @@ void TrainDialog::applyPreset(Preset preset)
     m_learningRate->setText(QString::number(v.learningRate));
     m_selfCritical->setValue(v.selfCriticalEpochs);
     m_modelOptions->setText(modelOptionsText(v.modelOptions));
+    m_modelOptions->setCursorPosition(0); // the start of a long list, not its end
+    m_modelOptions->setMinimumWidth(m_modelOptions->fontMetrics().horizontalAdvance(m_modelOptions->text()) + 16);
     m_preset->setCurrentIndex(m_preset->findData(int(preset)));
     m_applyingPreset = false;
     validate();
