@@ -34,6 +34,21 @@ FusionOptions smallFusion()
     return o;
 }
 
+// A FiLM fusion with `option` on and one with it off, which starts from the
+// first one's weights (all it has): the option's own weights decide any difference.
+auto filmWithAndWithout(FusionOptions options, bool FusionOptions::*option)
+{
+    options.*option = true;
+    auto with = makeFusion("film", options);
+    options.*option = false;
+    auto without = makeFusion("film", options);
+    torch::NoGradGuard noGrad;
+    auto withParameters = with->named_parameters();
+    for (auto &p : without->named_parameters())
+        p.value().copy_(withParameters[p.key()]);
+    return std::pair{with, without};
+}
+
 ModelConfig smallConfig(const std::string &fusion)
 {
     ModelConfig c;
@@ -508,16 +523,10 @@ void TestMlModules::filmRelativeMeasuresFromTheAttendedRegion()
     torch::manual_seed(8);
     FusionOptions options = smallFusion();
     options.filmAttention = true;
-    options.filmRelative = true;
-    auto relative = makeFusion("film", options);
-    options.filmRelative = false;
-    auto plain = makeFusion("film", options);
+    auto [relative, plain] = filmWithAndWithout(options, &FusionOptions::filmRelative);
     {
         torch::NoGradGuard noGrad;
-        auto relativeParameters = relative->named_parameters();
-        for (auto &p : plain->named_parameters())
-            p.value().copy_(relativeParameters[p.key()]);
-        relativeParameters["relative.0.weight"].zero_();
+        relative->named_parameters()["relative.0.weight"].zero_();
     }
     const at::Tensor grid = at::cat({at::randn({2, 9, 16}), appendCoordinates({at::zeros({2, 9, 0}), 3, 3})}, -1);
     const at::Tensor question = at::randn({2, 24});
@@ -544,16 +553,10 @@ void TestMlModules::filmRelativeMeasuresFromTheAttendedRegion()
 void TestMlModules::filmGateScalesRegionsByTheQuestion()
 {
     torch::manual_seed(6);
-    FusionOptions options = smallFusion();
-    options.filmGate = true;
-    auto gated = makeFusion("film", options);
-    options.filmGate = false;
-    auto plain = makeFusion("film", options);
+    auto [gated, plain] = filmWithAndWithout(smallFusion(), &FusionOptions::filmGate);
     {
         torch::NoGradGuard noGrad;
         auto gatedParameters = gated->named_parameters();
-        for (auto &p : plain->named_parameters())
-            p.value().copy_(gatedParameters[p.key()]);
         gatedParameters["gate.weight"].zero_();
         gatedParameters["gate.bias"].zero_();
     }

@@ -243,6 +243,7 @@ void TestTrainCli::presetCarriesTheVqaRecipe()
     QCOMPARE(value(standard, "pixel_channels"), QStringLiteral("32"));
     QCOMPARE(value(standard, "film_gate"), QStringLiteral("true"));
     QCOMPARE(value(standard, "film_attention"), QStringLiteral("true"));
+    QCOMPARE(value(standard, "film_relative"), QStringLiteral("true"));
     QCOMPARE(value(standard, "vision_channels"), QStringLiteral("8")); // trainArgs' own options still apply
     const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")}, QStringLiteral("nopixel.ckpt"));
     QCOMPARE(value(off, "pixel_channels"), QStringLiteral("0"));

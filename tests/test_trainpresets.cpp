@@ -63,6 +63,7 @@ void TestTrainPresets::vqaRecipeOnlyForVqa()
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("pixel_channels")), QStringLiteral("32"));
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_gate")), QStringLiteral("true"));
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_attention")), QStringLiteral("true"));
+    QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_relative")), QStringLiteral("true"));
     QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).modelOptions, vqa.modelOptions);
     QVERIFY(trainPresetValues(TrainPreset::Quick, TaskKind::Vqa).modelOptions.isEmpty()); // a first look, fast
     for (TaskKind task : {TaskKind::Caption, TaskKind::Retrieval}) {

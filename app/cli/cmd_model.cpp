@@ -137,8 +137,8 @@ void declareTrainOptions(QCommandLineParser &p)
     add("text", "Text encoder: gru or transformer (default gru).", "kind");
     add("preset", "quick, standard (default) or thorough: epochs, batch, learning rate, self-critical epochs, "
                   "augmentation and (VQA, standard and thorough) the recipe's model options coordinate_channels=true "
-                  "pixel_channels=32 film_gate=true film_attention=true, as the train dialog's presets set them; the options below "
-                  "override them.", "name");
+                  "pixel_channels=32 film_gate=true film_attention=true film_relative=true, as the train dialog's "
+                  "presets set them; the options below override them.", "name");
     add("epochs", "Passes over the train split (standard: 10).", "n");
     add("batch", "Images per step, each with all its questions or captions (standard: 8 for VQA, 32 otherwise).", "n");
     add("lr", "Peak learning rate of AdamW (standard: 0.001).", "x");
