@@ -52,8 +52,11 @@ train_demo_models() {
   echo "==> training a small captioner and a VQA model on the demo (about a minute)"
   "$build/bin/tandem-cli" train "$project" --task caption --epochs 8 --batch 16 --image-size 64 \
       --checkpoint "$models/captioner.ckpt" --name captioner --quiet
+  # The plain encoder: the standard preset's pixel path is for 10,000-image runs
+  # and would make this first minute five.
   "$build/bin/tandem-cli" train "$project" --task vqa --fusion cross_attention --epochs 8 --batch 8 \
-      --image-size 64 --no-augment --checkpoint "$models/vqa.ckpt" --name "cross-attention VQA" --quiet
+      --image-size 64 --no-augment --model-option pixel_channels=0 --model-option coordinate_channels=false \
+      --checkpoint "$models/vqa.ckpt" --name "cross-attention VQA" --quiet
   "$build/bin/tandem-cli" models "$project" --use 1 >/dev/null
   "$build/bin/tandem-cli" answer "$project" --model "$models/vqa.ckpt" --split val --save "VQA answers (val)" --quiet >/dev/null
   local run
