@@ -110,6 +110,10 @@ void TrainDialog::buildForm(QFormLayout *form)
                                         "(by word count: Sort-of-CLEVR's non-relational ones), then from all"));
     m_modelOptions = new QLineEdit;
     m_modelOptions->setPlaceholderText(tr("e.g. coordinate_channels=true film_attention=true"));
+    // Wide enough for the longest preset's options (VQA's recipe), set once: not per preset applied.
+    m_modelOptions->setMinimumWidth(m_modelOptions->fontMetrics().horizontalAdvance(
+                                        modelOptionsText(trainPresetValues(TrainPreset::Standard, TaskKind::Vqa).modelOptions))
+                                    + 16);
     m_modelOptions->setToolTip(tr("Architecture settings as a checkpoint names them, KEY=VALUE separated by spaces: "
                                   "vision_channels, vision_stages, coordinate_channels, pixel_channels, fusion_hidden, "
                                   "film_blocks, film_context, film_attention, film_gate, film_relative, text_pooling, dropout … "
@@ -226,7 +230,6 @@ void TrainDialog::applyPreset(Preset preset)
     m_selfCritical->setValue(v.selfCriticalEpochs);
     m_modelOptions->setText(modelOptionsText(v.modelOptions));
     m_modelOptions->setCursorPosition(0); // the start of a long list, not its end
-    m_modelOptions->setMinimumWidth(m_modelOptions->fontMetrics().horizontalAdvance(m_modelOptions->text()) + 16);
     m_preset->setCurrentIndex(m_preset->findData(int(preset)));
     m_applyingPreset = false;
     validate();
