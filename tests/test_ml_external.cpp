@@ -6,6 +6,8 @@
 // the file, the field and both shapes named.
 #include "data/projectstore.h"
 #include "demo/sortofclevr.h"
+#include "ml/checkpoint.h"
+#include "ml/models.h"
 #include "testsupport.h"
 #include "train/backendregistry.h"
 #include "train/modelmanifest.h"
@@ -104,6 +106,24 @@ QJsonObject output(const QString &name, const QJsonArray &shape, const QString &
     if (!role.isEmpty())
         o[role] = true;
     return o;
+}
+
+
+// A tiny model trained for a few steps barely moves its position scores from
+// zero (the region centres); random ones make the positions count in a comparison.
+void randomiseParameter(const QString &checkpoint, const std::string &name)
+{
+    const std::string path = checkpoint.toStdString();
+    auto config = ml::readCheckpointConfig(path);
+    auto attachments = ml::readCheckpointAttachments(path);
+    QVERIFY(config && attachments);
+    ml::VqaModel model(config.value());
+    QVERIFY(ml::loadModel(model, path).ok());
+    {
+        torch::NoGradGuard noGrad;
+        model->named_parameters()[name].normal_(0, 2);
+    }
+    QVERIFY(ml::saveModel(model, path, nullptr, attachments.value()).ok());
 }
 
 } // namespace
@@ -597,6 +617,8 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers_data()
         << "film" << Options{{"film_blocks", "3"}, {"film_attention", "true"}, {"text_pooling", "max"}};
     QTest::newRow("film, attention, relative offsets, gate, three blocks")
         << "film" << Options{{"film_blocks", "3"}, {"film_attention", "true"}, {"film_relative", "true"}, {"film_gate", "true"}};
+    QTest::newRow("film, offsets between object positions, pixel path")
+        << "film" << Options{{"film_attention", "true"}, {"film_relative", "true"}, {"pixel_channels", "4"}, {"object_positions", "true"}};
     QTest::newRow("max-pooled transformer, mfb") << "mfb" << Options{{"text", "transformer"}, {"text_pooling", "max"}};
 }
 
@@ -609,6 +631,8 @@ void TestMlExternal::exportGivesTheCheckpointsAnswers()
     QFETCH(Options, options);
     const QString checkpoint = trainTiny(fusion, options);
     QVERIFY(QFileInfo::exists(checkpoint));
+    if (options.contains(QStringLiteral("object_positions")))
+        randomiseParameter(checkpoint, "vision.pixel.score.weight");
     const QString folder = m_dir.filePath(QStringLiteral("exported"));
     auto exported = m_backend->exportTorchScript(checkpoint, folder);
     QVERIFY2(exported, qPrintable(exported ? QString() : exported.error().toString()));

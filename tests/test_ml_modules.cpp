@@ -49,6 +49,16 @@ auto filmWithAndWithout(FusionOptions options, bool FusionOptions::*option)
     return std::pair{with, without};
 }
 
+// Region features on a grid, positions left to the region centres.
+VisionFeatures gridOf(const at::Tensor &regions, int64_t height, int64_t width)
+{
+    VisionFeatures features;
+    features.regions = regions;
+    features.gridHeight = height;
+    features.gridWidth = width;
+    return features;
+}
+
 ModelConfig smallConfig(const std::string &fusion)
 {
     ModelConfig c;
@@ -85,6 +95,7 @@ private slots:
     void visionShapes();
     void coordinates();
     void pixelPathJoinsEachRegionsMaximum();
+    void pixelPathLocatesEachRegionsObject();
     void textShapes_data();
     void textShapes();
     void textIgnoresPadding_data();
@@ -212,7 +223,7 @@ void TestMlModules::visionShapes()
 
 void TestMlModules::coordinates()
 {
-    VisionFeatures f{at::zeros({1, 6, 3}), 2, 3};
+    const VisionFeatures f = gridOf(at::zeros({1, 6, 3}), 2, 3);
     const at::Tensor r = appendCoordinates(f);
     QCOMPARE(r.sizes().vec(), (std::vector<int64_t>{1, 6, 5}));
     // Row-major regions: region 5 is row 1, column 2: right and bottom of centre.
@@ -249,6 +260,45 @@ void TestMlModules::pixelPathJoinsEachRegionsMaximum()
             QVERIFY2((changed[region].item<float>() > 0) == (region == 1 * 4 + 2),
                      qPrintable(QStringLiteral("%1, region %2").arg(kind).arg(region)));
     }
+}
+
+// With objectPositions the appended x, y are a softmax over each region's
+// pixels: an untrained path gives the region centres (the model without the
+// option); a score that picks one pixel moves its region's position there and
+// no other; the relative FiLM then measures from each image's own positions.
+void TestMlModules::pixelPathLocatesEachRegionsObject()
+{
+    torch::manual_seed(4);
+    ModelConfig config = smallConfig("film");
+    config.pixelChannels = 4;
+    config.objectPositions = true;
+    config.filmAttention = true;
+    config.filmRelative = true;
+    auto model = std::make_shared<VqaModelImpl>(config);
+    model->eval();
+    at::Tensor image = at::zeros({2, 3, 64, 64});
+    const VisionFeatures untrained = model->encodeImages(image);
+    const int64_t d = untrained.regions.size(2) - 2; // the image features; x, y after them
+    const at::Tensor centres = appendCoordinates(gridOf(untrained.regions.narrow(2, 0, d), 4, 4));
+    QVERIFY(at::allclose(untrained.regions, centres, 1e-5, 1e-6));
+    {
+        // Score = the first pixel channel's sum, high where a pixel is lit.
+        torch::NoGradGuard noGrad;
+        auto parameters = model->named_parameters();
+        parameters["vision.pixel.score.weight"].fill_(40.0f);
+        parameters["vision.pixel.layers.0.weight"].fill_(1.0f); // every channel sees the lit pixel
+        parameters["vision.pixel.layers.3.weight"].fill_(1.0f);
+    }
+    image.index_put_({1, at::indexing::Slice(), 20, 40}, 1.0f); // image 1, region (row 1, column 2), pixel (40, 20)
+    const at::Tensor positions = model->encodeImages(image).regions.narrow(2, d, 2);
+    const at::Tensor pixel = at::tensor({(40 + 0.5f) / 32 - 1, (20 + 0.5f) / 32 - 1});
+    QVERIFY2(at::allclose(positions[1][1 * 4 + 2], pixel, 0, 0.02), qPrintable(QString::number(positions[1][6][0].item<float>())));
+    const at::Tensor moved = (positions - centres.narrow(2, d, 2)).abs().sum(2);
+    QCOMPARE(int(moved.gt(1e-3).sum().item<int64_t>()), 1);
+    const TokenBatch questions = padBatch({{5, 6, 7}, {8, 9}, {5, 6, 7}});
+    const at::Tensor index = at::tensor({0, 1, 1}, at::kLong);
+    QVERIFY(at::allclose(model->forward(image, questions.ids, questions.lengths, index),
+                         model->forward(image.index_select(0, index), questions.ids, questions.lengths), 1e-5, 1e-6));
 }
 
 void TestMlModules::textShapes_data()
@@ -511,7 +561,7 @@ void TestMlModules::filmAttentionPoolsByScore()
 // offsets change the answer and pass gradient back to the first attention.
 void TestMlModules::filmRelativeMeasuresFromTheAttendedRegion()
 {
-    const at::Tensor centres = at::tensor({-0.5f, -0.5f, 0.5f, -0.5f, -0.5f, 0.5f, 0.5f, 0.5f}).view({2 * 2, 2});
+    const at::Tensor centres = at::tensor({-0.5f, -0.5f, 0.5f, -0.5f, -0.5f, 0.5f, 0.5f, 0.5f}).view({1, 2 * 2, 2});
     const at::Tensor onHot = at::tensor({0.f, 1.f, 0.f, 0.f}).view({1, 4}); // region 1, at (0.5, -0.5)
     const at::Tensor split = at::tensor({0.5f, 0.5f, 0.f, 0.f}).view({1, 4});  // between regions 0 and 1: (0, -0.5)
     const at::Tensor fromOne = offsetsFromAttended(centres, onHot).squeeze(0);
@@ -528,7 +578,7 @@ void TestMlModules::filmRelativeMeasuresFromTheAttendedRegion()
         torch::NoGradGuard noGrad;
         relative->named_parameters()["relative.0.weight"].zero_();
     }
-    const at::Tensor grid = at::cat({at::randn({2, 9, 16}), appendCoordinates({at::zeros({2, 9, 0}), 3, 3})}, -1);
+    const at::Tensor grid = at::cat({at::randn({2, 9, 16}), appendCoordinates(gridOf(at::zeros({2, 9, 0}), 3, 3))}, -1);
     const at::Tensor question = at::randn({2, 24});
     QVERIFY(at::allclose(relative->forward(grid, question), plain->forward(grid, question), 1e-5, 1e-6));
     {
@@ -742,7 +792,7 @@ void TestMlModules::beamOneIsGreedy()
     options.attentionDim = 8;
     AttentionCaptioner captioner(options);
     captioner->eval();
-    const VisionFeatures features{at::randn({3, 6, 10}), 2, 3};
+    const VisionFeatures features = gridOf(at::randn({3, 6, 10}), 2, 3);
     const auto greedy = captioner->greedy(features, 12);
     const auto beam = captioner->beamSearch(features, 1, 12);
     QCOMPARE(beam.size(), size_t(3));
@@ -800,6 +850,7 @@ void TestMlModules::configRoundTrip()
     c.textPooling = "cls";
     c.coordinateChannels = true;
     c.pixelChannels = 6;
+    c.objectPositions = true;
     c.filmGate = true;
     c.filmAttention = true;
     c.filmRelative = true;
@@ -832,6 +883,13 @@ void TestMlModules::configErrors()
     ModelConfig pixels = smallConfig("film");
     pixels.pixelChannels = -1;
     QVERIFY(validateConfig(pixels).error().find("pixel_channels") != std::string::npos);
+    ModelConfig positions = smallConfig("film");
+    positions.objectPositions = true; // no pixel path to find them
+    QVERIFY(validateConfig(positions).error().find("object_positions") != std::string::npos);
+    positions.pixelChannels = 4;
+    QVERIFY(validateConfig(positions).ok());
+    positions.appendCoordinates = false;
+    QVERIFY(!validateConfig(positions).ok());
     ModelConfig relative = smallConfig("film");
     relative.filmRelative = true; // without the attention it measures from
     QVERIFY(validateConfig(relative).error().find("film_attention") != std::string::npos);

@@ -115,7 +115,7 @@ void TrainDialog::buildForm(QFormLayout *form)
                                         modelOptionsText(trainPresetValues(TrainPreset::Standard, TaskKind::Vqa).modelOptions))
                                     + 16);
     m_modelOptions->setToolTip(tr("Architecture settings as a checkpoint names them, KEY=VALUE separated by spaces: "
-                                  "vision_channels, vision_stages, coordinate_channels, pixel_channels, fusion_hidden, "
+                                  "vision_channels, vision_stages, coordinate_channels, pixel_channels, object_positions, fusion_hidden, "
                                   "film_blocks, film_context, film_attention, film_gate, film_relative, text_pooling, dropout … "
                                   "(docs/models.md)"));
     m_augment = new QCheckBox(tr("Small shifts and brightness changes"));

@@ -129,10 +129,10 @@ std::pair<at::Tensor, at::Tensor> FilmFusionImpl::attend(int64_t block, const at
     return {at::bmm(weights.unsqueeze(1), x).squeeze(1), weights};
 }
 
-at::Tensor offsetsFromAttended(const at::Tensor &centres, const at::Tensor &weights)
+at::Tensor offsetsFromAttended(const at::Tensor &centres, const at::Tensor &weights) // [B,R,2], [B,R]
 {
-    const at::Tensor attendedAt = at::matmul(weights, centres).unsqueeze(1); // [B,1,2]
-    const at::Tensor d = centres.unsqueeze(0) - attendedAt;                  // [B,R,2]
+    const at::Tensor attendedAt = at::bmm(weights.unsqueeze(1), centres); // [B,1,2]
+    const at::Tensor d = centres - attendedAt;                              // [B,R,2]
     return at::cat({d, (d * d).sum(-1, true)}, -1);
 }
 
@@ -191,7 +191,8 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     // score on one feature, where the max or the attended vector alone leave
     // the distance to be built from two positions.
     const int64_t h = m_options.hiddenDim;
-    const at::Tensor centres = m_relative ? regions.select(0, 0).narrow(1, regions.size(2) - 2, 2) : at::Tensor(); // [R,2]
+    // Each item's own: with object_positions they differ between images.
+    const at::Tensor centres = m_relative ? perItem(regions.narrow(2, regions.size(2) - 2, 2), imageIndex) : at::Tensor(); // [B,R,2]
     at::Tensor gatedRegions, firstIndex = imageIndex;
     if (m_gate) {
         gatedRegions = perItem(regions, imageIndex) * (1 + m_gate->forward(question).unsqueeze(1)); // [B,R,Dv]

@@ -111,7 +111,7 @@ private:
 };
 TORCH_MODULE(GmuFusion);
 
-// film_relative's input: region centres [R,2] and attention weights [B,R] ->
+// film_relative's input: each item's region positions [B,R,2] and attention weights [B,R] ->
 // [B,R,3], each region's dx, dy and squared distance from the attended
 // (weight-averaged) centre.
 at::Tensor offsetsFromAttended(const at::Tensor &centres, const at::Tensor &weights);

@@ -23,6 +23,7 @@ void visitFields(Config &c, Visit &&visit)
     visit("vision_stages", c.visionStages);
     visit("coordinate_channels", c.coordinateChannels);
     visit("pixel_channels", c.pixelChannels);
+    visit("object_positions", c.objectPositions);
     visit("append_coordinates", c.appendCoordinates);
     visit("text", c.text);
     visit("vocab_size", c.vocabSize);
@@ -124,6 +125,7 @@ VisionOptions visionOptions(const ModelConfig &c)
     o.stages = c.visionStages;
     o.coordinateChannels = c.coordinateChannels;
     o.pixelChannels = c.pixelChannels;
+    o.objectPositions = c.objectPositions;
     return o;
 }
 
@@ -228,6 +230,9 @@ Outcome validateConfig(const ModelConfig &c)
                     "attended region's centre)");
     if (c.pixelChannels < 0)
         return fail("pixel_channels must be 0 (none) or more");
+    if (c.objectPositions && !(c.pixelChannels > 0 && c.appendCoordinates))
+        return fail("object_positions needs pixel_channels above 0 and append_coordinates=true (the pixel path "
+                    "finds the positions, the appended coordinates carry them)");
     if (c.visionStages > 6)
         return fail("vision_stages must be 1 to 6");
     if (c.vision == "resnet" && c.visionStages < 2)

@@ -28,6 +28,7 @@ struct ModelConfig {
     int64_t visionStages = 4;          // stride-2 stages: a 64-pixel image gives a 4x4 grid, 3 stages 8x8
     bool coordinateChannels = false;   // CoordConv planes at the input
     int64_t pixelChannels = 0;         // a full-resolution path beside the stages, max-pooled per region
+    bool objectPositions = false;      // the appended x, y: where the pixel path finds each region's object
     bool appendCoordinates = true;     // region x, y appended to every region feature
     // text (questions for VQA, captions for retrieval)
     std::string text = "gru";          // gru / transformer

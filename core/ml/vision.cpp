@@ -34,25 +34,58 @@ at::Tensor withCoordinatePlanes(const at::Tensor &images)
     return at::cat({images, xs, ys}, 1);
 }
 
+// n cells' centres in [-1, 1]: (i + 0.5) * 2/n - 1.
+at::Tensor pixelCentres(int64_t n, const at::TensorOptions &options)
+{
+    return (at::arange(n, options) + 0.5) * (2.0 / double(n)) - 1.0;
+}
+
 int64_t inputChannels(const VisionOptions &options)
 {
     return options.coordinateChannels ? 5 : 3;
 }
 
+// [B,1,H,W] pixel scores -> [B,2,grid]: each region's softmax-weighted mean pixel position.
+at::Tensor softPositions(const at::Tensor &score, const std::vector<int64_t> &grid)
+{
+    // A weighted mean is the ratio of two means over the same window, which
+    // adaptive average pooling gives for any grid. The score is bounded to
+    // [-8, 8] so that exp() stays well above float's smallest number over a
+    // whole window: a region of low scores still has a position.
+    constexpr double kBound = 8.0;
+    const int64_t h = score.size(2), w = score.size(3);
+    const auto options = score.options();
+    const at::Tensor weight = at::exp(kBound * at::tanh(score / kBound) - kBound); // [B,1,H,W]
+    const at::Tensor ys = pixelCentres(h, options).view({1, 1, h, 1});
+    const at::Tensor xs = pixelCentres(w, options).view({1, 1, 1, w});
+    const at::Tensor sums = at::adaptive_avg_pool2d(at::cat({weight * xs, weight * ys, weight}, 1), grid);
+    return sums.narrow(1, 0, 2) / sums.narrow(1, 2, 1);
+}
+
 } // namespace
 
-PixelPathImpl::PixelPathImpl(int64_t inChannels, int64_t channels)
+PixelPathImpl::PixelPathImpl(int64_t inChannels, int64_t channels, bool positions)
 {
     m_layers = register_module(
         "layers", nn::Sequential(nn::Conv2d(conv3x3(inChannels, channels, 1)), nn::BatchNorm2d(channels), nn::ReLU(),
                                  nn::Conv2d(nn::Conv2dOptions(channels, channels, 1).bias(false)),
                                  nn::BatchNorm2d(channels), nn::ReLU()));
+    if (positions) {
+        m_score = register_module("score", nn::Conv2d(nn::Conv2dOptions(channels, 1, 1)));
+        torch::NoGradGuard noGrad;
+        m_score->weight.zero_();
+        m_score->bias.zero_();
+    }
 }
 
-at::Tensor PixelPathImpl::forward(const at::Tensor &input, const at::Tensor &map)
+PixelPathImpl::Output PixelPathImpl::forward(const at::Tensor &input, const at::Tensor &map)
 {
-    const at::Tensor pooled = std::get<0>(at::adaptive_max_pool2d(m_layers->forward(input), {map.size(2), map.size(3)}));
-    return at::cat({map, pooled}, 1);
+    const at::Tensor pixels = m_layers->forward(input);
+    const std::vector<int64_t> grid{map.size(2), map.size(3)};
+    Output out{at::cat({map, std::get<0>(at::adaptive_max_pool2d(pixels, grid))}, 1), at::Tensor()};
+    if (m_score)
+        out.positions = softPositions(m_score->forward(pixels), grid);
+    return out;
 }
 
 at::Tensor VisionEncoderImpl::stageInput(const at::Tensor &images, const VisionOptions &options)
@@ -63,12 +96,19 @@ at::Tensor VisionEncoderImpl::stageInput(const at::Tensor &images, const VisionO
 void VisionEncoderImpl::addPixelPath(const VisionOptions &options)
 {
     if (options.pixelChannels > 0)
-        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels));
+        m_pixel = register_module("pixel", PixelPath(inputChannels(options), options.pixelChannels,
+                                                     options.objectPositions));
 }
 
 VisionFeatures VisionEncoderImpl::regionsOf(const at::Tensor &input, const at::Tensor &map)
 {
-    return toRegions(m_pixel ? m_pixel->forward(input, map) : map);
+    if (!m_pixel)
+        return toRegions(map);
+    const PixelPathImpl::Output out = m_pixel->forward(input, map);
+    VisionFeatures features = toRegions(out.map);
+    if (out.positions.defined())
+        features.positions = toRegions(out.positions).regions;
+    return features;
 }
 
 SmallCnnImpl::SmallCnnImpl(const VisionOptions &options) : m_options(options)
@@ -162,14 +202,13 @@ std::shared_ptr<VisionEncoderImpl> makeVisionEncoder(const VisionOptions &option
 
 at::Tensor appendCoordinates(const VisionFeatures &features)
 {
+    if (features.positions.defined())
+        return at::cat({features.regions, features.positions}, -1);
     const int64_t b = features.regions.size(0), h = features.gridHeight, w = features.gridWidth;
     const auto options = features.regions.options();
     // Region centres, not edges: a 1-wide grid sits at 0.
-    const auto centres = [&](int64_t n) {
-        return (at::arange(n, options) + 0.5) * (2.0 / double(n)) - 1.0;
-    };
-    const at::Tensor ys = centres(h).view({h, 1}).expand({h, w});
-    const at::Tensor xs = centres(w).view({1, w}).expand({h, w});
+    const at::Tensor ys = pixelCentres(h, options).view({h, 1}).expand({h, w});
+    const at::Tensor xs = pixelCentres(w, options).view({1, w}).expand({h, w});
     const at::Tensor xy = at::stack({xs, ys}, -1).reshape({1, h * w, 2}).expand({b, h * w, 2});
     return at::cat({features.regions, xy}, -1);
 }

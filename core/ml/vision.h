@@ -19,6 +19,9 @@ struct VisionFeatures {
     at::Tensor regions; // [B, R, D], row-major over the grid
     int64_t gridHeight = 0;
     int64_t gridWidth = 0;
+    // [B, R, 2]: where in each region its content lies (x, y in [-1, 1]), from
+    // the pixel path's positions; undefined: the region centres stand for it.
+    at::Tensor positions;
 };
 
 struct VisionOptions {
@@ -27,19 +30,31 @@ struct VisionOptions {
     int64_t stages = 4;               // stride-2 steps; fewer give a finer grid of smaller regions
     bool coordinateChannels = false;  // CoordConv: two x/y input planes, so pooled features know where
     int64_t pixelChannels = 0;        // > 0: a full-resolution path of this many channels beside the stages
+    bool objectPositions = false;     // the pixel path also locates what each region holds (see PixelPathImpl)
 };
 
 // Beside the stride-2 stages: a 3x3 and a 1x1 convolution (BatchNorm, ReLU) at the
 // image's own resolution, then each region's maximum over its pixels. A small
 // object's colour reaches the regions through two layers, as its own features.
+//
+// With positions, a 1x1 convolution also scores every pixel, and each region's
+// position is the softmax-weighted mean of its pixels' coordinates: where in
+// the region its object lies, not the region's centre (two objects in
+// neighbouring regions are otherwise as far from a third as the centres say).
+// The score starts at zero, so an untrained path gives the centres.
 class PixelPathImpl : public torch::nn::Module {
 public:
-    PixelPathImpl(int64_t inChannels, int64_t channels);
-    // input [B,Cin,H,W], the stages' map [B,C,H',W'] -> [B,C+channels,H',W']
-    at::Tensor forward(const at::Tensor &input, const at::Tensor &map);
+    PixelPathImpl(int64_t inChannels, int64_t channels, bool positions);
+    struct Output {
+        at::Tensor map;       // the stages' map with each region's maximum joined: [B,C+channels,H',W']
+        at::Tensor positions; // [B,2,H',W'] (x, y), when asked for
+    };
+    // input [B,Cin,H,W], the stages' map [B,C,H',W']
+    Output forward(const at::Tensor &input, const at::Tensor &map);
 
 private:
     torch::nn::Sequential m_layers{nullptr};
+    torch::nn::Conv2d m_score{nullptr};
 };
 TORCH_MODULE(PixelPath);
 
@@ -59,7 +74,7 @@ protected:
     static at::Tensor stageInput(const at::Tensor &images, const VisionOptions &options);
     // Registers the pixel path when options ask for one; its channels follow the stages'.
     void addPixelPath(const VisionOptions &options);
-    // The stages' last map as regions, the pixel path's channels joined when there is one.
+    // The stages' last map as regions, the pixel path's channels (and positions) joined when there is one.
     VisionFeatures regionsOf(const at::Tensor &input, const at::Tensor &map);
 
     at::Tensor m_finerMap;

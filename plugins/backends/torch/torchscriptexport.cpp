@@ -125,8 +125,17 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
         s << "    pixel = torch.relu(" << convBn(w, "inputs", "vision.pixel.layers.0", "vision.pixel.layers.1", 1, 1) << ")\n"
           << "    pixel = torch.relu(" << convBn(w, "pixel", "vision.pixel.layers.3", "vision.pixel.layers.4", 1, 0) << ")\n"
           << "    x = torch.cat([x, torch.adaptive_max_pool2d(pixel, [x.size(2), x.size(3)])[0]], 1)\n";
+    if (c.objectPositions) // PixelPathImpl's positions: a softmax of the pixels' scores over each region
+        s << "    score = torch.conv2d(pixel, " << w.ref("vision.pixel.score.weight") << ", " << w.ref("vision.pixel.score.bias") << ")\n"
+          << "    weight = torch.exp(8.0 * torch.tanh(score / 8.0) - 8.0)\n"
+          << "    py = ((torch.arange(pixel.size(2), dtype=x.dtype, device=x.device) + 0.5) * (2.0 / pixel.size(2)) - 1.0).view(1, 1, -1, 1)\n"
+          << "    px = ((torch.arange(pixel.size(3), dtype=x.dtype, device=x.device) + 0.5) * (2.0 / pixel.size(3)) - 1.0).view(1, 1, 1, -1)\n"
+          << "    sums = torch.adaptive_avg_pool2d(torch.cat([weight * px, weight * py, weight], 1), [x.size(2), x.size(3)])\n"
+          << "    positions = (sums[:, 0:2] / sums[:, 2:3]).flatten(2).transpose(1, 2)\n";
     s << "    features = x\n    regions = x.flatten(2).transpose(1, 2)\n    gh = x.size(2)\n    gw = x.size(3)\n";
-    if (c.appendCoordinates)
+    if (c.objectPositions)
+        s << "    regions = torch.cat([regions, positions], -1)\n";
+    else if (c.appendCoordinates)
         s << "    cy = (torch.arange(gh, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gh) - 1.0\n"
              "    cx = (torch.arange(gw, dtype=x.dtype, device=x.device) + 0.5) * (2.0 / gw) - 1.0\n"
              "    xy = torch.stack([cx.view(1, gw).expand(gh, gw), cy.view(gh, 1).expand(gh, gw)], -1)"
@@ -308,8 +317,8 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
     const std::string h = std::to_string(c.fusionHidden);
     if (c.filmGate)
         s << "    gated = regions * (1 + " << w.linear("question", "fusion.gate") << ").unsqueeze(1)\n";
-    if (c.filmRelative) // the region centres the encoder appended
-        s << "    centres = regions[0, :, -2:]\n";
+    if (c.filmRelative) // the region positions the encoder appended
+        s << "    centres = regions[:, :, -2:]\n";
     s << "    x = torch.relu(" << w.linear(c.filmGate ? "gated" : "regions", "fusion.input") << ")\n"
       << "    film = " << w.linear("question", "fusion.generator") << ".view(-1, " << c.filmBlocks << ", 2, " << h << ")\n";
     for (int64_t i = 0; i < c.filmBlocks; ++i) {
@@ -322,7 +331,7 @@ void writeFusion(ScriptWriter &w, const ml::ModelConfig &c)
                 s << "    y = y + " << w.linear(c.filmAttention ? "attended" : "torch.max(x, 1)[0]", "fusion.context." + std::to_string(i - 1))
                   << ".unsqueeze(1)\n";
             if (c.filmRelative)
-                s << "    d = centres.unsqueeze(0) - torch.matmul(weights, centres).unsqueeze(1)\n"
+                s << "    d = centres - torch.bmm(weights.unsqueeze(1), centres)\n"
                   << "    y = y + " << w.linear("torch.cat([d, (d * d).sum(-1, True)], -1)", "fusion.relative." + std::to_string(i - 1))
                   << "\n";
             s << "    y = torch.relu(y)\n";
