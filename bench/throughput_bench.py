@@ -44,9 +44,11 @@ def ensure_python_torch():
 
 
 # The twin's model: FiLM without the standard preset's recipe options (CoordConv,
-# pixel path, question gate), which the twin does not have.
-PLAIN_FILM = ["--model-option", "coordinate_channels=false", "--model-option", "pixel_channels=0",
-              "--model-option", "film_gate=false"]
+# pixel path and its object positions, question gate, attention, offsets), which
+# the twin does not have.
+PLAIN_FILM = [arg for option in ("coordinate_channels=false", "pixel_channels=0", "object_positions=false",
+                                 "film_gate=false", "film_attention=false", "film_relative=false")
+              for arg in ("--model-option", option)]
 
 
 def tandem_rate(cli, project, args, work, bf16=False):

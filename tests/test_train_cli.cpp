@@ -244,8 +244,15 @@ void TestTrainCli::presetCarriesTheVqaRecipe()
     QCOMPARE(value(standard, "film_gate"), QStringLiteral("true"));
     QCOMPARE(value(standard, "film_attention"), QStringLiteral("true"));
     QCOMPARE(value(standard, "film_relative"), QStringLiteral("true"));
+    QCOMPARE(value(standard, "object_positions"), QStringLiteral("true"));
     QCOMPARE(value(standard, "vision_channels"), QStringLiteral("8")); // trainArgs' own options still apply
-    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")}, QStringLiteral("nopixel.ckpt"));
+    // The positions come from the pixel path: turning it off alone is refused, by name.
+    const CliResult alone = runCli(trainArgs(QStringLiteral("alone.ckpt"), 1) + QStringList{QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")});
+    QVERIFY(alone.exitCode != 0);
+    QVERIFY2(alone.err.contains("object_positions"), alone.err.constData());
+    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0"), QStringLiteral("--model-option"),
+                                          QStringLiteral("object_positions=false")},
+                                         QStringLiteral("nopixel.ckpt"));
     QCOMPARE(value(off, "pixel_channels"), QStringLiteral("0"));
     QCOMPARE(value(off, "film_gate"), QStringLiteral("true"));
     const QJsonObject quick = architecture({QStringLiteral("--preset"), QStringLiteral("quick")}, QStringLiteral("quick.ckpt"));
