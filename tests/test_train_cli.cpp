@@ -244,17 +244,16 @@ void TestTrainCli::presetCarriesTheVqaRecipe()
     QCOMPARE(value(standard, "film_gate"), QStringLiteral("true"));
     QCOMPARE(value(standard, "film_attention"), QStringLiteral("true"));
     QCOMPARE(value(standard, "film_relative"), QStringLiteral("true"));
-    QCOMPARE(value(standard, "object_positions"), QStringLiteral("true"));
     QCOMPARE(value(standard, "vision_channels"), QStringLiteral("8")); // trainArgs' own options still apply
-    // The positions come from the pixel path: turning it off alone is refused, by name.
-    const CliResult alone = runCli(trainArgs(QStringLiteral("alone.ckpt"), 1) + QStringList{QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")});
-    QVERIFY(alone.exitCode != 0);
-    QVERIFY2(alone.err.contains("object_positions"), alone.err.constData());
-    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0"), QStringLiteral("--model-option"),
-                                          QStringLiteral("object_positions=false")},
-                                         QStringLiteral("nopixel.ckpt"));
+    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")}, QStringLiteral("nopixel.ckpt"));
     QCOMPARE(value(off, "pixel_channels"), QStringLiteral("0"));
     QCOMPARE(value(off, "film_gate"), QStringLiteral("true"));
+    // object_positions reads the pixel path: asked for without one, it is refused by name.
+    const CliResult refused = runCli(trainArgs(QStringLiteral("positions.ckpt"), 1)
+                                     + QStringList{QStringLiteral("--model-option"), QStringLiteral("object_positions=true"),
+                                                   QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")});
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.err.contains("object_positions"), refused.err.constData());
     const QJsonObject quick = architecture({QStringLiteral("--preset"), QStringLiteral("quick")}, QStringLiteral("quick.ckpt"));
     QCOMPARE(value(quick, "pixel_channels"), QStringLiteral("0"));
     QCOMPARE(value(quick, "film_gate"), QStringLiteral("false"));

@@ -64,7 +64,6 @@ void TestTrainPresets::vqaRecipeOnlyForVqa()
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_gate")), QStringLiteral("true"));
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_attention")), QStringLiteral("true"));
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_relative")), QStringLiteral("true"));
-    QCOMPARE(vqa.modelOptions.value(QStringLiteral("object_positions")), QStringLiteral("true"));
     QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).modelOptions, vqa.modelOptions);
     QVERIFY(trainPresetValues(TrainPreset::Quick, TaskKind::Vqa).modelOptions.isEmpty()); // a first look, fast
     for (TaskKind task : {TaskKind::Caption, TaskKind::Retrieval}) {

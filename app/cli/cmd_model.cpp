@@ -137,7 +137,7 @@ void declareTrainOptions(QCommandLineParser &p)
     add("text", "Text encoder: gru or transformer (default gru).", "kind");
     add("preset", "quick, standard (default) or thorough: epochs, batch, learning rate, self-critical epochs, "
                   "augmentation and (VQA, standard and thorough) the recipe's model options coordinate_channels=true "
-                  "pixel_channels=32 object_positions=true film_gate=true film_attention=true film_relative=true, as the train dialog's "
+                  "pixel_channels=32 film_gate=true film_attention=true film_relative=true, as the train dialog's "
                   "presets set them; the options below override them.", "name");
     add("epochs", "Passes over the train split (standard: 10).", "n");
     add("batch", "Images per step, each with all its questions or captions (standard: 8 for VQA, 32 otherwise).", "n");
@@ -151,7 +151,7 @@ void declareTrainOptions(QCommandLineParser &p)
     add("device", "auto, cpu or cuda (default auto: CUDA when available).", "device");
     add("threads", "CPU threads (default: every core).", "n");
     add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable; "
-                        "film_gate=false turns off the preset's gate; pixel_channels=0 object_positions=false its pixel path).", "key=value");
+                        "pixel_channels=0 or film_gate=false turns off the preset's).", "key=value");
     add("train-split", "The split to learn from (default train).", "split");
     add("val-split", "The split scored after every epoch, which picks the best epoch (default val; \"\" for none).", "split");
     p.addOption({QStringLiteral("augment"), QStringLiteral("Small shifts and brightness changes (the presets' choice for "

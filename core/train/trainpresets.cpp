@@ -6,9 +6,8 @@ namespace {
 // VQA's recipe (docs/performance.md, "Mixed features" and "The recipe as the
 // preset"): CoordConv planes, a full-resolution pixel path whose maximum joins
 // each region, a question gate on the region features before FiLM, FiLM's
-// attention over the regions and each region's offset from the attended one,
-// measured between where the pixel path finds the objects (not the grid's
-// region centres); with batches of 8 images (four times the steps of 32). It leaves the
+// attention over the regions and each region's offset from the attended one;
+// with batches of 8 images (four times the steps of 32). It leaves the
 // answer-prior plateau where the plain model at batch 32 stays on it; the
 // attention counts and the offsets answer "closest" and "furthest".
 void applyVqaRecipe(TrainPresetValues &v)
@@ -16,7 +15,6 @@ void applyVqaRecipe(TrainPresetValues &v)
     v.batchImages = 8;
     v.modelOptions = {{QStringLiteral("coordinate_channels"), QStringLiteral("true")},
                       {QStringLiteral("pixel_channels"), QStringLiteral("32")},
-                      {QStringLiteral("object_positions"), QStringLiteral("true")},
                       {QStringLiteral("film_gate"), QStringLiteral("true")},
                       {QStringLiteral("film_attention"), QStringLiteral("true")},
                       {QStringLiteral("film_relative"), QStringLiteral("true")}};
