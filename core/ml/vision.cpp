@@ -52,7 +52,7 @@ at::Tensor softPositions(const at::Tensor &score, const std::vector<int64_t> &gr
     // adaptive average pooling gives for any grid. The score is bounded to
     // [-8, 8] so that exp() stays well above float's smallest number over a
     // whole window: a region of low scores still has a position.
-    constexpr double kBound = 8.0;
+    constexpr double kBound = PixelPathImpl::kScoreBound;
     const int64_t h = score.size(2), w = score.size(3);
     const auto options = score.options();
     const at::Tensor weight = at::exp(kBound * at::tanh(score / kBound) - kBound); // [B,1,H,W]

@@ -44,6 +44,8 @@ struct VisionOptions {
 // The score starts at zero, so an untrained path gives the centres.
 class PixelPathImpl : public torch::nn::Module {
 public:
+    // Pixel scores are bounded to [-kScoreBound, kScoreBound] (see softPositions in vision.cpp).
+    static constexpr double kScoreBound = 8.0;
     PixelPathImpl(int64_t inChannels, int64_t channels, bool positions);
     struct Output {
         at::Tensor map;       // the stages' map with each region's maximum joined: [B,C+channels,H',W']

@@ -125,9 +125,10 @@ void writeVision(ScriptWriter &w, const ml::ModelConfig &c)
         s << "    pixel = torch.relu(" << convBn(w, "inputs", "vision.pixel.layers.0", "vision.pixel.layers.1", 1, 1) << ")\n"
           << "    pixel = torch.relu(" << convBn(w, "pixel", "vision.pixel.layers.3", "vision.pixel.layers.4", 1, 0) << ")\n"
           << "    x = torch.cat([x, torch.adaptive_max_pool2d(pixel, [x.size(2), x.size(3)])[0]], 1)\n";
+    const double bound = ml::PixelPathImpl::kScoreBound;
     if (c.objectPositions) // PixelPathImpl's positions: a softmax of the pixels' scores over each region
         s << "    score = torch.conv2d(pixel, " << w.ref("vision.pixel.score.weight") << ", " << w.ref("vision.pixel.score.bias") << ")\n"
-          << "    weight = torch.exp(8.0 * torch.tanh(score / 8.0) - 8.0)\n"
+          << "    weight = torch.exp(" << bound << " * torch.tanh(score / " << bound << ") - " << bound << ")\n"
           << "    py = ((torch.arange(pixel.size(2), dtype=x.dtype, device=x.device) + 0.5) * (2.0 / pixel.size(2)) - 1.0).view(1, 1, -1, 1)\n"
           << "    px = ((torch.arange(pixel.size(3), dtype=x.dtype, device=x.device) + 0.5) * (2.0 / pixel.size(3)) - 1.0).view(1, 1, 1, -1)\n"
           << "    sums = torch.adaptive_avg_pool2d(torch.cat([weight * px, weight * py, weight], 1), [x.size(2), x.size(3)])\n"
