@@ -55,7 +55,8 @@ train_demo_models() {
   # The plain encoder: the standard preset's pixel path is for 10,000-image runs
   # and would make this first minute five.
   "$build/bin/tandem-cli" train "$project" --task vqa --fusion cross_attention --epochs 8 --batch 8 \
-      --image-size 64 --no-augment --model-option pixel_channels=0 --model-option coordinate_channels=false \
+      --image-size 64 --no-augment --model-option pixel_channels=0 --model-option object_positions=false \
+      --model-option coordinate_channels=false \
       --checkpoint "$models/vqa.ckpt" --name "cross-attention VQA" --quiet
   "$build/bin/tandem-cli" models "$project" --use 1 >/dev/null
   "$build/bin/tandem-cli" answer "$project" --model "$models/vqa.ckpt" --split val --save "VQA answers (val)" --quiet >/dev/null

@@ -111,9 +111,17 @@ void TestGuiTraining::dialogPresetsAndProblems()
         if (box->itemText(0) == QLatin1String("Visual question answering"))
             task = box;
     QVERIFY(task);
+    QComboBox *preset = nullptr;
+    for (QComboBox *box : dialog.findChildren<QComboBox *>())
+        if (box->findData(int(TrainDialog::Preset::Custom)) >= 0 && box->itemText(0).startsWith(QLatin1String("Quick")))
+            preset = box;
+    QVERIFY(preset);
+    const int standard = preset->findData(int(TrainDialog::Preset::Standard));
+    QCOMPARE(preset->itemText(standard), QStringLiteral("Standard (14 epochs)")); // VQA's: the relations need them
     task->setCurrentIndex(task->findData(int(TaskKind::Caption)));
     QVERIFY(dialog.request().modelOptions.isEmpty());
     QCOMPARE(dialog.request().batchImages, 32);
+    QCOMPARE(preset->itemText(standard), QStringLiteral("Standard (10 epochs)"));
     task->setCurrentIndex(task->findData(int(TaskKind::Vqa)));
     QCOMPARE(dialog.request().batchImages, 8);
     auto *lr = dialog.findChild<QLineEdit *>();

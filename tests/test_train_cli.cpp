@@ -245,15 +245,19 @@ void TestTrainCli::presetCarriesTheVqaRecipe()
     QCOMPARE(value(standard, "film_attention"), QStringLiteral("true"));
     QCOMPARE(value(standard, "film_relative"), QStringLiteral("true"));
     QCOMPARE(value(standard, "vision_channels"), QStringLiteral("8")); // trainArgs' own options still apply
-    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")}, QStringLiteral("nopixel.ckpt"));
+    QCOMPARE(value(standard, "object_positions"), QStringLiteral("true"));
+    // The pixel path goes with the positions it finds; asked to drop only the
+    // path, the preset's object_positions is refused by name.
+    const QJsonObject off = architecture({QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0"),
+                                          QStringLiteral("--model-option"), QStringLiteral("object_positions=false")},
+                                         QStringLiteral("nopixel.ckpt"));
     QCOMPARE(value(off, "pixel_channels"), QStringLiteral("0"));
+    QCOMPARE(value(off, "object_positions"), QStringLiteral("false"));
     QCOMPARE(value(off, "film_gate"), QStringLiteral("true"));
-    // object_positions reads the pixel path: asked for without one, it is refused by name.
     const CliResult refused = runCli(trainArgs(QStringLiteral("positions.ckpt"), 1)
-                                     + QStringList{QStringLiteral("--model-option"), QStringLiteral("object_positions=true"),
-                                                   QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")});
+                                     + QStringList{QStringLiteral("--model-option"), QStringLiteral("pixel_channels=0")});
     QVERIFY(refused.exitCode != 0);
-    QVERIFY2(refused.err.contains("object_positions"), refused.err.constData());
+    QVERIFY2(refused.err.contains("object_positions=false"), refused.err.constData());
     const QJsonObject quick = architecture({QStringLiteral("--preset"), QStringLiteral("quick")}, QStringLiteral("quick.ckpt"));
     QCOMPARE(value(quick, "pixel_channels"), QStringLiteral("0"));
     QCOMPARE(value(quick, "film_gate"), QStringLiteral("false"));

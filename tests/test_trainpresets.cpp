@@ -64,11 +64,15 @@ void TestTrainPresets::vqaRecipeOnlyForVqa()
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_gate")), QStringLiteral("true"));
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_attention")), QStringLiteral("true"));
     QCOMPARE(vqa.modelOptions.value(QStringLiteral("film_relative")), QStringLiteral("true"));
+    QCOMPARE(vqa.modelOptions.value(QStringLiteral("object_positions")), QStringLiteral("true"));
+    QCOMPARE(vqa.epochs, 14); // the relations are learnt last: ten epochs left some seeds short
     QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).modelOptions, vqa.modelOptions);
+    QCOMPARE(trainPresetValues(TrainPreset::Thorough, TaskKind::Vqa).epochs, 30);
     QVERIFY(trainPresetValues(TrainPreset::Quick, TaskKind::Vqa).modelOptions.isEmpty()); // a first look, fast
     for (TaskKind task : {TaskKind::Caption, TaskKind::Retrieval}) {
         QVERIFY(trainPresetValues(TrainPreset::Standard, task).modelOptions.isEmpty());
         QCOMPARE(trainPresetValues(TrainPreset::Standard, task).batchImages, 32);
+        QCOMPARE(trainPresetValues(TrainPreset::Standard, task).epochs, 10);
     }
     TrainRequest request;
     request.modelOptions = {{QStringLiteral("dropout"), QStringLiteral("0.1")}};

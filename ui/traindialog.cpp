@@ -90,11 +90,9 @@ void TrainDialog::buildForm(QFormLayout *form)
         m_fusion->setItemData(m_fusion->count() - 1, QStringLiteral("%1\n%2").arg(f.summary, f.formula), Qt::ToolTipRole);
     }
     m_preset = new QComboBox;
-    for (const auto &[preset, label] : {std::pair{Preset::Quick, tr("Quick")}, std::pair{Preset::Standard, tr("Standard")},
-                                        std::pair{Preset::Thorough, tr("Thorough")}})
-        m_preset->addItem(tr("%1 (%2 epochs)").arg(label).arg(trainPresetValues(TrainPreset(int(preset)), TaskKind::Vqa).epochs),
-                          int(preset));
-    m_preset->addItem(tr("Custom"), int(Preset::Custom));
+    for (Preset preset : {Preset::Quick, Preset::Standard, Preset::Thorough, Preset::Custom})
+        m_preset->addItem(QString(), int(preset));
+    labelPresets(TaskKind::Vqa);
     m_preset->setToolTip(tr("Sets epochs, batch, learning rate and (VQA) the architecture options of the recipe that "
                             "learns Sort-of-CLEVR; changing one of them makes it Custom"));
     m_epochs = spinBox(1, 10000, tr("Passes over the train split; the validation split is scored after each"));
@@ -235,9 +233,21 @@ void TrainDialog::applyPreset(Preset preset)
     validate();
 }
 
+// "Standard (14 epochs)": the epochs are the task's (VQA's standard preset has more).
+void TrainDialog::labelPresets(TaskKind task)
+{
+    const std::pair<Preset, QString> labels[] = {{Preset::Quick, tr("Quick")}, {Preset::Standard, tr("Standard")},
+                                                 {Preset::Thorough, tr("Thorough")}};
+    for (const auto &[preset, label] : labels)
+        m_preset->setItemText(m_preset->findData(int(preset)),
+                              tr("%1 (%2 epochs)").arg(label).arg(trainPresetValues(TrainPreset(int(preset)), task).epochs));
+    m_preset->setItemText(m_preset->findData(int(Preset::Custom)), tr("Custom"));
+}
+
 void TrainDialog::taskChanged()
 {
     const TaskKind task = TaskKind(m_task->currentData().toInt());
+    labelPresets(task);
     m_fusion->setEnabled(task == TaskKind::Vqa);
     m_selfCritical->setEnabled(task == TaskKind::Caption);
     m_curriculum->setEnabled(task == TaskKind::Vqa);

@@ -42,6 +42,7 @@ private:
     void buildForm(QFormLayout *form);
     QWidget *withProblem(QWidget *field, const QString &key);
     void taskChanged();
+    void labelPresets(TaskKind task);
     void startChanged();
     void validate();
 

@@ -137,9 +137,10 @@ void declareTrainOptions(QCommandLineParser &p)
     add("text", "Text encoder: gru or transformer (default gru).", "kind");
     add("preset", "quick, standard (default) or thorough: epochs, batch, learning rate, self-critical epochs, "
                   "augmentation and (VQA, standard and thorough) the recipe's model options coordinate_channels=true "
-                  "pixel_channels=32 film_gate=true film_attention=true film_relative=true, as the train dialog's "
+                  "pixel_channels=32 film_gate=true film_attention=true film_relative=true object_positions=true "
+                  "(standard: 14 epochs for VQA), as the train dialog's "
                   "presets set them; the options below override them.", "name");
-    add("epochs", "Passes over the train split (standard: 10).", "n");
+    add("epochs", "Passes over the train split (standard: 14 for VQA, 10 otherwise).", "n");
     add("batch", "Images per step, each with all its questions or captions (standard: 8 for VQA, 32 otherwise).", "n");
     add("lr", "Peak learning rate of AdamW (standard: 0.001).", "x");
     add("self-critical", "Captions: the last N epochs learn from the --reward of sampled captions (thorough: 5).", "n");
@@ -151,7 +152,8 @@ void declareTrainOptions(QCommandLineParser &p)
     add("device", "auto, cpu or cuda (default auto: CUDA when available).", "device");
     add("threads", "CPU threads (default: every core).", "n");
     add("model-option", "An architecture setting as in a checkpoint, e.g. fusion_dim=128 (repeatable; "
-                        "pixel_channels=0 or film_gate=false turns off the preset's).", "key=value");
+                        "film_gate=false turns off the preset's; its pixel path goes with pixel_channels=0 "
+                        "object_positions=false).", "key=value");
     add("train-split", "The split to learn from (default train).", "split");
     add("val-split", "The split scored after every epoch, which picks the best epoch (default val; \"\" for none).", "split");
     p.addOption({QStringLiteral("augment"), QStringLiteral("Small shifts and brightness changes (the presets' choice for "

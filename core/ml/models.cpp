@@ -232,7 +232,8 @@ Outcome validateConfig(const ModelConfig &c)
         return fail("pixel_channels must be 0 (none) or more");
     if (c.objectPositions && !(c.pixelChannels > 0 && c.appendCoordinates))
         return fail("object_positions needs pixel_channels above 0 and append_coordinates=true (the pixel path "
-                    "finds the positions, the appended coordinates carry them)");
+                    "finds the positions, the appended coordinates carry them); with pixel_channels=0 set "
+                    "object_positions=false as well");
     if (c.visionStages > 6)
         return fail("vision_stages must be 1 to 6");
     if (c.vision == "resnet" && c.visionStages < 2)
