@@ -6,6 +6,13 @@ import subprocess
 
 BUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build")
 
+# The Python twins' VQA model: FiLM without the standard preset's recipe options
+# (CoordConv, pixel path and its object positions, question gate, attention,
+# offsets), which the twins do not have.
+PLAIN_FILM = [arg for option in ("coordinate_channels=false", "pixel_channels=0", "object_positions=false",
+                                 "film_gate=false", "film_attention=false", "film_relative=false")
+              for arg in ("--model-option", option)]
+
 
 def cli_json(command, env=None):
     """Runs a command that prints JSON (tandem-cli --json, the Python baselines) and returns it parsed."""

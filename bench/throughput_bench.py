@@ -29,7 +29,7 @@ import statistics
 import subprocess
 import tempfile
 
-from benchutil import cli_json, machine_load
+from benchutil import PLAIN_FILM, cli_json, machine_load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-torch lives
@@ -41,14 +41,6 @@ def ensure_python_torch():
         return
     apt = ["apt-get", "install", "-y", "-qq", "python3-torch", "python3-pil", "python3-numpy"]
     subprocess.check_call(apt if os.geteuid() == 0 else ["sudo"] + apt)
-
-
-# The twin's model: FiLM without the standard preset's recipe options (CoordConv,
-# pixel path and its object positions, question gate, attention, offsets), which
-# the twin does not have.
-PLAIN_FILM = [arg for option in ("coordinate_channels=false", "pixel_channels=0", "object_positions=false",
-                                 "film_gate=false", "film_attention=false", "film_relative=false")
-              for arg in ("--model-option", option)]
 
 
 def tandem_rate(cli, project, args, work, bf16=False):
