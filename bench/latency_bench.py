@@ -6,9 +6,10 @@ same models in Python PyTorch (bench/baseline_latency.py, Debian's
 python3-torch, installed by the script if missing) with the same threads.
 
 Makes a Sort-of-CLEVR project (`tandem-cli demo`, 128-pixel images), trains
-each model for one epoch (the VQA model as plain FiLM, the twin's, and once
-more as the standard preset trains it, timed on Tandem's side only) (weights do not change the time, and greedy decoding
-is made to take the same number of words on both sides), then alternates
+each model for one epoch (weights do not change the time, and greedy decoding
+is made to take the same number of words on both sides; the VQA model twice:
+as plain FiLM, the twin's, and as the standard preset trains it, which is
+timed on Tandem's side only), then alternates
 `tandem-cli ask/explain --repeat` and the Python twin, --pairs times. Each run
 reports the median of its timed calls; the table gives the median of those
 medians and their spread (min–max). Python runs twice, as a user starts it
@@ -25,7 +26,7 @@ import statistics
 import subprocess
 import tempfile
 
-from benchutil import BUILD, PLAIN_FILM, cli_json
+from benchutil import BUILD, PLAIN_FILM, cli_json, machine_load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-torch lives
@@ -149,6 +150,7 @@ def main():
     cli = os.path.join(args.build, "bin", "tandem-cli")
     args.work_dir = tempfile.mkdtemp(prefix="tandem-latency-")
     runs = Runs()
+    before = machine_load()
     try:
         project, image, question, architectures = make_project(cli, args.work_dir, args.images)
         steps = decoder_steps(tandem(cli, project, image, args, extra, "caption", question), architectures["cap"])
@@ -162,6 +164,7 @@ def main():
     finally:
         shutil.rmtree(args.work_dir, ignore_errors=True)
     report(runs, args, question, steps)
+    print("machine before: %s\nmachine after:  %s" % (before, machine_load()))
 
 
 if __name__ == "__main__":
