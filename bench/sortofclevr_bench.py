@@ -22,10 +22,11 @@ NON_RELATIONAL = ("shape", "left", "top")
 TYPES = ("shape", "left", "top", "closest", "furthest", "count")
 
 
-def make_demo(cli, project, images, seed):
+def make_demo(cli, project, images, options):
+    """Generates the project with `tandem-cli demo` and the generator's options, unless it exists (reused)."""
     if os.path.exists(project):
         return
-    subprocess.check_call([cli, "demo", project, "--images", str(images), "--size", "64", "--seed", str(seed), "-q"])
+    subprocess.check_call([cli, "demo", project, "--images", str(images), "-q"] + options)
 
 
 def score(project, answers):
@@ -75,7 +76,7 @@ def main():
     cli = os.path.join(args.build, "bin", "tandem-cli")
     os.makedirs(args.work, exist_ok=True)
     project = os.path.join(args.work, "sortofclevr_%d.tandem" % args.images)
-    make_demo(cli, project, args.images, args.seed)
+    make_demo(cli, project, args.images, ["--size", "64", "--seed", str(args.seed)])
     header = "%-16s %8s %8s  %6s %6s %6s %8s %8s %6s  %8s %7s" % (
         "fusion", "non-rel", "rel", "shape", "left", "top", "closest", "furthest", "count", "minutes", "q/s")
     print("Sort-of-CLEVR, %d images x 20 questions (test split), %d epochs, batch %d images, %d cores"

@@ -90,8 +90,9 @@ void TrainDialog::buildForm(QFormLayout *form)
         m_fusion->setItemData(m_fusion->count() - 1, QStringLiteral("%1\n%2").arg(f.summary, f.formula), Qt::ToolTipRole);
     }
     m_preset = new QComboBox;
-    for (Preset preset : {Preset::Quick, Preset::Standard, Preset::Thorough, Preset::Custom})
-        m_preset->addItem(QString(), int(preset));
+    for (Preset preset : {Preset::Quick, Preset::Standard, Preset::Thorough})
+        m_preset->addItem(QString(), int(preset)); // labelled with the task's epochs by labelPresets
+    m_preset->addItem(tr("Custom"), int(Preset::Custom));
     labelPresets(TaskKind::Vqa);
     m_preset->setToolTip(tr("Sets epochs, batch, learning rate and (VQA) the architecture options of the recipe that "
                             "learns Sort-of-CLEVR; changing one of them makes it Custom"));
@@ -241,7 +242,6 @@ void TrainDialog::labelPresets(TaskKind task)
     for (const auto &[preset, label] : labels)
         m_preset->setItemText(m_preset->findData(int(preset)),
                               tr("%1 (%2 epochs)").arg(label).arg(trainPresetValues(TrainPreset(int(preset)), task).epochs));
-    m_preset->setItemText(m_preset->findData(int(Preset::Custom)), tr("Custom"));
 }
 
 void TrainDialog::taskChanged()
