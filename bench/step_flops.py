@@ -5,10 +5,12 @@ GRU and the linear layers, x2 for FLOPs, x3 for forward and backward (the
 backward pass computes a gradient for the inputs and one for the weights).
 Element-wise work is not counted: it is memory-bound, not arithmetic.
 
-Both ways of running FiLM are counted: Tandem's (the first block's layers once
-per image) and the Python twin's (every layer once per question).
+Both ways are counted: Tandem's (the first block's layers once per image, the
+GRU once per distinct question text of the batch: Sort-of-CLEVR has 36, and a
+batch of 160 questions asks 35.9 of them on average) and the Python twin's (every
+layer once per question).
 
-Usage: python3 bench/step_flops.py [--batch 8] [--questions 20] [--words 10] [--size 64]"""
+Usage: python3 bench/step_flops.py [--batch 8] [--questions 20] [--words 10] [--size 64] [--distinct 35.9]"""
 import argparse
 
 
@@ -25,6 +27,7 @@ def main():
     parser.add_argument("--batch", type=int, default=8, help="images a step")
     parser.add_argument("--questions", type=int, default=20, help="questions an image")
     parser.add_argument("--words", type=float, default=10, help="mean words a question")
+    parser.add_argument("--distinct", type=float, default=35.9, help="distinct question texts a step")
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--channels", type=int, default=32)
     parser.add_argument("--stages", type=int, default=4)
@@ -40,16 +43,17 @@ def main():
     region_dim = args.channels + 2
     h = args.hidden
     linear = lambda rows, n_in, n_out: 2 * rows * n_in * n_out
+    gru = lambda texts: texts * args.words * 2 * 3 * (args.embed * args.text + args.text * args.text)
     parts = {
         "convolutions": images * conv,
-        "GRU": questions * args.words * 2 * 3 * (args.embed * args.text + args.text * args.text),
         "FiLM generator": linear(questions, args.text, 2 * h * args.blocks),
         "FiLM later blocks": (args.blocks - 1) * 2 * linear(questions * regions, h, h),
         "FiLM output + answer head": linear(questions, h, h) + linear(questions, h, 256) + linear(questions, 256, args.answers),
     }
     first_block = lambda rows: linear(rows, region_dim, h) + 2 * linear(rows, h, h)
-    tandem = dict(parts, **{"FiLM input + first block": first_block(images * regions)})
-    twin = dict(parts, **{"FiLM input + first block": first_block(questions * regions)})
+    tandem = dict(parts, **{"GRU": gru(min(args.distinct, questions)),
+                            "FiLM input + first block": first_block(images * regions)})
+    twin = dict(parts, **{"GRU": gru(questions), "FiLM input + first block": first_block(questions * regions)})
     print("forward FLOPs of one step: %d images, %d questions, %dx%d regions" % (images, questions, side, side))
     for name in tandem:
         print("  %-28s %8.1f M (twin %8.1f M)" % (name, tandem[name] / 1e6, twin[name] / 1e6))

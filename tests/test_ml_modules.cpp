@@ -1,6 +1,7 @@
 // Shapes, masks, gradients and decoding of every tandem_ml module, plus the
 // vocabulary and config round trips. Small sizes, one seed, two threads.
 #include "ml/device.h"
+#include "ml/adamw.h"
 #include "ml/filmops.h"
 #include "ml/fusion.h"
 #include "ml/heads.h"
@@ -13,9 +14,12 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/autograd.h>
+#include <torch/nn/utils/clip_grad.h>
 #include <torch/utils.h>
 
 #include <QTest>
+
+#include <functional>
 
 using namespace tandem::ml;
 
@@ -111,6 +115,8 @@ private slots:
     void filmGateScalesRegionsByTheQuestion();
     void filmRelativeMeasuresFromTheAttendedRegion();
     void fusedFilmMatchesAtenOps();
+    void fusedFilmVariantsMatchAtenOps();
+    void fusedAdamWMatchesLibTorch();
     void bf16AutocastIsScoped();
     void filmReusesTheImageWorkOfAnImage();
     void unknownNames();
@@ -124,6 +130,9 @@ private slots:
     void configErrors();
     void vqaSharesImageFeatures_data();
     void vqaSharesImageFeatures();
+    void distinctTextsMapBack();
+    void vqaSharesQuestionWork_data();
+    void vqaSharesQuestionWork();
     void modelShapes();
 };
 
@@ -478,6 +487,101 @@ void TestMlModules::fusedFilmMatchesAtenOps()
                             filmResidualReference(xd, y0.to(at::kDouble), g0.to(at::kDouble), b0.to(at::kDouble))));
 }
 
+// The same parameters and moments as LibTorch's AdamW after a few steps, some
+// of them clipped, for a contiguous parameter (the fused pass) and a
+// transposed one (the ATen path).
+void TestMlModules::fusedAdamWMatchesLibTorch()
+{
+    torch::manual_seed(0);
+    const at::Tensor start[2] = {at::randn({300, 70}), at::randn({5, 8})};
+    std::vector<at::Tensor> ours, theirs;
+    for (const at::Tensor &t : start) {
+        ours.push_back(t.clone().requires_grad_());
+        theirs.push_back(t.clone().requires_grad_());
+    }
+    ours[1] = ours[1].detach().t().requires_grad_(); // non-contiguous
+    theirs[1] = theirs[1].detach().t().requires_grad_();
+    const auto options = torch::optim::AdamWOptions(0.01).weight_decay(0.5);
+    FusedAdamW fused(ours, options);
+    torch::optim::AdamW reference(theirs, options);
+    for (int step = 0; step < 5; ++step) {
+        fused.clearGradients();
+        reference.zero_grad();
+        for (size_t i = 0; i < ours.size(); ++i) {
+            const at::Tensor grad = at::randn(ours[i].sizes());
+            ours[i].mutable_grad() = grad.clone();
+            theirs[i].mutable_grad() = grad.clone();
+        }
+        if (step % 2 == 1) { // clipped to a norm below the gradients' (about 145)
+            const double theirNorm = torch::nn::utils::clip_grad_norm_(theirs, 50.0);
+            QVERIFY(std::abs(fused.clipGradientNorm(50.0) - theirNorm) < 1e-3 * theirNorm);
+        }
+        fused.step();
+        reference.step();
+    }
+    for (size_t i = 0; i < ours.size(); ++i) {
+        QVERIFY2(at::allclose(ours[i], theirs[i], 1e-5, 1e-6), qPrintable(QString::number(i)));
+        const auto key = c10::guts::to_string(ours[i].unsafeGetTensorImpl());
+        const auto keyTheirs = c10::guts::to_string(theirs[i].unsafeGetTensorImpl());
+        const auto &a = static_cast<torch::optim::AdamWParamState &>(*fused.state().at(key));
+        const auto &b = static_cast<torch::optim::AdamWParamState &>(*reference.state().at(keyTheirs));
+        QCOMPARE(a.step(), b.step());
+        QVERIFY(at::allclose(a.exp_avg_sq(), b.exp_avg_sq(), 1e-5, 1e-7));
+    }
+    fused.clearGradients();
+    QVERIFY(!ours[0].grad().defined());
+}
+
+// The gathered modulation (x and y per image), the one with the norm before
+// it and that one max-pooled: values and every gradient as the ATen
+// operations give them.
+void TestMlModules::fusedFilmVariantsMatchAtenOps()
+{
+    torch::manual_seed(11);
+    const at::Tensor x0 = torch::randn({3, 16, 40}), y0 = torch::randn({3, 16, 40}) * 3 + 1;
+    const at::Tensor index = at::tensor({2, 0, 2, 2, 1, 0}, at::kLong);
+    const at::Tensor g0 = 1 + torch::randn({6, 1, 40}), b0 = torch::randn({6, 1, 40});
+    at::Tensor grad = torch::randn({6, 16, 40});
+    using Op =
+        std::function<at::Tensor(const at::Tensor &, const at::Tensor &, const at::Tensor &, const at::Tensor &)>;
+    const auto gradients = [&](const Op &op, bool gathered) {
+        at::Tensor x = (gathered ? x0 : x0.index_select(0, index)).clone().requires_grad_(),
+                   y = (gathered ? y0 : y0.index_select(0, index)).clone().requires_grad_(),
+                   g = g0.clone().requires_grad_(), b = b0.clone().requires_grad_();
+        const at::Tensor result = op(x, y, g, b);
+        result.backward(grad);
+        return std::vector<at::Tensor>{result.detach(), x.grad(), y.grad(), g.grad(), b.grad()};
+    };
+    const auto gatheredFused = gradients(
+        [&](auto &x, auto &y, auto &g, auto &b) { return filmResidualGathered(x, y, index, g, b); }, true);
+    const auto gatheredReference = gradients([&](auto &x, auto &y, auto &g, auto &b) {
+        return filmResidualReference(x.index_select(0, index), y.index_select(0, index), g, b);
+    }, true);
+    const auto normFused =
+        gradients([](auto &x, auto &y, auto &g, auto &b) { return filmNormResidual(x, y, g, b); }, false);
+    const auto normReference = gradients(
+        [](auto &x, auto &y, auto &g, auto &b) { return filmNormResidualReference(x, y, g, b); }, false);
+    // The pooled variant takes a gradient of the pooled shape: its sum over the regions' one.
+    const at::Tensor fullGrad = grad;
+    grad = grad.sum(1);
+    const auto maxFused =
+        gradients([](auto &x, auto &y, auto &g, auto &b) { return filmNormResidualMax(x, y, g, b); }, false);
+    const auto maxReference = gradients(
+        [](auto &x, auto &y, auto &g, auto &b) { return filmNormResidualMaxReference(x, y, g, b); }, false);
+    grad = fullGrad;
+    const char *names[] = {"out", "dx", "dy", "dgamma", "dbeta"};
+    for (size_t i = 0; i < 5; ++i) {
+        QVERIFY2(torch::allclose(gatheredFused[i], gatheredReference[i], 1e-5, 1e-5), names[i]);
+        QVERIFY2(torch::allclose(normFused[i], normReference[i], 1e-4, 1e-5), names[i]);
+        QVERIFY2(torch::allclose(maxFused[i], maxReference[i], 1e-4, 1e-5), names[i]);
+    }
+    torch::NoGradGuard noGrad; // inference: the forward alone
+    QVERIFY(torch::allclose(filmResidualGathered(x0, y0, index, g0, b0), gatheredReference[0], 1e-5, 1e-5));
+    const at::Tensor xs = x0.index_select(0, index), ys = y0.index_select(0, index);
+    QVERIFY(torch::allclose(filmNormResidual(xs, ys, g0, b0), normReference[0], 1e-4, 1e-5));
+    QVERIFY(torch::allclose(filmNormResidualMax(xs, ys, g0, b0), maxReference[0], 1e-4, 1e-5));
+}
+
 // Inside the guard linear layers give bfloat16 (gradients reach the float32
 // weights as float32); outside it, and with it switched off, float32. FiLM's
 // modulation takes the mixed inputs autocast makes (bfloat16 from the linear
@@ -550,8 +654,9 @@ void TestMlModules::filmAttentionPoolsByScore()
     QCOMPARE(weights.sizes().vec(), (std::vector<int64_t>{3, 9}));
     QVERIFY(torch::allclose(weights.sum(1), at::ones({3})));
     out.sum().backward();
+    // The scores' biases get none: a softmax does not change when all its inputs shift together.
     for (const auto &p : film->named_parameters())
-        if (p.key().rfind("attend.", 0) == 0)
+        if (p.key().rfind("attend.", 0) == 0 && p.key().find(".weight") != std::string::npos)
             QVERIFY2(p.value().grad().abs().sum().item<double>() > 0, qPrintable(QString::fromStdString(p.key())));
 }
 
@@ -933,6 +1038,56 @@ void TestMlModules::vqaSharesImageFeatures()
     QCOMPARE(shared.sizes().vec(), (std::vector<int64_t>{4, 6}));
     QVERIFY(at::allclose(shared, separate, 1e-5, 1e-6));
     QVERIFY(!at::allclose(shared[0], shared[2])); // same question, different image
+}
+
+void TestMlModules::distinctTextsMapBack()
+{
+    const TokenBatch texts = padBatch({{5, 6, 7}, {8, 9}, {5, 6, 7}, {5, 6}, {8, 9}});
+    const DistinctTexts distinct = distinctTexts(texts.ids, texts.lengths);
+    QCOMPARE(distinct.ids.size(0), int64_t(3));
+    QVERIFY(at::equal(distinct.ids.index_select(0, distinct.index), texts.ids));
+    QVERIFY(at::equal(distinct.lengths.index_select(0, distinct.index), texts.lengths));
+
+    const TokenBatch unique = padBatch({{5, 6, 7}, {5, 6}});
+    const DistinctTexts same = distinctTexts(unique.ids, unique.lengths);
+    QVERIFY(!same.index.defined());
+    QVERIFY(same.ids.is_same(unique.ids));
+}
+
+void TestMlModules::vqaSharesQuestionWork_data()
+{
+    fusionShapes_data();
+}
+
+// A batch that asks one question twice encodes it once; the answers and every
+// gradient are those of the questions asked one at a time.
+void TestMlModules::vqaSharesQuestionWork()
+{
+    QFETCH(QString, name);
+    torch::manual_seed(0);
+    VqaModel model(smallConfig(name.toStdString()));
+    model->eval(); // batch norm's running statistics: one image or two give the same features
+    const at::Tensor images = at::rand({2, 3, 32, 32}), answers = at::tensor({1, 4, 2, 1}, at::kLong);
+    const TokenBatch questions = padBatch({{5, 6, 7}, {8, 9}, {5, 6, 7}, {5, 6, 7}});
+    const at::Tensor index = at::tensor({0, 0, 1, 0}, at::kLong);
+    const at::Tensor batched = model->forward(images, questions.ids, questions.lengths, index);
+    at::cross_entropy_loss(batched, answers, {}, at::Reduction::Sum).backward();
+    std::vector<at::Tensor> shared;
+    for (const at::Tensor &p : model->parameters()) {
+        shared.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
+        p.mutable_grad() = at::Tensor();
+    }
+    for (int64_t q = 0; q < 4; ++q) {
+        const at::Tensor one = model->forward(images.narrow(0, index[q].item<int64_t>(), 1),
+                                              questions.ids.narrow(0, q, 1), questions.lengths.narrow(0, q, 1));
+        QVERIFY(at::allclose(one[0], batched[q], 1e-5, 1e-6));
+        at::cross_entropy_loss(one, answers.narrow(0, q, 1), {}, at::Reduction::Sum).backward();
+    }
+    const auto parameters = model->parameters();
+    for (size_t i = 0; i < parameters.size(); ++i) {
+        const at::Tensor separate = parameters[i].grad().defined() ? parameters[i].grad() : at::zeros_like(shared[i]);
+        QVERIFY2(at::allclose(shared[i], separate, 1e-4, 1e-5), qPrintable(QString::number(i)));
+    }
 }
 
 void TestMlModules::modelShapes()

@@ -199,33 +199,40 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
         firstIndex = at::Tensor();
     }
     auto [x, first] = firstBlock(m_gate ? gatedRegions : regions); // [B or Bi,R,H]
-    const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h});
+    // Unbound rather than selected: the backward stacks the parts' gradients
+    // where a select's would fill a zero tensor of the whole output for each.
+    const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h}).unbind(1);
     at::Tensor attended, weights; // [B,H] and [B,R], the previous block's
+    at::Tensor pooled;            // [B,H], the last block's output max-pooled over the regions
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
-        at::Tensor y;
+        const auto scaleShift = film[size_t(i)].unbind(1);
+        const at::Tensor gamma = 1 + scaleShift[0].unsqueeze(1); // [B,1,H]
+        const at::Tensor beta = scaleShift[1].unsqueeze(1);
         if (i == 0) {
-            x = perItem(x, firstIndex); // [B,R,H] from here on
-            y = perItem(first, firstIndex);
+            // x + relu(gamma * first + beta), each question reading its image's rows: [B,R,H] from here on
+            x = filmResidualGathered(x, first, firstIndex, gamma, beta);
         } else {
-            y = m_first[i]->as<nn::Linear>()->forward(x);
+            at::Tensor y = m_first[i]->as<nn::Linear>()->forward(x);
             if (m_context) {
                 const at::Tensor pooled = attended.defined() ? attended : std::get<0>(x.max(1));
                 y = y + m_context[i - 1]->as<nn::Linear>()->forward(pooled).unsqueeze(1); // [B,1,H]
             }
             if (m_relative)
                 y = y + m_relative[i - 1]->as<nn::Linear>()->forward(offsetsFromAttended(centres, weights)); // [B,R,H]
-            y = at::relu(y);
+            y = at::relu_(y); // in place: no product above keeps its output for the backward
             y = m_second[i]->as<nn::Linear>()->forward(y);
-            // Normalised without an affine part: FiLM supplies scale and shift.
-            y = nn::functional::layer_norm(y, nn::functional::LayerNormFuncOptions({h}));
+            // Normalised without an affine part (FiLM supplies scale and shift), then modulated; the
+            // last block's output, when only the max pool reads it, pooled in the same pass
+            if (i + 1 == m_options.filmBlocks && !m_attend)
+                pooled = filmNormResidualMax(x, y, gamma, beta);
+            else
+                x = filmNormResidual(x, y, gamma, beta);
         }
-        const at::Tensor gamma = 1 + film.select(1, i).select(1, 0).unsqueeze(1); // [B,1,H]
-        const at::Tensor beta = film.select(1, i).select(1, 1).unsqueeze(1);
-        x = filmResidual(x, y, gamma, beta); // x + relu(gamma * y + beta), fused
         if (m_attend)
             std::tie(attended, weights) = attend(i, x);
     }
-    const at::Tensor pooled = std::get<0>(x.max(1)); // global max pool over regions
+    if (!pooled.defined())
+        pooled = std::get<0>(x.max(1)); // global max pool over regions
     return at::relu(m_output->forward(attended.defined() ? at::cat({pooled, attended}, 1) : pooled));
 }
 

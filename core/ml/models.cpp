@@ -314,7 +314,10 @@ at::Tensor VqaModelImpl::answer(const VisionFeatures &features, const at::Tensor
 at::Tensor VqaModelImpl::fuse(const VisionFeatures &features, const at::Tensor &questions, const at::Tensor &lengths,
                               const at::Tensor &imageIndex) // -> [Bq,D]
 {
-    const TextEncoding question = m_text->forward(questions, lengths);
+    // Dropout draws a mask per text: rows that share an encoding would share it.
+    const bool ownMasks = is_training() && m_config.dropout > 0;
+    const DistinctTexts distinct = ownMasks ? DistinctTexts{questions, lengths, {}} : distinctTexts(questions, lengths);
+    const TextEncoding question = spreadTexts(m_text->forward(distinct.ids, distinct.lengths), distinct.index);
     return m_fusion->forward(features.regions, question.pooled, question.tokens, question.mask, imageIndex);
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace tandem::ml {
 namespace {
@@ -41,6 +42,39 @@ TokenBatch padBatch(const std::vector<std::vector<int64_t>> &sequences, int64_t 
         lengths[int64_t(b)] = std::max<int64_t>(1, n);
     }
     return batch;
+}
+
+DistinctTexts distinctTexts(const at::Tensor &ids, const at::Tensor &lengths)
+{
+    // A few hundred short rows: an ordered map on the CPU beats a sort on any device.
+    const at::Tensor rows = ids.to(at::kCPU, at::kLong).contiguous();
+    const at::Tensor counts = lengthsOrCount(ids, lengths).to(at::kCPU, at::kLong).contiguous();
+    const int64_t batch = rows.size(0), steps = rows.size(1);
+    std::map<std::vector<int64_t>, int64_t> rowOf;
+    std::vector<int64_t> firsts, index(static_cast<size_t>(batch));
+    for (int64_t b = 0; b < batch; ++b) {
+        const int64_t *row = rows.data_ptr<int64_t>() + b * steps;
+        std::vector<int64_t> key(row, row + steps);
+        key.push_back(counts.data_ptr<int64_t>()[b]);
+        const auto [at, fresh] = rowOf.emplace(std::move(key), int64_t(firsts.size()));
+        if (fresh)
+            firsts.push_back(b);
+        index[size_t(b)] = at->second;
+    }
+    if (int64_t(firsts.size()) == batch)
+        return {ids, lengths, at::Tensor()};
+    const at::Tensor first = at::tensor(firsts, at::kLong).to(ids.device());
+    const at::Tensor distinctLengths =
+        lengths.defined() ? lengths.index_select(0, first.to(lengths.device())) : lengths;
+    return {ids.index_select(0, first), distinctLengths, at::tensor(index, at::kLong).to(ids.device())};
+}
+
+TextEncoding spreadTexts(const TextEncoding &distinct, const at::Tensor &index)
+{
+    if (!index.defined())
+        return distinct;
+    return {distinct.pooled.index_select(0, index), distinct.tokens.index_select(0, index),
+            distinct.mask.index_select(0, index)};
 }
 
 at::Tensor lengthMask(const at::Tensor &lengths, int64_t maxLength)

@@ -87,9 +87,23 @@ TORCH_MODULE(TransformerTextEncoder);
 // nullptr for an unknown kind.
 std::shared_ptr<TextEncoderImpl> makeTextEncoder(const TextOptions &options);
 
+// A batch's distinct texts and, for each text, its row among them, so that a
+// text asked of many images (Sort-of-CLEVR has 36 questions, a batch of 160
+// asks each about four times) is encoded once; the rows' gradients add up in
+// the index's backward, as they would in the encoder's. index is undefined
+// where every text is distinct: then ids and lengths are the batch's own.
+struct DistinctTexts {
+    at::Tensor ids;     // [U, T]
+    at::Tensor lengths; // [U], undefined where the batch's were
+    at::Tensor index;   // [B] rows of ids
+};
+DistinctTexts distinctTexts(const at::Tensor &ids, const at::Tensor &lengths); // [B,T], [B]
+// An encoding of the distinct texts spread back to the batch's rows.
+TextEncoding spreadTexts(const TextEncoding &distinct, const at::Tensor &index);
+
 // True at the first lengths[b] positions of each row: [B] -> [B, T] bool.
 at::Tensor lengthMask(const at::Tensor &lengths, int64_t maxLength);
-// Mean of x [B, T, D] over the positions where mask [B, T] is true -> [B, D].
+// The largest and the mean of x [B, T, D] over the positions where mask [B, T] is true -> [B, D].
 at::Tensor maskedMax(const at::Tensor &x, const at::Tensor &mask); // [B,T,D], [B,T] -> [B,D]
 at::Tensor maskedMean(const at::Tensor &x, const at::Tensor &mask);
 

@@ -7,11 +7,11 @@
 #include "taskmodel.h"
 #include "trainstate.h"
 
+#include "ml/adamw.h"
 #include "ml/device.h"
 #include "train/trainsettings.h"
 
 #include <ATen/record_function.h>
-#include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
 #include <torch/utils.h>
 
@@ -103,7 +103,7 @@ private:
     std::vector<size_t> m_trainImages;
     TextCodec m_codec;
     TaskModel m_model;
-    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    std::unique_ptr<ml::FusedAdamW> m_optimizer;
     c10::Device m_device = c10::kCPU;
     TrainState m_state;
     TrainResult m_result;
@@ -253,7 +253,7 @@ Status Trainer::prepareModel()
     m_model.module->to(m_device);
     torch::optim::AdamWOptions options(m_request.learningRate);
     options.weight_decay(m_request.weightDecay);
-    m_optimizer = std::make_unique<torch::optim::AdamW>(m_model.module->parameters(), options);
+    m_optimizer = std::make_unique<ml::FusedAdamW>(m_model.module->parameters(), options);
     if (m_request.resume) {
         auto loaded = ml::loadCheckpoint(*m_model.module, m_model.config, m_request.checkpoint.toStdString(), m_optimizer.get());
         if (!loaded)
@@ -313,7 +313,7 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
     const double lr = learningRateAt(m_state.step, m_totalSteps, m_request);
     for (auto &group : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
-    m_optimizer->zero_grad();
+    m_optimizer->clearGradients();
     at::Tensor loss;
     {
         const ml::Bf16Autocast bf16(m_request.bf16, m_device.is_cuda());
@@ -321,7 +321,7 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
     }
     loss.backward();
     if (m_request.gradientClip > 0)
-        torch::nn::utils::clip_grad_norm_(m_model.module->parameters(), m_request.gradientClip);
+        m_optimizer->clipGradientNorm(m_request.gradientClip); // applied in the step's pass
     m_optimizer->step();
     const double value = loss.item<double>();
     m_state.lossSum += value;
