@@ -116,6 +116,8 @@ private slots:
     void filmRelativeMeasuresFromTheAttendedRegion();
     void fusedFilmMatchesAtenOps();
     void fusedFilmVariantsMatchAtenOps();
+    void fusedFilmBlockMatchesAtenOps_data();
+    void fusedFilmBlockMatchesAtenOps();
     void fusedAdamWMatchesLibTorch();
     void bf16AutocastIsScoped();
     void filmReusesTheImageWorkOfAnImage();
@@ -580,6 +582,60 @@ void TestMlModules::fusedFilmVariantsMatchAtenOps()
     const at::Tensor xs = x0.index_select(0, index), ys = y0.index_select(0, index);
     QVERIFY(torch::allclose(filmNormResidual(xs, ys, g0, b0), normReference[0], 1e-4, 1e-5));
     QVERIFY(torch::allclose(filmNormResidualMax(xs, ys, g0, b0), maxReference[0], 1e-4, 1e-5));
+}
+
+void TestMlModules::fusedFilmBlockMatchesAtenOps_data()
+{
+    QTest::addColumn<int>("extra"); // none, one per item, one per region
+    QTest::addColumn<bool>("pooled");
+    for (int extra : {0, 1, 2})
+        for (bool pooled : {false, true})
+            QTest::addRow("extra %d%s", extra, pooled ? ", pooled" : "") << extra << pooled;
+}
+
+// A whole FiLM block as one operation: the output and the gradients of x, the
+// extra input, both layers' weights and biases, gamma and beta as the ATen
+// layers give them.
+void TestMlModules::fusedFilmBlockMatchesAtenOps()
+{
+    QFETCH(int, extra);
+    QFETCH(bool, pooled);
+    torch::manual_seed(13);
+    const int64_t items = 4, regions = 9, hidden = 24;
+    std::vector<at::Tensor> start = {torch::randn({items, regions, hidden}),
+                                     torch::randn({items, extra == 2 ? regions : 1, hidden}),
+                                     torch::randn({hidden, hidden}) * 0.3,
+                                     torch::randn({hidden}) * 0.1,
+                                     torch::randn({hidden, hidden}) * 0.3,
+                                     torch::randn({hidden}) * 0.1,
+                                     1 + torch::randn({items, 1, hidden}) * 0.5,
+                                     torch::randn({items, 1, hidden}) * 0.5};
+    const at::Tensor grad = torch::randn(pooled ? std::vector<int64_t>{items, hidden}
+                                                : std::vector<int64_t>{items, regions, hidden});
+    std::vector<std::vector<at::Tensor>> results;
+    for (bool fused : {true, false}) {
+        std::vector<at::Tensor> in;
+        for (const at::Tensor &t : start)
+            in.push_back(t.clone().requires_grad_());
+        const at::Tensor more = extra ? in[1] : at::Tensor();
+        at::Tensor out;
+        if (fused) {
+            out = filmBlock(in[0], more, in[2], in[3], in[4], in[5], in[6], in[7], pooled);
+        } else {
+            at::Tensor r = at::linear(in[0], in[2], in[3]);
+            const at::Tensor y = at::linear(at::relu(more.defined() ? r + more : r), in[4], in[5]);
+            out = pooled ? filmNormResidualMaxReference(in[0], y, in[6], in[7])
+                         : filmNormResidualReference(in[0], y, in[6], in[7]);
+        }
+        out.backward(grad);
+        std::vector<at::Tensor> result = {out.detach()};
+        for (size_t i = 0; i < in.size(); ++i)
+            if (i != 1 || extra)
+                result.push_back(in[i].grad());
+        results.push_back(result);
+    }
+    for (size_t i = 0; i < results[0].size(); ++i)
+        QVERIFY2(torch::allclose(results[0][i], results[1][i], 1e-4, 1e-5), qPrintable(QString::number(i)));
 }
 
 // Inside the guard linear layers give bfloat16 (gradients reach the float32

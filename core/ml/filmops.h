@@ -39,4 +39,17 @@ at::Tensor filmNormResidualMax(const at::Tensor &x, const at::Tensor &y, const a
 at::Tensor filmNormResidualMaxReference(const at::Tensor &x, const at::Tensor &y, const at::Tensor &gamma,
                                         const at::Tensor &beta);
 
+// A FiLM block after the first as one operation:
+//   r = relu(x W1^T + b1 + extra), y = r W2^T + b2,
+//   out = x + relu(gamma * layerNorm(y) + beta), or its max over the regions when pooled.
+// extra is what else the first layer reads ([B, 1, H] or [B, R, H]; may be
+// undefined). Its backward runs the products itself, so x's gradient is the
+// residual's with the first layer's added inside the product (no zero-filled
+// output, no separate sum) and the relu's mask is applied in place. Float CPU
+// tensors outside autocast take that path, anything else the ATen layers with
+// filmNormResidual(Max).
+at::Tensor filmBlock(const at::Tensor &x, const at::Tensor &extra, const at::Tensor &w1, const at::Tensor &b1,
+                     const at::Tensor &w2, const at::Tensor &b2, const at::Tensor &gamma, const at::Tensor &beta,
+                     bool pooled);
+
 } // namespace tandem::ml

@@ -212,21 +212,24 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
             // x + relu(gamma * first + beta), each question reading its image's rows: [B,R,H] from here on
             x = filmResidualGathered(x, first, firstIndex, gamma, beta);
         } else {
-            at::Tensor y = m_first[i]->as<nn::Linear>()->forward(x);
+            at::Tensor extra; // what else the block's first layer reads
             if (m_context) {
-                const at::Tensor pooled = attended.defined() ? attended : std::get<0>(x.max(1));
-                y = y + m_context[i - 1]->as<nn::Linear>()->forward(pooled).unsqueeze(1); // [B,1,H]
+                const at::Tensor pooledInput = attended.defined() ? attended : std::get<0>(x.max(1));
+                extra = m_context[i - 1]->as<nn::Linear>()->forward(pooledInput).unsqueeze(1); // [B,1,H]
             }
-            if (m_relative)
-                y = y + m_relative[i - 1]->as<nn::Linear>()->forward(offsetsFromAttended(centres, weights)); // [B,R,H]
-            y = at::relu_(y); // in place: no product above keeps its output for the backward
-            y = m_second[i]->as<nn::Linear>()->forward(y);
-            // Normalised without an affine part (FiLM supplies scale and shift), then modulated; the
-            // last block's output, when only the max pool reads it, pooled in the same pass
-            if (i + 1 == m_options.filmBlocks && !m_attend)
-                pooled = filmNormResidualMax(x, y, gamma, beta);
-            else
-                x = filmNormResidual(x, y, gamma, beta);
+            if (m_relative) {
+                const at::Tensor offsets =
+                    m_relative[i - 1]->as<nn::Linear>()->forward(offsetsFromAttended(centres, weights));
+                extra = extra.defined() ? extra + offsets : offsets; // [B,R,H]
+            }
+            // relu(first(x) + extra), second, normalised without an affine part (FiLM supplies
+            // scale and shift), modulated: one operation. The last block's output, when only the
+            // max pool reads it, is pooled in the same pass.
+            const bool last = i + 1 == m_options.filmBlocks && !m_attend;
+            const auto &first = m_first[i]->as<nn::Linear>(), &second = m_second[i]->as<nn::Linear>();
+            const at::Tensor out = filmBlock(x, extra, first->weight, first->bias, second->weight, second->bias,
+                                             gamma, beta, last);
+            (last ? pooled : x) = out;
         }
         if (m_attend)
             std::tie(attended, weights) = attend(i, x);

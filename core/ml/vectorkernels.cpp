@@ -190,6 +190,13 @@ void normBackwardMaxItem(const float *__restrict gradPooled, const int32_t *__re
 }
 
 TANDEM_VECTOR_CLONES
+void reluBackwardInPlace(float *__restrict d, const float *__restrict r, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i)
+        d[i] = r[i] > 0.f ? d[i] : 0.f;
+}
+
+TANDEM_VECTOR_CLONES
 void adamwSpan(float *__restrict p, const float *__restrict g, float *__restrict m, float *__restrict v, int64_t n,
                AdamWCoefficients c)
 {

@@ -31,6 +31,9 @@ void normBackwardMaxItem(const float *gradPooled, const int32_t *argmax, const f
                          const float *rstd, const float *gamma, const float *beta, float *dx, float *dy,
                          float *dgamma, float *dbeta, int64_t regions, int64_t hidden);
 
+// A relu's backward in place: d = 0 where the relu's output r is not positive.
+void reluBackwardInPlace(float *d, const float *r, int64_t n);
+
 struct AdamWCoefficients {
     float decay, beta1, beta2, stepSize, sqrtCorrection2, eps;
     float gradScale = 1.f; // gradient clipping's factor
