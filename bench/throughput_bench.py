@@ -120,6 +120,8 @@ def main():
         print_ratio("bf16: Tandem against the twin, both bf16", rates["tandem bf16"], rates["same pools bf16"])
         print_ratio("bf16: Tandem against the better float32 twin", rates["tandem bf16"], better)
         print_ratio("bf16: Tandem bf16 against Tandem float32", rates["tandem bf16"], rates["tandem"])
+    print("per round (tandem / same-pools twin): " + ", ".join(
+        "%.0f/%.0f" % (t, p) for t, p in zip(rates["tandem"], rates["same pools"])))
     print("target: >= 2x the better twin (issue 14)")
     print("machine after: %s" % machine_load())
 

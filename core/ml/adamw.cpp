@@ -95,16 +95,21 @@ double FusedAdamW::clipGradientNorm(double maxNorm)
 {
     at::NoGradGuard noGrad;
     double squares = 0;
+    at::Tensor elsewhere; // the other gradients' squares, summed where they are and read once
     for (const auto &group : param_groups_)
         for (const auto &p : group.params()) {
             const at::Tensor &g = p.grad();
             if (!g.defined())
                 continue;
-            if (g.device().is_cpu() && g.scalar_type() == at::kFloat && g.is_contiguous() && !g.is_sparse())
+            if (g.device().is_cpu() && g.scalar_type() == at::kFloat && g.is_contiguous() && !g.is_sparse()) {
                 squares += kernels::sumOfSquares(g.data_ptr<float>(), g.numel());
-            else
-                squares += g.to(at::kDouble).pow(2).sum().item<double>();
+                continue;
+            }
+            const at::Tensor sum = g.to(at::kDouble).pow(2).sum();
+            elsewhere = elsewhere.defined() ? elsewhere + sum.to(elsewhere.device()) : sum;
         }
+    if (elsewhere.defined())
+        squares += elsewhere.item<double>();
     const double norm = std::sqrt(squares);
     const double scale = maxNorm / (norm + 1e-6); // clip_grad_norm_'s
     m_gradScale = scale < 1 ? float(scale) : 1.f;

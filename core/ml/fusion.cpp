@@ -226,8 +226,8 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
             // scale and shift), modulated: one operation. The last block's output, when only the
             // max pool reads it, is pooled in the same pass.
             const bool last = i + 1 == m_options.filmBlocks && !m_attend;
-            const auto &first = m_first[i]->as<nn::Linear>(), &second = m_second[i]->as<nn::Linear>();
-            const at::Tensor out = filmBlock(x, extra, first->weight, first->bias, second->weight, second->bias,
+            const nn::LinearImpl *layer1 = m_first[i]->as<nn::Linear>(), *layer2 = m_second[i]->as<nn::Linear>();
+            const at::Tensor out = filmBlock(x, extra, layer1->weight, layer1->bias, layer2->weight, layer2->bias,
                                              gamma, beta, last);
             (last ? pooled : x) = out;
         }

@@ -14,6 +14,56 @@
 
 namespace tandem::ml::kernels {
 
+namespace {
+
+constexpr float kNormEps = 1e-5f; // LayerNorm's default
+
+// FiLM's x + relu(gamma * n + beta). These helpers are inlined into each
+// clone of their callers.
+inline __attribute__((always_inline)) float modulated(float x, float n, float gamma, float beta)
+{
+    const float pre = gamma * n + beta;
+    return x + (pre > 0.f ? pre : 0.f);
+}
+
+// A row's mean and 1/std.
+inline __attribute__((always_inline)) void rowMoments(const float *__restrict yr, int64_t hidden, float &m, float &s)
+{
+    float sum = 0.f, squares = 0.f;
+    for (int64_t h = 0; h < hidden; ++h)
+        sum += yr[h];
+    m = sum / float(hidden);
+    for (int64_t h = 0; h < hidden; ++h)
+        squares += (yr[h] - m) * (yr[h] - m);
+    s = 1.f / std::sqrt(squares / float(hidden) + kNormEps);
+}
+
+// One row's backward from the gradient gr on its output: n = the normalised y;
+// dn = gamma * gr where the relu passed; then the norm's,
+// dy = s * (dn - mean(dn) - n * mean(dn * n)).
+inline __attribute__((always_inline)) void normBackwardRow(const float *__restrict gr, const float *__restrict yr,
+                                                           float m, float s, const float *__restrict gamma,
+                                                           const float *__restrict beta, float *__restrict dyr,
+                                                           float *__restrict dgamma, float *__restrict dbeta,
+                                                           int64_t hidden)
+{
+    float sumDn = 0.f, sumDnN = 0.f;
+    for (int64_t h = 0; h < hidden; ++h) {
+        const float n = (yr[h] - m) * s;
+        const float pass = gamma[h] * n + beta[h] > 0.f ? gr[h] : 0.f;
+        const float dn = gamma[h] * pass;
+        dyr[h] = dn;
+        dgamma[h] += n * pass;
+        dbeta[h] += pass;
+        sumDn += dn;
+        sumDnN += dn * n;
+    }
+    const float meanDn = sumDn / float(hidden), meanDnN = sumDnN / float(hidden);
+    for (int64_t h = 0; h < hidden; ++h)
+        dyr[h] = s * (dyr[h] - meanDn - (yr[h] - m) * s * meanDnN);
+}
+
+} // namespace
 
 // One item's [R, H] block.
 TANDEM_VECTOR_CLONES
@@ -23,10 +73,8 @@ void forwardItem(const float *__restrict x, const float *__restrict y, const flo
     for (int64_t r = 0; r < regions; ++r) {
         const float *__restrict xr = x + r * hidden, *__restrict yr = y + r * hidden;
         float *__restrict o = out + r * hidden;
-        for (int64_t h = 0; h < hidden; ++h) {
-            const float pre = gamma[h] * yr[h] + beta[h];
-            o[h] = xr[h] + (pre > 0.f ? pre : 0.f);
-        }
+        for (int64_t h = 0; h < hidden; ++h)
+            o[h] = modulated(xr[h], yr[h], gamma[h], beta[h]);
     }
 }
 
@@ -72,48 +120,6 @@ void backwardGatheredItem(const float *__restrict grad, const float *__restrict 
     }
 }
 
-namespace {
-
-constexpr float kNormEps = 1e-5f; // LayerNorm's default
-
-// A row's mean and 1/std (inlined into each clone of its callers).
-inline __attribute__((always_inline)) void rowMoments(const float *__restrict yr, int64_t hidden, float &m, float &s)
-{
-    float sum = 0.f, squares = 0.f;
-    for (int64_t h = 0; h < hidden; ++h)
-        sum += yr[h];
-    m = sum / float(hidden);
-    for (int64_t h = 0; h < hidden; ++h)
-        squares += (yr[h] - m) * (yr[h] - m);
-    s = 1.f / std::sqrt(squares / float(hidden) + kNormEps);
-}
-
-// One row's backward from the gradient gr on its output: n = the normalised y;
-// dn = gamma * gr where the relu passed; then the norm's,
-// dy = s * (dn - mean(dn) - n * mean(dn * n)).
-inline __attribute__((always_inline)) void normBackwardRow(const float *__restrict gr, const float *__restrict yr,
-                                                           float m, float s, const float *__restrict gamma,
-                                                           const float *__restrict beta, float *__restrict dyr,
-                                                           float *__restrict dgamma, float *__restrict dbeta,
-                                                           int64_t hidden)
-{
-    float sumDn = 0.f, sumDnN = 0.f;
-    for (int64_t h = 0; h < hidden; ++h) {
-        const float n = (yr[h] - m) * s;
-        const float pass = gamma[h] * n + beta[h] > 0.f ? gr[h] : 0.f;
-        const float dn = gamma[h] * pass;
-        dyr[h] = dn;
-        dgamma[h] += n * pass;
-        dbeta[h] += pass;
-        sumDn += dn;
-        sumDnN += dn * n;
-    }
-    const float meanDn = sumDn / float(hidden), meanDnN = sumDnN / float(hidden);
-    for (int64_t h = 0; h < hidden; ++h)
-        dyr[h] = s * (dyr[h] - meanDn - (yr[h] - m) * s * meanDnN);
-}
-
-} // namespace
 
 TANDEM_VECTOR_CLONES
 void normForwardItem(const float *__restrict x, const float *__restrict y, const float *__restrict gamma,
@@ -123,14 +129,10 @@ void normForwardItem(const float *__restrict x, const float *__restrict y, const
     for (int64_t r = 0; r < regions; ++r) {
         const float *__restrict xr = x + r * hidden, *__restrict yr = y + r * hidden;
         float *__restrict o = out + r * hidden;
-        float m, s;
-        rowMoments(yr, hidden, m, s);
-        mean[r] = m;
-        rstd[r] = s;
-        for (int64_t h = 0; h < hidden; ++h) {
-            const float pre = gamma[h] * ((yr[h] - m) * s) + beta[h];
-            o[h] = xr[h] + (pre > 0.f ? pre : 0.f);
-        }
+        rowMoments(yr, hidden, mean[r], rstd[r]);
+        const float m = mean[r], s = rstd[r];
+        for (int64_t h = 0; h < hidden; ++h)
+            o[h] = modulated(xr[h], (yr[h] - m) * s, gamma[h], beta[h]);
     }
 }
 
@@ -158,13 +160,10 @@ void normForwardMaxItem(const float *__restrict x, const float *__restrict y, co
     }
     for (int64_t r = 0; r < regions; ++r) {
         const float *__restrict xr = x + r * hidden, *__restrict yr = y + r * hidden;
-        float m, s;
-        rowMoments(yr, hidden, m, s);
-        mean[r] = m;
-        rstd[r] = s;
+        rowMoments(yr, hidden, mean[r], rstd[r]);
+        const float m = mean[r], s = rstd[r];
         for (int64_t h = 0; h < hidden; ++h) {
-            const float pre = gamma[h] * ((yr[h] - m) * s) + beta[h];
-            const float value = xr[h] + (pre > 0.f ? pre : 0.f);
+            const float value = modulated(xr[h], (yr[h] - m) * s, gamma[h], beta[h]);
             const bool larger = value > pooled[h]; // the first of equal maxima keeps it, as ATen's max does
             pooled[h] = larger ? value : pooled[h];
             argmax[h] = larger ? int32_t(r) : argmax[h];
