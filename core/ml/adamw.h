@@ -28,7 +28,6 @@ private:
     torch::optim::AdamWParamState &stateOf(const at::Tensor &parameter, bool amsgrad);
 
     float m_gradScale = 1.f; // clipping's, for the next step
-
 };
 
 } // namespace tandem::ml
