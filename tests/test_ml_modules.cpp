@@ -1113,6 +1113,7 @@ void TestMlModules::distinctTextsMapBack()
 void TestMlModules::vqaSharesQuestionWork_data()
 {
     fusionShapes_data();
+    QTest::newRow("film, gated") << QStringLiteral("film+gate"); // the gate, too, runs once per text
 }
 
 // A batch that asks one question twice encodes it once; the answers and every
@@ -1121,7 +1122,9 @@ void TestMlModules::vqaSharesQuestionWork()
 {
     QFETCH(QString, name);
     torch::manual_seed(0);
-    VqaModel model(smallConfig(name.toStdString()));
+    ModelConfig config = smallConfig(name == QLatin1String("film+gate") ? "film" : name.toStdString());
+    config.filmGate = name == QLatin1String("film+gate");
+    VqaModel model(config);
     model->eval(); // batch norm's running statistics: one image or two give the same features
     const at::Tensor images = at::rand({2, 3, 32, 32}), answers = at::tensor({1, 4, 2, 1}, at::kLong);
     const TokenBatch questions = padBatch({{5, 6, 7}, {8, 9}, {5, 6, 7}, {5, 6, 7}});

@@ -47,7 +47,8 @@ ConcatFusionImpl::ConcatFusionImpl(const FusionOptions &options) : m_options(opt
 }
 
 at::Tensor ConcatFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                     const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                     const at::Tensor &, const at::Tensor &imageIndex,
+                                     const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     return m_mlp->forward(at::cat({perItem(meanPool(regions), imageIndex), question}, 1));
 }
@@ -65,7 +66,8 @@ LateFusionImpl::LateFusionImpl(const FusionOptions &options) : m_options(options
 }
 
 at::Tensor LateFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                   const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> scores [B,A]
+                                   const at::Tensor &, const at::Tensor &imageIndex,
+                                   const at::Tensor &) // [B,R,Dv],[B,Dq] -> scores [B,A]
 {
     // Averaging logits averages the log-probabilities up to a per-row constant,
     // so softmax(this) is the normalised product of the two classifiers' votes.
@@ -83,7 +85,8 @@ GmuFusionImpl::GmuFusionImpl(const FusionOptions &options) : m_options(options)
 }
 
 at::Tensor GmuFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                  const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                  const at::Tensor &, const at::Tensor &imageIndex,
+                                  const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // h = z * tanh(W_v v) + (1 - z) * tanh(W_q q), z = sigmoid(W_z [v; q]).
     const at::Tensor image = perItem(meanPool(regions), imageIndex);
@@ -150,7 +153,8 @@ std::pair<at::Tensor, at::Tensor> FilmFusionImpl::firstBlock(const at::Tensor &r
 }
 
 at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                   const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                   const at::Tensor &, const at::Tensor &imageIndex,
+                                   const at::Tensor &questionIndex) // [B,R,Dv],[B or U,Dq] -> [B,Df]
 {
     // Region features are a 1x1 feature map per region, so FiLM's 1x1 and 3x3
     // convolutions become per-region linear layers. gamma is predicted as 1 + delta
@@ -195,13 +199,16 @@ at::Tensor FilmFusionImpl::forward(const at::Tensor &regions, const at::Tensor &
     const at::Tensor centres = m_relative ? perItem(regions.narrow(2, regions.size(2) - 2, 2), imageIndex) : at::Tensor(); // [B,R,2]
     at::Tensor gatedRegions, firstIndex = imageIndex;
     if (m_gate) {
-        gatedRegions = perItem(regions, imageIndex) * (1 + m_gate->forward(question).unsqueeze(1)); // [B,R,Dv]
+        const at::Tensor gate = perItem(m_gate->forward(question), questionIndex); // [B,Dv]
+        gatedRegions = perItem(regions, imageIndex) * (1 + gate.unsqueeze(1));   // [B,R,Dv]
         firstIndex = at::Tensor();
     }
     auto [x, first] = firstBlock(m_gate ? gatedRegions : regions); // [B or Bi,R,H]
     // Unbound rather than selected: the backward stacks the parts' gradients
     // where a select's would fill a zero tensor of the whole output for each.
-    const auto film = m_generator->forward(question).view({-1, m_options.filmBlocks, 2, h}).unbind(1);
+    // Generated once per distinct text (with questionIndex), then each item's row.
+    const at::Tensor generated = perItem(m_generator->forward(question), questionIndex);
+    const auto film = generated.view({-1, m_options.filmBlocks, 2, h}).unbind(1);
     at::Tensor attended, weights; // [B,H] and [B,R], the previous block's
     at::Tensor pooled;            // [B,H], the last block's output max-pooled over the regions
     for (int64_t i = 0; i < m_options.filmBlocks; ++i) {
@@ -268,7 +275,8 @@ at::Tensor MfbFusionImpl::factorizedBilinear(const at::Tensor &projectedImage,
 }
 
 at::Tensor MfbFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                  const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                  const at::Tensor &, const at::Tensor &imageIndex,
+                                  const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // Question-guided attention: MFB of every region with the question scores
     // the region; the attended image feature goes through a second MFB.
@@ -325,7 +333,8 @@ CrossAttentionFusionImpl::CrossAttentionFusionImpl(const FusionOptions &options)
 at::Tensor CrossAttentionFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question,
                                              const at::Tensor &tokens,
                                              const at::Tensor &tokenMask,
-                                             const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
+                                             const at::Tensor &imageIndex,
+                                             const at::Tensor &) // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
 {
     // Alternating co-attention (Lu et al. 2016): the question summary attends
     // over the regions; what it saw then attends over the question's tokens.
@@ -367,7 +376,8 @@ static at::Tensor pairShares(const at::Tensor &pairs, int64_t r)
 }
 
 at::Tensor RelationFusionImpl::forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &,
-                                       const at::Tensor &, const at::Tensor &imageIndex) // [B,R,Dv],[B,Dq] -> [B,Df]
+                                       const at::Tensor &, const at::Tensor &imageIndex,
+                                       const at::Tensor &) // [B,R,Dv],[B,Dq] -> [B,Df]
 {
     // RN(O, q) = f( sum_ij g([o_i; o_j; q]) ). g's first layer is linear, so
     // W [o_i; o_j; q] = W_i o_i + W_j o_j + W_q q: each term is computed once per

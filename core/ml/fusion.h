@@ -49,10 +49,14 @@ public:
     // tokens) where the fusion can use them -> [B, Df]. regions are [B, R, Dv],
     // one set per question, or, with imageIndex [B] (each question's image),
     // [Bi, R, Dv], one set per image: a fusion then runs what does not depend on
-    // the question once per image, however many questions share it.
+    // the question once per image, however many questions share it. A fusion
+    // whose takesDistinctQuestions() is true may be handed question [U, Dq],
+    // one row per distinct text, with questionIndex [B] (each item's row), and
+    // runs what depends on the text alone once per text; no other is handed one.
     virtual at::Tensor forward(const at::Tensor &regions, const at::Tensor &question,
                                const at::Tensor &tokens = {}, const at::Tensor &tokenMask = {},
-                               const at::Tensor &imageIndex = {}) = 0;
+                               const at::Tensor &imageIndex = {}, const at::Tensor &questionIndex = {}) = 0;
+    virtual bool takesDistinctQuestions() const { return false; }
     virtual int64_t outputDim() const = 0;
     // Late fusion's output already is the averaged answer scores [B, numAnswers]:
     // a VQA head puts no classifier on top of it.
@@ -75,7 +79,8 @@ class ConcatFusionImpl : public FusionImpl {
 public:
     explicit ConcatFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -88,7 +93,8 @@ class LateFusionImpl : public FusionImpl {
 public:
     explicit LateFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> scores [B,A]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq] -> scores [B,A]
     int64_t outputDim() const override { return m_options.numAnswers; }
     bool outputsAnswerScores() const override { return true; }
 
@@ -102,7 +108,8 @@ class GmuFusionImpl : public FusionImpl {
 public:
     explicit GmuFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -120,7 +127,9 @@ class FilmFusionImpl : public FusionImpl {
 public:
     explicit FilmFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+    bool takesDistinctQuestions() const override { return true; } // it reads the pooled question only
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -150,7 +159,8 @@ class MfbFusionImpl : public FusionImpl {
 public:
     explicit MfbFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -183,7 +193,8 @@ class CrossAttentionFusionImpl : public FusionImpl {
 public:
     explicit CrossAttentionFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq](,[B,T,Dq]) -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:
@@ -200,7 +211,8 @@ class RelationFusionImpl : public FusionImpl {
 public:
     explicit RelationFusionImpl(const FusionOptions &options);
     at::Tensor forward(const at::Tensor &regions, const at::Tensor &question, const at::Tensor &tokens = {},
-                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
+                       const at::Tensor &tokenMask = {}, const at::Tensor &imageIndex = {},
+                       const at::Tensor &questionIndex = {}) override; // [B,R,Dv],[B,Dq] -> [B,Df]
     int64_t outputDim() const override { return m_options.outputDim; }
 
 private:

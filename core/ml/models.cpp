@@ -317,7 +317,10 @@ at::Tensor VqaModelImpl::fuse(const VisionFeatures &features, const at::Tensor &
     // Dropout draws a mask per text: rows that share an encoding would share it.
     const bool ownMasks = is_training() && m_config.dropout > 0;
     const DistinctTexts distinct = ownMasks ? DistinctTexts{questions, lengths, {}} : distinctTexts(questions, lengths);
-    const TextEncoding question = spreadTexts(m_text->forward(distinct.ids, distinct.lengths), distinct.index);
+    const TextEncoding encoded = m_text->forward(distinct.ids, distinct.lengths);
+    if (m_fusion->takesDistinctQuestions()) // FiLM: its generator too runs once per text
+        return m_fusion->forward(features.regions, encoded.pooled, {}, {}, imageIndex, distinct.index);
+    const TextEncoding question = spreadTexts(encoded, distinct.index);
     return m_fusion->forward(features.regions, question.pooled, question.tokens, question.mask, imageIndex);
 }
 
