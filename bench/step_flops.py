@@ -6,7 +6,7 @@ backward pass computes a gradient for the inputs and one for the weights).
 Element-wise work is not counted: it is memory-bound, not arithmetic.
 
 Both ways are counted: Tandem's (the first block's layers once per image, the
-GRU once per distinct question text of the batch: Sort-of-CLEVR has 36, and a
+GRU and FiLM's generator once per distinct question text of the batch: Sort-of-CLEVR has 36, and a
 batch of 160 questions asks 35.9 of them on average) and the Python twin's (every
 layer once per question).
 
@@ -51,7 +51,8 @@ def main():
         "FiLM output + answer head": linear(questions, h, h) + linear(questions, h, 256) + linear(questions, 256, args.answers),
     }
     first_block = lambda rows: linear(rows, region_dim, h) + 2 * linear(rows, h, h)
-    tandem = dict(parts, **{"GRU": gru(min(args.distinct, questions)),
+    texts = min(args.distinct, questions)
+    tandem = dict(parts, **{"GRU": gru(texts), "FiLM generator": linear(texts, args.text, 2 * h * args.blocks),
                             "FiLM input + first block": first_block(images * regions)})
     twin = dict(parts, **{"GRU": gru(questions), "FiLM input + first block": first_block(questions * regions)})
     print("forward FLOPs of one step: %d images, %d questions, %dx%d regions" % (images, questions, side, side))
