@@ -19,6 +19,13 @@ def cli_json(command, env=None):
     return json.loads(subprocess.run(command, stdout=subprocess.PIPE, check=True, env=env).stdout)
 
 
+def model_environment(cli):
+    """The environment tandem-cli sets for itself before it runs a model (its
+    thread pools, OpenBLAS's build and kernels), as `tandem-cli version --json`
+    reports it: the Python twins get the same."""
+    return cli_json([cli, "version", "--json"]).get("model_environment", {})
+
+
 def training_parser(doc, work, images, epochs, batch, lr):
     """The options every model benchmark takes, with its own defaults; work is a folder name under build/."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -5,7 +5,8 @@ bf16 products through LibTorch (oneDNN) where the CPU has the instructions.
 Each configuration runs in its own process, alternating A B A B for --pairs
 rounds; prints the median GFLOP/s with its spread (min-max).
 
-Configurations: OpenBLAS as it detects this CPU, OpenBLAS forced to its
+Configurations: OpenBLAS as it detects this CPU (and as the machine's
+OPENBLAS_CORETYPE sets it, where one is set), OpenBLAS forced to its
 SkylakeX (AVX-512) kernels and to the SSE3 (Prescott) ones it falls back to on
 CPUs it does not know, one and all threads; torch.mm float32 and bf16.
 docs/performance.md sets the training step's achieved FLOP/s against these.
@@ -60,7 +61,11 @@ def configurations(threads):
     configs = []
     for count in sorted({1, threads}):
         blas = {"OPENBLAS_NUM_THREADS": str(count), "OMP_NUM_THREADS": str(count), "OMP_WAIT_POLICY": "PASSIVE"}
-        configs.append(("numpy float32, OpenBLAS as detected, %d thread(s)" % count, "numpy", blas))
+        configs.append(("numpy float32, OpenBLAS as detected, %d thread(s)" % count, "numpy",
+                        dict(blas, OPENBLAS_CORETYPE=None)))
+        if os.environ.get("OPENBLAS_CORETYPE"):  # some machines set one for all their CPUs
+            configs.append(("numpy float32, the environment's OPENBLAS_CORETYPE, %d thread(s)" % count, "numpy",
+                            blas))
         configs.append(("numpy float32, OPENBLAS_CORETYPE=SkylakeX, %d thread(s)" % count, "numpy",
                         dict(blas, OPENBLAS_CORETYPE="SkylakeX")))
         # What OpenBLAS 0.3.21 falls back to on CPUs it does not know (seen on some of these VMs)
@@ -74,6 +79,8 @@ def configurations(threads):
 
 def measure(kind, env, size, repeats, threads):
     environment = dict(os.environ, **env)
+    for name in [name for name, value in env.items() if value is None]:
+        del environment[name]  # None: as if the machine had not set it
     out = subprocess.run([PYTHON, "-c", PROBE, str(size), str(repeats), kind, str(threads)], env=environment,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
     result = json.loads(out)

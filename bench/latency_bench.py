@@ -14,7 +14,8 @@ timed on Tandem's side only), then alternates
 reports the median of its timed calls; the table gives the median of those
 medians and their spread (min–max). Python runs twice, as a user starts it
 (OpenMP's default waiting) and with OMP_WAIT_POLICY=PASSIVE, which tandem-cli
-sets for itself; the ratio is taken against the faster of the two.
+sets for itself; the ratio is taken against the faster of the two. Both sides
+run the OpenBLAS kernels tandem-cli picks (`tandem-cli version --json`).
 
 Usage: python3 bench/latency_bench.py [--pairs 5] [--threads 2] [--env OPENBLAS_CORETYPE=SkylakeX]"""
 import argparse
@@ -26,7 +27,7 @@ import statistics
 import subprocess
 import tempfile
 
-from benchutil import BUILD, PLAIN_FILM, cli_json, machine_load
+from benchutil import BUILD, PLAIN_FILM, cli_json, machine_load, model_environment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-torch lives
@@ -146,8 +147,10 @@ def main():
                         help="set for both sides (e.g. OPENBLAS_CORETYPE=SkylakeX)")
     args = parser.parse_args()
     ensure_python_torch()
-    extra = dict(item.split("=", 1) for item in args.env)
     cli = os.path.join(args.build, "bin", "tandem-cli")
+    # Both sides run the OpenBLAS kernels tandem-cli picks for itself
+    extra = {k: v for k, v in model_environment(cli).items() if k == "OPENBLAS_CORETYPE"}
+    extra.update(item.split("=", 1) for item in args.env)
     args.work_dir = tempfile.mkdtemp(prefix="tandem-latency-")
     runs = Runs()
     before = machine_load()

@@ -9,10 +9,14 @@ threads and batches. Each round runs every configuration once, in turn
 The twin runs in two set-ups:
   passive      OMP_WAIT_POLICY=PASSIVE, as a Python user tunes it (OpenMP's
                default spinning is slower still on 2 cores);
-  same pools   the threading tandem-cli sets up for itself (util/threadsetup.h):
-               Debian's OpenMP build of OpenBLAS first on LD_LIBRARY_PATH, so
-               that matrix products run in LibTorch's OpenMP pool, and a short
-               OpenMP spin (GOMP_SPINCOUNT=100000).
+  same pools   the environment tandem-cli sets up for itself (util/threadsetup.h,
+               `tandem-cli version --json`): Debian's OpenMP build of OpenBLAS
+               first on LD_LIBRARY_PATH, so that matrix products run in
+               LibTorch's OpenMP pool, and a short OpenMP spin (GOMP_SPINCOUNT=100000).
+Both run OpenBLAS's kernels of tandem-cli's choice (OPENBLAS_CORETYPE): the
+widest this CPU runs, even where the machine's environment names narrower ones.
+Both count from their 11th step (tandem-cli's samples_per_second leaves a run's
+first 10 steps out, the twin its 10 warm-up steps).
 The target (issue 14) is counted against the better of the two.
 
 With --bf16 each round also runs `tandem-cli train --bf16` and the twin under
@@ -29,11 +33,10 @@ import statistics
 import subprocess
 import tempfile
 
-from benchutil import PLAIN_FILM, cli_json, machine_load
+from benchutil import PLAIN_FILM, cli_json, machine_load, model_environment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-torch lives
-OPENMP_BLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
 
 
 def ensure_python_torch():
@@ -51,14 +54,14 @@ def tandem_rate(cli, project, args, work, bf16=False):
                      "--json", "-q"] + PLAIN_FILM + (["--bf16"] if bf16 else []), env)["samples_per_second"]
 
 
-def python_rate(project, args, steps, setup, bf16=False):
+def python_rate(project, args, steps, setup, tandem_env, bf16=False):
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     if setup == "passive":
         env["OMP_WAIT_POLICY"] = "PASSIVE"
+        if "OPENBLAS_CORETYPE" in tandem_env:
+            env["OPENBLAS_CORETYPE"] = tandem_env["OPENBLAS_CORETYPE"]
     else:
-        env["GOMP_SPINCOUNT"] = "100000"
-        if os.path.isdir(OPENMP_BLAS):
-            env["LD_LIBRARY_PATH"] = OPENMP_BLAS + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+        env.update(tandem_env)
     return cli_json([PYTHON, os.path.join(HERE, "baseline_vqa_train.py"), project, "--batch", str(args.batch),
                      "--steps", str(steps), "--threads", str(args.threads)] + (["--bf16"] if bf16 else []),
                     env)["questions_per_second"]
@@ -87,6 +90,7 @@ def main():
     cli = os.path.join(args.build, "bin", "tandem-cli")
     work = tempfile.mkdtemp(prefix="tandem-throughput-")
     before = machine_load()
+    tandem_env = model_environment(cli)
     try:
         project = os.path.join(work, "demo.tandem")
         subprocess.check_call([cli, "demo", project, "--images", str(args.images), "--size", "64", "-q"],
@@ -95,16 +99,18 @@ def main():
         rates = collections.defaultdict(list)
         for _ in range(args.rounds):
             rates["tandem"].append(tandem_rate(cli, project, args, work))
-            rates["passive"].append(python_rate(project, args, steps, "passive"))
-            rates["same pools"].append(python_rate(project, args, steps, "same pools"))
+            rates["passive"].append(python_rate(project, args, steps, "passive", tandem_env))
+            rates["same pools"].append(python_rate(project, args, steps, "same pools", tandem_env))
             if args.bf16:
                 rates["tandem bf16"].append(tandem_rate(cli, project, args, work, bf16=True))
-                rates["same pools bf16"].append(python_rate(project, args, steps, "same pools", bf16=True))
+                rates["same pools bf16"].append(python_rate(project, args, steps, "same pools", tandem_env, bf16=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("VQA training throughput (cnn + gru + film), Sort-of-CLEVR %d images, batch %d images x 20 questions, "
           "%d threads, %d rounds alternating" % (args.images, args.batch, args.threads, args.rounds))
     print("machine before: %s" % before)
+    print("tandem-cli's set-up, the same-pools twin's too: %s" % " ".join("%s=%s" % kv for kv in sorted(tandem_env.items())))
+    print("the environment's OPENBLAS_CORETYPE: %s" % os.environ.get("OPENBLAS_CORETYPE", "(unset)"))
     print("%-46s %s" % ("", "questions/s, median (min-max)"))
     print("%-46s %s" % ("tandem-cli train", spread(rates["tandem"])))
     print("%-46s %s" % ("Python PyTorch, OMP_WAIT_POLICY=PASSIVE", spread(rates["passive"])))

@@ -14,6 +14,7 @@ private slots:
     void asksForWiderKernelsWhereTheCpuHasThem();
     void findsTheOpenMpBuildBesideThePthreadsOne();
     void findsThisProcesssOpenBlas();
+    void keepsTheUsersPoolSettingsAndAPinnedCore();
 };
 
 void TestThreadSetup::keepsAGoodOpenBlasChoice()
@@ -60,6 +61,37 @@ void TestThreadSetup::findsThisProcesssOpenBlas()
         QSKIP("no OpenBLAS on this machine");
     QVERIFY2(QFile::exists(QString::fromStdString(blas.path)), blas.path.c_str());
     QVERIFY(!blas.core.empty());
+}
+
+namespace {
+
+QString setting(const std::vector<std::pair<std::string, std::string>> &environment, const char *name)
+{
+    for (const auto &[key, value] : environment)
+        if (key == name)
+            return QString::fromStdString(value);
+    return QStringLiteral("(unset)");
+}
+
+} // namespace
+
+void TestThreadSetup::keepsTheUsersPoolSettingsAndAPinnedCore()
+{
+    qunsetenv("OMP_WAIT_POLICY");
+    qunsetenv("GOMP_SPINCOUNT");
+    qunsetenv("TANDEM_OPENBLAS_CORETYPE");
+    auto environment = modelEnvironment();
+    QVERIFY(setting(environment, "GOMP_SPINCOUNT") == QLatin1String("100000")
+            || setting(environment, "OMP_WAIT_POLICY") == QLatin1String("PASSIVE"));
+
+    qputenv("GOMP_SPINCOUNT", "7");
+    qputenv("TANDEM_OPENBLAS_CORETYPE", "Sandybridge");
+    environment = modelEnvironment();
+    QCOMPARE(setting(environment, "GOMP_SPINCOUNT"), QStringLiteral("(unset)")); // the user's 7 stays
+    QCOMPARE(setting(environment, "OMP_WAIT_POLICY"), QStringLiteral("(unset)"));
+    QCOMPARE(setting(environment, "OPENBLAS_CORETYPE"), QStringLiteral("Sandybridge"));
+    qunsetenv("GOMP_SPINCOUNT");
+    qunsetenv("TANDEM_OPENBLAS_CORETYPE");
 }
 
 QTEST_GUILESS_MAIN(TestThreadSetup)

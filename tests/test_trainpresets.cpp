@@ -1,3 +1,4 @@
+#include "train/throughputmeter.h"
 #include "train/trainpresets.h"
 
 #include <QTest>
@@ -12,6 +13,7 @@ private slots:
     void selfCriticalOnlyForCaptions();
     void applySetsTheRequest();
     void vqaRecipeOnlyForVqa();
+    void throughputLeavesTheFirstStepsOut();
 };
 
 void TestTrainPresets::namesRoundTrip()
@@ -78,6 +80,19 @@ void TestTrainPresets::vqaRecipeOnlyForVqa()
     request.modelOptions = {{QStringLiteral("dropout"), QStringLiteral("0.1")}};
     applyTrainPreset(request, TrainPreset::Quick);
     QVERIFY(request.modelOptions.isEmpty()); // the preset's, not what was there
+}
+
+void TestTrainPresets::throughputLeavesTheFirstStepsOut()
+{
+    ThroughputMeter meter;
+    QCOMPARE(meter.rate(), 0.0);
+    meter.add(0.5, 100); // a slow first step
+    for (int i = 0; i < 9; ++i)
+        meter.add(0.1, 100);
+    QCOMPARE(meter.rate(), 1000.0 / 1.4); // a short session: every step counts
+    for (int i = 0; i < 10; ++i)
+        meter.add(0.2, 100);
+    QCOMPARE(meter.rate(), 500.0); // twenty steps: the first ten are left out
 }
 
 QTEST_GUILESS_MAIN(TestTrainPresets)

@@ -5,6 +5,7 @@
 #include "data/projectstore.h"
 #include "formats/formatregistry.h"
 #include "util/plugincatalog.h"
+#include "util/threadsetup.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -246,11 +247,16 @@ void declareVersion(QCommandLineParser &p)
 
 int runVersion(QCommandLineParser &p)
 {
-    const QJsonObject versions{{QStringLiteral("tandem"), QStringLiteral(TANDEM_VERSION)},
-                               {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
-                               {QStringLiteral("sqlite"), QString::fromLatin1(sqlite3_libversion())},
-                               {QStringLiteral("opencv"), QStringLiteral(CV_VERSION)}};
+    QJsonObject versions{{QStringLiteral("tandem"), QStringLiteral(TANDEM_VERSION)},
+                         {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
+                         {QStringLiteral("sqlite"), QString::fromLatin1(sqlite3_libversion())},
+                         {QStringLiteral("opencv"), QStringLiteral(CV_VERSION)}};
     if (p.isSet(QStringLiteral("json"))) {
+        // What the commands that run models set for their thread pools and OpenBLAS
+        QJsonObject environment;
+        for (const auto &[name, value] : threads::modelEnvironment())
+            environment[QString::fromStdString(name)] = QString::fromStdString(value);
+        versions[QStringLiteral("model_environment")] = environment;
         printJson(versions);
         return ExitOk;
     }

@@ -76,32 +76,44 @@ std::string openMpOpenBlasFolder(const std::string &path)
     return access((folder + "/libopenblas.so.0").c_str(), R_OK) == 0 ? folder : std::string();
 }
 
+std::vector<std::pair<std::string, std::string>> modelEnvironment()
+{
+    std::vector<std::pair<std::string, std::string>> settings;
+    const auto unset = [](const char *name) { return !std::getenv(name); };
+    const OpenBlas blas = openBlas();
+    const std::string openMpBlas = openMpOpenBlasFolder(blas.path);
+    // Spinning pays only when nothing else spins: with OpenBLAS's own pool
+    // beside OpenMP's (no OpenMP build installed) the threads must sleep at once.
+    const bool onePool = blas.path.empty() || !openMpBlas.empty() || blas.path.find("openblas-openmp") != std::string::npos;
+    if (unset("OMP_WAIT_POLICY") && unset("GOMP_SPINCOUNT")) {
+        if (onePool)
+            settings.emplace_back("GOMP_SPINCOUNT", "100000"); // about 5 ms on this CPU, where a pause is ~140 cycles
+        else
+            settings.emplace_back("OMP_WAIT_POLICY", "PASSIVE");
+    }
+    // OpenBLAS reports the kernels it runs, chosen by itself or by an
+    // OPENBLAS_CORETYPE already set: narrower ones than the CPU runs are widened
+    // either way (some machines set Haswell for every CPU they have; on AVX-512
+    // ones the products then run at 55-70% of their speed).
+    if (const char *pinned = std::getenv("TANDEM_OPENBLAS_CORETYPE"); pinned && *pinned)
+        settings.emplace_back("OPENBLAS_CORETYPE", pinned);
+    else if (const std::string better = betterOpenBlasCore(blas.core, cpuFeatures()); !better.empty())
+        settings.emplace_back("OPENBLAS_CORETYPE", better);
+    if (!openMpBlas.empty()) {
+        const char *paths = std::getenv("LD_LIBRARY_PATH");
+        settings.emplace_back("LD_LIBRARY_PATH", paths && *paths ? openMpBlas + ":" + paths : openMpBlas);
+    }
+    return settings;
+}
+
 void prepareProcess(char **argv)
 {
     constexpr const char *kPrepared = "TANDEM_PROCESS_PREPARED";
     if (std::getenv(kPrepared))
         return;
     setenv(kPrepared, "1", 1);
-    const OpenBlas blas = openBlas();
-    const std::string openMpBlas = openMpOpenBlasFolder(blas.path);
-    // Spinning pays only when nothing else spins: with OpenBLAS's own pool
-    // beside OpenMP's (no OpenMP build installed) the threads must sleep at once.
-    const bool onePool = blas.path.empty() || !openMpBlas.empty() || blas.path.find("openblas-openmp") != std::string::npos;
-    if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT")) {
-        if (onePool)
-            setenv("GOMP_SPINCOUNT", "100000", 1); // about 5 ms on this CPU, where a pause is ~140 cycles
-        else
-            setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    }
-    if (!std::getenv("OPENBLAS_CORETYPE")) {
-        const std::string better = betterOpenBlasCore(blas.core, cpuFeatures());
-        if (!better.empty())
-            setenv("OPENBLAS_CORETYPE", better.c_str(), 1);
-    }
-    if (!openMpBlas.empty()) {
-        const char *paths = std::getenv("LD_LIBRARY_PATH");
-        setenv("LD_LIBRARY_PATH", (paths && *paths ? openMpBlas + ":" + paths : openMpBlas).c_str(), 1);
-    }
+    for (const auto &[name, value] : modelEnvironment())
+        setenv(name.c_str(), value.c_str(), 1);
     execv("/proc/self/exe", argv); // returns only on failure: then run on with the defaults
 }
 

@@ -4,6 +4,8 @@
 // loaded (OpenCV loads libgomp before main()), so the process sets what it
 // needs and starts itself again, once.
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tandem::threads {
 
@@ -39,10 +41,16 @@ std::string openMpOpenBlasFolder(const std::string &path);
 // (a third of training's CPU time in the kernel, 268,000 sched_yield calls in 6 s).
 // OpenMP threads spin briefly before they sleep (GOMP_SPINCOUNT; the default
 // spins too long, PASSIVE not at all: a futex wake for each of the many small
-// parallel regions of a training step). Where OpenBLAS misjudges the CPU,
-// OPENBLAS_CORETYPE. Settings the user made are kept. libgomp and OpenBLAS
+// parallel regions of a training step). Where OpenBLAS runs narrower kernels
+// than the CPU has, OPENBLAS_CORETYPE (TANDEM_OPENBLAS_CORETYPE pins one). The
+// user's OMP_WAIT_POLICY and GOMP_SPINCOUNT are kept. libgomp and OpenBLAS
 // read these once, when they are loaded (OpenCV loads libgomp before main()),
 // so the process then starts itself again, once.
 void prepareProcess(char **argv);
+
+// The environment prepareProcess sets before it starts the process again, as
+// (name, value) pairs: `tandem-cli version --json` shows it, and the
+// benchmarks hand it to the Python twin so that both run the same set-up.
+std::vector<std::pair<std::string, std::string>> modelEnvironment();
 
 } // namespace tandem::threads

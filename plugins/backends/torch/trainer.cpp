@@ -9,6 +9,7 @@
 
 #include "ml/adamw.h"
 #include "ml/device.h"
+#include "train/throughputmeter.h"
 #include "train/trainsettings.h"
 
 #include <ATen/record_function.h>
@@ -110,8 +111,7 @@ private:
     int64_t m_stepsPerEpoch = 0;
     int64_t m_totalSteps = 0;
     QElapsedTimer m_epochTimer;
-    double m_trainSeconds = 0;
-    int64_t m_samples = 0;
+    ThroughputMeter m_throughput;
     double m_smoothedRate = 0;
     double m_smoothedStepSeconds = 0;
     std::optional<CaptionReward> m_reward;
@@ -331,8 +331,7 @@ void Trainer::step(const Batch &cpuBatch, int64_t epoch, double waitedSeconds)
 
     addToCurve(value, lr, epoch);
     const double seconds = std::max(1e-6, waitedSeconds + timer.nsecsElapsed() / 1e9);
-    m_trainSeconds += seconds;
-    m_samples += cpuBatch.samples;
+    m_throughput.add(seconds, cpuBatch.samples);
     const double rate = double(cpuBatch.samples) / seconds;
     const bool first = m_smoothedStepSeconds == 0;
     m_smoothedRate = first ? rate : 0.9 * m_smoothedRate + 0.1 * rate;
@@ -547,7 +546,7 @@ Status Trainer::writeCheckpoint()
 Status Trainer::finishRun(RunStatus status)
 {
     m_result.steps = m_state.step;
-    m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
+    m_result.samplesPerSecond = m_throughput.rate();
     QJsonObject metrics = runMetrics();
     metrics[QStringLiteral("samples_per_second")] = m_result.samplesPerSecond;
     if (m_result.stoppedEarly)
