@@ -13,7 +13,6 @@
 #include "train/trainsettings.h"
 
 #include <ATen/record_function.h>
-#include <torch/optim/adamw.h>
 #include <torch/utils.h>
 
 #include <QDateTime>
